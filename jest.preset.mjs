@@ -1,0 +1,38 @@
+// Shared Jest settings for every project. Jest runs in native ESM (NestJS 12 ships ESM only), with
+// @swc/jest compiling TypeScript including legacy decorators and their metadata (Nest's DI reads it).
+// Workspace packages resolve to their TypeScript sources, so tests never need a prior build.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const workspaceRoot = dirname(fileURLToPath(import.meta.url));
+
+/** @returns {import('jest').Config} */
+export function jestConfig(overrides = {}) {
+  return {
+    testEnvironment: 'node',
+    extensionsToTreatAsEsm: ['.ts'],
+    testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+    moduleNameMapper: {
+      '^@connectpay-kit/([a-z0-9-]+)$': join(workspaceRoot, 'packages/$1/src/index.ts'),
+      '^@connectpay-kit/([a-z0-9-]+)/([a-z0-9-]+)$': join(workspaceRoot, 'packages/$1/src/$2/index.ts'),
+      '^(\\.{1,2}/.*)\\.js$': '$1',
+    },
+    transform: {
+      '^.+\\.ts$': [
+        '@swc/jest',
+        {
+          jsc: {
+            target: 'es2022',
+            parser: { syntax: 'typescript', decorators: true },
+            transform: { legacyDecorator: true, decoratorMetadata: true },
+          },
+          module: { type: 'es6' },
+          sourceMaps: 'inline',
+        },
+      ],
+    },
+    ...overrides,
+  };
+}
+
+export { workspaceRoot };

@@ -1,0 +1,50 @@
+export {
+  ENVIRONMENTS,
+  HOST_KINDS,
+  PROVIDER_BASE_URLS,
+  classifyProviderHost,
+  isEnvironment,
+  type BaseUrls,
+  type Environment,
+  type HostKind,
+  type KnownProviderHost,
+} from './environments.js';
+export {
+  SECURITY_SCHEMES,
+  SCHEME_HOST_KIND,
+  hostKindOfScheme,
+  isSecurityScheme,
+  type SecurityScheme,
+} from './schemes.js';
+export {
+  API_CATALOG,
+  API_NAMES,
+  getApi,
+  isApiName,
+  pathParams,
+  validateCatalog,
+  type ApiDefinition,
+  type ApiName,
+  type HttpMethod,
+} from './catalog.js';
+export {
+  resolve,
+  baseUrlFor,
+  checkBaseUrl,
+  type QueryValue,
+  type ResolveOptions,
+  type ResolvedApi,
+} from './resolve.js';
+export {
+  HostsError,
+  HostNotConfiguredError,
+  InvalidBaseUrlError,
+  InvalidCatalogError,
+  InvalidPathParamError,
+  MissingPathParamError,
+  SchemeMismatchError,
+  UnknownApiError,
+  UnknownEnvironmentError,
+  WrongHostKindError,
+  type HostsErrorCode,
+} from './errors.js';

@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import { listProjects, relativeToRoot, SCOPE, sourceFiles, workspaceImports } from '../workspace.js';
+
+// DESIGN.md "Layout": apps -> packages, never the reverse; these packages stand alone.
+const STANDALONE = new Set(['certs', 'hosts', 'testing-pki']);
+const ALLOWED_RUNTIME: Record<string, readonly string[]> = {
+  transport: ['hosts', 'certs', 'storage', 'config'],
+  config: ['hosts', 'certs'],
+};
+
+const projects = listProjects();
+const packages = projects.filter((p) => p.kind === 'package');
+const packageNames = new Set(packages.map((p) => p.name));
+
+describe('workspace dependency direction', () => {
+  it('finds the packages the design names', () => {
+    expect([...packageNames]).toEqual(expect.arrayContaining(['config', 'hosts', 'testing-pki']));
+  });
+
+  it.each(packages.map((p) => [p.name, p] as const))('package %s imports no app', (_name, project) => {
+    const offenders = sourceFiles(project.root).filter((file) =>
+      workspaceImports(file).some((dep) => !packageNames.has(dep)),
+    );
+    expect(offenders.map(relativeToRoot)).toEqual([]);
+  });
+
+  it.each(packages.map((p) => [p.name, p] as const))(
+    'package %s runtime code imports only what DESIGN.md allows',
+    (name, project) => {
+      const allowed = STANDALONE.has(name) ? [] : (ALLOWED_RUNTIME[name] ?? [...packageNames]);
+      const runtimeFiles = sourceFiles(join(project.root, 'src')).filter((f) => !f.endsWith('.spec.ts'));
+      const offenders = runtimeFiles.flatMap((file) =>
+        workspaceImports(file)
+          .filter((dep) => dep !== name && !allowed.includes(dep))
+          .map((dep) => `${relativeToRoot(file)} -> ${dep}`),
+      );
+      expect(offenders).toEqual([]);
+      const declared = Object.keys(project.packageJson.dependencies ?? {})
+        .filter((dep) => dep.startsWith(SCOPE))
+        .map((dep) => dep.slice(SCOPE.length));
+      expect(declared.filter((dep) => !allowed.includes(dep))).toEqual([]);
+    },
+  );
+
+  it('keeps testing-pki out of every runtime dependency list', () => {
+    const users = projects.filter((p) => Object.hasOwn(p.packageJson.dependencies ?? {}, `${SCOPE}testing-pki`));
+    // The sandbox is the one app allowed to mint its dev PKI at run time.
+    expect(users.map((p) => p.name).filter((n) => n !== 'sandbox')).toEqual([]);
+  });
+
+  it.each(projects.map((p) => [p.name, p] as const))('%s declares every workspace package it imports', (_n, project) => {
+    const declared = new Set(
+      [...Object.keys(project.packageJson.dependencies ?? {}), ...Object.keys(project.packageJson.devDependencies ?? {})]
+        .filter((dep) => dep.startsWith(SCOPE))
+        .map((dep) => dep.slice(SCOPE.length)),
+    );
+    const missing = new Set(
+      sourceFiles(project.root)
+        .flatMap(workspaceImports)
+        .filter((dep) => dep !== project.name && !declared.has(dep)),
+    );
+    expect([...missing]).toEqual([]);
+  });
+});
