@@ -1,0 +1,45 @@
+export { loadConfig, loadConfigFromEnv, requireCredential } from './load.js';
+export { Secret } from './secret.js';
+export type { ConfigSource } from './env-source.js';
+export type { ConfigSources, ValueOrigin } from './origins.js';
+export type {
+  BasicCredentials,
+  ConnectPayConfig,
+  ConnectPayConfigWith,
+  CredentialsByKind,
+  DefaultRequired,
+  LoadConfigOptions,
+  MerchantCredentials,
+  MtlsCredentials,
+  RequiredKinds,
+} from './types.js';
+export { CONNECTPAY_ENV_SCHEMA, ENVIRONMENT_SCHEMAS, environmentSchema, type EnvironmentVariables } from './schema.js';
+export {
+  CREDENTIAL_KINDS,
+  CREDENTIAL_SETTINGS,
+  DEFAULT_ENVIRONMENT,
+  DEFAULT_REQUIRE,
+  DEV_PKI_DEFAULTS,
+  DEV_PKI_DIR_NAME,
+  DEV_PKI_FILES,
+  ENVIRONMENT_VARIABLE,
+  LOCAL_BASE_URLS,
+  SANDBOX_DEFAULT_PORTS,
+  SETTINGS,
+  isCredentialKind,
+  variableName,
+  type CredentialKind,
+  type FileSetting,
+  type Setting,
+  type UrlSetting,
+  type VariableName,
+} from './variables.js';
+export {
+  ConfigError,
+  ConfigOptionsError,
+  CredentialNotConfiguredError,
+  InvalidConfigError,
+  type ConfigErrorCode,
+  type ConfigIssue,
+  type ConfigIssueCode,
+} from './errors.js';

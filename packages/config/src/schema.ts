@@ -1,0 +1,106 @@
+import { ENVIRONMENTS, type Environment, type HostKind } from '@connectpay-kit/hosts';
+import { z } from 'zod';
+import type { ConfigIssue, ConfigIssueCode } from './errors.js';
+import { checkUrlSetting } from './url-guard.js';
+import { DEFAULT_ENVIRONMENT, SETTINGS, type Setting, type VariableName, variableName } from './variables.js';
+
+/** The validated raw variables of one environment: URLs normalised, paths and ids trimmed. */
+export type EnvironmentVariables<E extends Environment = Environment> = {
+  readonly [S in Setting as VariableName<E, S>]?: string;
+};
+
+/** Blank means unset: orchestrators often pass `VAR=` for "not configured". */
+function blankToUndefined(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function issueParams(code: ConfigIssueCode): { code: ConfigIssueCode } {
+  return { code };
+}
+
+function urlSchema(environment: Environment, kind: HostKind) {
+  return z.string().transform((value, ctx) => {
+    const checked = checkUrlSetting(environment, kind, value);
+    if (checked.ok) return checked.url;
+    ctx.addIssue({ code: 'custom', message: checked.reason, params: issueParams(checked.code) });
+    return z.NEVER;
+  });
+}
+
+const filePathSchema = z.string().refine((value) => !value.includes('\0'), {
+  message: 'contains a NUL character; expected a file path.',
+  params: issueParams('CONFIG_INVALID_VALUE'),
+});
+
+/** Why a client id cannot go into `Basic base64(ClientId:ClientSecret)`, or undefined when it can. */
+export function clientIdProblem(clientId: string): string | undefined {
+  if (clientId === '') return 'is empty; expected the DevApp client id from the ConnectPay portal.';
+  if (clientId.includes(':')) {
+    return "contains ':', which Basic auth uses to separate the client id from the secret; expected the DevApp client id.";
+  }
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+  if (/[\s\u0000-\u001f\u007f]/.test(clientId)) {
+    return 'contains whitespace or control characters; expected the DevApp client id on its own.';
+  }
+  return undefined;
+}
+
+const clientIdSchema = z.string().superRefine((value, ctx) => {
+  const problem = clientIdProblem(value);
+  if (problem !== undefined) {
+    ctx.addIssue({ code: 'custom', message: problem, params: issueParams('CONFIG_INVALID_CLIENT_ID') });
+  }
+});
+
+function settingSchema(environment: Environment, setting: Setting): z.ZodType<string | undefined> {
+  switch (setting) {
+    case 'MTLS_URL':
+      return urlSchema(environment, 'mtls').optional();
+    case 'ONEWAY_URL':
+      return urlSchema(environment, 'oneway').optional();
+    case 'CLIENT_ID':
+      return clientIdSchema.optional();
+    default:
+      return filePathSchema.optional();
+  }
+}
+
+/**
+ * The zod schema of one environment's variables (`CONNECTPAY_<ENV>_*`). It checks each value on its
+ * own (URL rules, client id shape); files are read and cross-checked by `loadConfig`.
+ */
+export function environmentSchema<E extends Environment>(
+  environment: E,
+): z.ZodType<EnvironmentVariables<E>, Readonly<Record<string, string | undefined>>> {
+  const shape = Object.fromEntries(
+    SETTINGS.map((setting) => [
+      variableName(environment, setting),
+      z.preprocess(blankToUndefined, settingSchema(environment, setting)),
+    ]),
+  );
+  return z.object(shape) as unknown as z.ZodType<EnvironmentVariables<E>, Readonly<Record<string, string | undefined>>>;
+}
+
+export const ENVIRONMENT_SCHEMAS: { readonly [E in Environment]: ReturnType<typeof environmentSchema<E>> } =
+  Object.freeze({
+    local: environmentSchema('local'),
+    stage: environmentSchema('stage'),
+    prod: environmentSchema('prod'),
+  });
+
+/** `CONNECTPAY_ENV`: local (default when unset or blank), stage or prod. */
+export const CONNECTPAY_ENV_SCHEMA: z.ZodType<Environment, string | undefined> = z.preprocess(
+  blankToUndefined,
+  z.enum(ENVIRONMENTS).default(DEFAULT_ENVIRONMENT),
+) as unknown as z.ZodType<Environment, string | undefined>;
+
+/** zod issues -> config issues, keeping the codes the custom checks attached. */
+export function toConfigIssues(error: z.ZodError, environment: Environment): ConfigIssue[] {
+  return error.issues.map((issue) => {
+    const variable = typeof issue.path[0] === 'string' ? issue.path[0] : `CONNECTPAY_${environment.toUpperCase()}_*`;
+    const params = issue.code === 'custom' ? (issue.params as { code?: ConfigIssueCode } | undefined) : undefined;
+    return { variable, code: params?.code ?? 'CONFIG_INVALID_VALUE', message: issue.message };
+  });
+}
