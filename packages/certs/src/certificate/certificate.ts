@@ -1,0 +1,180 @@
+import { X509Certificate, createHash, type KeyObject } from 'node:crypto';
+import { decodeIntegerHex, decodeOid, decodeSmallInteger, decodeTime } from '../der/decode.js';
+import {
+  DerCursor,
+  DerError,
+  Tag,
+  TagClass,
+  children,
+  expectUniversal,
+  isContext,
+  readSingle,
+  type Tlv,
+} from '../der/reader.js';
+import { Oid, hashName, signatureAlgorithmInfo } from '../oids.js';
+import { parseExtensions, type CertificateExtensions } from './extensions.js';
+import { displayName, parseName, type DistinguishedName } from './name.js';
+import { parsePublicKeyInfo, type PublicKeyInfo } from './public-key.js';
+
+export interface SignatureAlgorithm {
+  readonly oid: string;
+  /** e.g. sha256WithRSAEncryption, ecdsa-with-SHA384, RSASSA-PSS. */
+  readonly name: string;
+  /** SHA-1, SHA-256, MD5, … or "unknown". */
+  readonly hash: string;
+}
+
+/**
+ * One X.509 certificate, decoded once. Fields the rules read are decoded eagerly from DER; node:crypto's
+ * X509Certificate (OpenSSL) is created only when a signature must be verified, which keeps pools cheap.
+ */
+export class Certificate {
+  readonly version: number;
+  readonly serialNumber: string;
+  readonly signatureAlgorithm: SignatureAlgorithm;
+  readonly issuer: DistinguishedName;
+  readonly subject: DistinguishedName;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly spki: Uint8Array;
+  readonly publicKey: PublicKeyInfo;
+  readonly extensions: CertificateExtensions;
+  readonly tbs: Uint8Array;
+
+  private sha256Hex?: string;
+  private sha1Hex?: string;
+  private spkiSha256Hex?: string;
+  private nodeCertificate?: X509Certificate;
+  private nodeKey?: KeyObject | null;
+  private selfSignedResult?: boolean;
+
+  constructor(readonly der: Uint8Array) {
+    const certificate = readSingle(der);
+    const [tbsTlv, outerAlgorithm, signature] = children(expectUniversal(certificate, Tag.sequence, 'certificate'));
+    if (!tbsTlv || !outerAlgorithm || !signature || children(certificate).length !== 3) {
+      throw new DerError('a certificate has exactly three fields');
+    }
+    expectUniversal(signature, Tag.bitString, 'signature');
+    this.tbs = tbsTlv.encoded;
+    const tbs = new DerCursor(expectUniversal(tbsTlv, Tag.sequence, 'tbsCertificate').value);
+    const versionTlv = tbs.optional(TagClass.context, 0);
+    this.version = versionTlv ? decodeSmallInteger(readSingle(versionTlv.value)) + 1 : 1;
+    this.serialNumber = decodeIntegerHex(tbs.next());
+    const innerAlgorithm = tbs.expect(Tag.sequence, 'signature algorithm');
+    if (Buffer.compare(innerAlgorithm.encoded, outerAlgorithm.encoded) !== 0) {
+      // RFC 5280 §4.1.1.2: both algorithm fields MUST be identical; OpenSSL refuses a mismatch too.
+      throw new DerError('the signature algorithm inside and outside the signed part differ');
+    }
+    this.signatureAlgorithm = parseSignatureAlgorithm(outerAlgorithm);
+    this.issuer = parseName(tbs.next());
+    const validity = children(tbs.expect(Tag.sequence, 'validity'));
+    if (validity.length !== 2) throw new DerError('validity needs notBefore and notAfter');
+    this.notBefore = decodeTime(validity[0] as Tlv);
+    this.notAfter = decodeTime(validity[1] as Tlv);
+    this.subject = parseName(tbs.next());
+    const spki = tbs.expect(Tag.sequence, 'subject public key info');
+    this.spki = spki.encoded;
+    this.publicKey = parsePublicKeyInfo(spki);
+    tbs.optional(TagClass.context, 1);
+    tbs.optional(TagClass.context, 2);
+    const extensionsWrapper = tbs.optional(TagClass.context, 3);
+    if (!tbs.done) throw new DerError('unexpected fields after the extensions');
+    this.extensions = parseExtensions(extensionsWrapper ? readSingle(extensionsWrapper.value) : undefined);
+  }
+
+  get sha256(): string {
+    return (this.sha256Hex ??= createHash('sha256').update(this.der).digest('hex'));
+  }
+
+  get sha1(): string {
+    return (this.sha1Hex ??= createHash('sha1').update(this.der).digest('hex'));
+  }
+
+  /** SHA-256 of the SubjectPublicKeyInfo: identifies the key across re-issued and cross-signed certificates. */
+  get spkiSha256(): string {
+    return (this.spkiSha256Hex ??= createHash('sha256').update(this.spki).digest('hex'));
+  }
+
+  get pem(): string {
+    const base64 = Buffer.from(this.der).toString('base64');
+    return `-----BEGIN CERTIFICATE-----\n${base64.replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+  }
+
+  /** basicConstraints cA=TRUE. */
+  get isCA(): boolean {
+    return this.extensions.basicConstraints?.ca === true;
+  }
+
+  /** A short label for messages. */
+  get label(): string {
+    return displayName(this.subject);
+  }
+
+  /** Issuer and subject names are equal (RFC 5280 §6.1 "self-issued"). */
+  get selfIssued(): boolean {
+    return this.subject.key === this.issuer.key;
+  }
+
+  /** Self-issued and its signature verifies with its own key: a root (or a self-signed leaf). */
+  get selfSigned(): boolean {
+    return (this.selfSignedResult ??= this.selfIssued && this.isSignedBy(this));
+  }
+
+  /** OpenSSL's view of the certificate; throws if OpenSSL cannot parse it. */
+  get node(): X509Certificate {
+    return (this.nodeCertificate ??= new X509Certificate(this.der));
+  }
+
+  /** The public key as a KeyObject, or undefined when OpenSSL does not support its algorithm. */
+  get keyObject(): KeyObject | undefined {
+    if (this.nodeKey === undefined) {
+      try {
+        this.nodeKey = this.node.publicKey;
+      } catch {
+        this.nodeKey = null;
+      }
+    }
+    return this.nodeKey ?? undefined;
+  }
+
+  /** True when `issuer`'s key verifies this certificate's signature. */
+  isSignedBy(issuer: Certificate): boolean {
+    const key = issuer.keyObject;
+    if (!key) return false;
+    try {
+      return this.node.verify(key);
+    } catch {
+      return false;
+    }
+  }
+
+  isValidAt(at: Date): boolean {
+    return this.notBefore.getTime() <= at.getTime() && at.getTime() <= this.notAfter.getTime();
+  }
+}
+
+function parseSignatureAlgorithm(tlv: Tlv): SignatureAlgorithm {
+  const cursor = new DerCursor(tlv.value);
+  const oid = decodeOid(cursor.next());
+  if (oid === Oid.rsassaPss) {
+    return { oid, name: 'RSASSA-PSS', hash: pssHash(cursor.done ? undefined : cursor.next()) };
+  }
+  const known = signatureAlgorithmInfo(oid);
+  return known ? { oid, ...known } : { oid, name: oid, hash: 'unknown' };
+}
+
+/** RSASSA-PSS-params: hashAlgorithm [0] defaults to SHA-1 (RFC 4055 §3.1), which the rules must see. */
+function pssHash(parameters: Tlv | undefined): string {
+  if (!parameters || parameters.tagNumber === Tag.null) return 'SHA-1';
+  const hashField = children(parameters).find((t) => isContext(t, 0));
+  if (!hashField) return 'SHA-1';
+  const algorithm = children(readSingle(hashField.value))[0];
+  return algorithm ? (hashName(decodeOid(algorithm)) ?? 'unknown') : 'SHA-1';
+}
+
+/** Parses DER and, unless told otherwise, confirms OpenSSL reads it the same way (both must accept it). */
+export function parseCertificate(der: Uint8Array, options: { checkWithOpenSsl?: boolean } = {}): Certificate {
+  const certificate = new Certificate(der);
+  if (options.checkWithOpenSsl !== false) void certificate.node.fingerprint256;
+  return certificate;
+}
