@@ -1,0 +1,37 @@
+export { openStorage } from './open-storage.js';
+export { redactLocation } from './location.js';
+export {
+  StorageError,
+  StorageConflictError,
+  StorageInvalidInputError,
+  StorageInvalidLocationError,
+  StorageMigrationFailedError,
+  StorageNotFoundError,
+  StorageSchemaTooNewError,
+  StorageUnavailableError,
+  type StorageErrorCode,
+} from './errors.js';
+export type {
+  AppendResult,
+  AuthState,
+  AuthStateInput,
+  AuthStateStore,
+  ClaimOptions,
+  Dialect,
+  FailOptions,
+  GroupCommitOptions,
+  Inbox,
+  InboxCommitStats,
+  InboxDelivery,
+  InboxEvent,
+  InboxEventState,
+  InboxStats,
+  OpenStorageOptions,
+  ResourceState,
+  ResourceStateInput,
+  ResourceStateStore,
+  Storage,
+  StoredToken,
+  TokenPutOptions,
+  TokenStore,
+} from './types.js';
