@@ -1,0 +1,143 @@
+/** Stable codes: callers, metrics and the gateway's error body match on these, never on messages. */
+export type TransportErrorCode =
+  | 'TRANSPORT_CLIENT_CERT_REFUSED'
+  | 'TRANSPORT_SERVER_CERT_UNTRUSTED'
+  | 'TRANSPORT_TLS_FAILED'
+  | 'TRANSPORT_CONNECTION_REFUSED'
+  | 'TRANSPORT_CONNECTION_RESET'
+  | 'TRANSPORT_TIMEOUT'
+  | 'TRANSPORT_REQUEST_FAILED'
+  | 'TRANSPORT_HTTP_ERROR'
+  | 'TRANSPORT_INVALID_RESPONSE'
+  | 'TRANSPORT_MISUSE'
+  | 'TRANSPORT_CREDENTIALS_MISSING'
+  | 'TRANSPORT_CREDENTIALS_REJECTED'
+  | 'TRANSPORT_NEW_AUTH_CODE_REQUIRED'
+  | 'TRANSPORT_TOKEN_STORE_FAILED'
+  | 'TRANSPORT_CLOSED';
+
+export interface TransportErrorContext {
+  readonly api?: string;
+  readonly requestId?: string;
+  /** Where the failure happened, e.g. the upstream origin. Never a credential. */
+  readonly origin?: string;
+}
+
+export class TransportError extends Error {
+  readonly code: TransportErrorCode;
+  readonly api: string | undefined;
+  readonly requestId: string | undefined;
+  readonly origin: string | undefined;
+  /** True when the failure happened before the request could reach the provider's application. */
+  readonly connectionLevel: boolean;
+
+  constructor(
+    code: TransportErrorCode,
+    message: string,
+    context: TransportErrorContext = {},
+    options: { cause?: unknown; connectionLevel?: boolean } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.api = context.api;
+    this.requestId = context.requestId;
+    this.origin = context.origin;
+    this.connectionLevel = options.connectionLevel ?? false;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { code: this.code, message: this.message, api: this.api, requestId: this.requestId };
+  }
+}
+
+/** The provider (or the sandbox) refused our client certificate during the TLS handshake. */
+export class ClientCertificateRefusedError extends TransportError {
+  constructor(
+    message: string,
+    readonly probableCause: 'expired' | 'untrusted' | 'missing' | 'revoked' | 'unknown',
+    context: TransportErrorContext,
+    cause?: unknown,
+  ) {
+    super('TRANSPORT_CLIENT_CERT_REFUSED', message, context, { cause, connectionLevel: true });
+  }
+}
+
+export class ServerCertificateUntrustedError extends TransportError {
+  constructor(message: string, context: TransportErrorContext, cause?: unknown) {
+    super('TRANSPORT_SERVER_CERT_UNTRUSTED', message, context, { cause, connectionLevel: true });
+  }
+}
+
+export class TransportTimeoutError extends TransportError {
+  constructor(
+    readonly phase: 'connect' | 'headers' | 'body',
+    context: TransportErrorContext,
+    cause?: unknown,
+  ) {
+    super(
+      'TRANSPORT_TIMEOUT',
+      `ConnectPay did not ${phase === 'connect' ? 'accept the connection' : phase === 'headers' ? 'answer' : 'finish its answer'} in time (${phase} timeout).`,
+      context,
+      { cause, connectionLevel: phase === 'connect' },
+    );
+  }
+}
+
+/** A non-2xx answer. `body` is the provider's error body, passed through for the caller. */
+export class ProviderHttpError extends TransportError {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    context: TransportErrorContext,
+  ) {
+    super('TRANSPORT_HTTP_ERROR', `ConnectPay answered HTTP ${status}${describeBody(body)}.`, context);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), status: this.status, body: this.body };
+  }
+}
+
+export class TransportMisuseError extends TransportError {
+  constructor(message: string, context: TransportErrorContext, cause?: unknown) {
+    super('TRANSPORT_MISUSE', message, context, { cause });
+  }
+}
+
+export class CredentialsMissingError extends TransportError {
+  constructor(message: string, context: TransportErrorContext = {}) {
+    super('TRANSPORT_CREDENTIALS_MISSING', message, context);
+  }
+}
+
+export class CredentialsRejectedError extends TransportError {
+  constructor(
+    message: string,
+    readonly problems: readonly string[],
+  ) {
+    super('TRANSPORT_CREDENTIALS_REJECTED', message);
+  }
+}
+
+/** The refresh token was refused (expired, rotated elsewhere, revoked): a person must issue a new auth code. */
+export class NewAuthCodeRequiredError extends TransportError {
+  constructor(message: string, context: TransportErrorContext = {}) {
+    super('TRANSPORT_NEW_AUTH_CODE_REQUIRED', message, context);
+  }
+}
+
+export class TokenStoreError extends TransportError {
+  constructor(message: string, cause?: unknown) {
+    super('TRANSPORT_TOKEN_STORE_FAILED', message, {}, { cause });
+  }
+}
+
+function describeBody(body: unknown): string {
+  if (body && typeof body === 'object') {
+    const record = body as Record<string, unknown>;
+    const detail = record['error_description'] ?? record['message'] ?? record['error'] ?? record['title'];
+    if (typeof detail === 'string') return `: ${detail.slice(0, 200)}`;
+  }
+  return '';
+}

@@ -1,0 +1,48 @@
+export {
+  ConnectPayClient,
+  createConnectPayClient,
+  type CallEvent,
+  type CallInput,
+  type ConnectPayClientOptions,
+  type ProviderResponse,
+  type TransportLogger,
+} from './client.js';
+export { certsCredentialCheck, type CertificateCheckOptions } from './certificate-check.js';
+export { watchCredentials, type CredentialWatcher, type CredentialWatchOptions } from './credential-watcher.js';
+export { loadCredentials, type ClientCredentials, type CredentialCheck, type LoadedCredentials } from './credentials.js';
+export type { Timeouts } from './dispatchers.js';
+export {
+  ClientCertificateRefusedError,
+  CredentialsMissingError,
+  CredentialsRejectedError,
+  NewAuthCodeRequiredError,
+  ProviderHttpError,
+  ServerCertificateUntrustedError,
+  TokenStoreError,
+  TransportError,
+  TransportMisuseError,
+  TransportTimeoutError,
+  type TransportErrorCode,
+} from './errors.js';
+export {
+  OAuthTokenManager,
+  type TokenEndpoint,
+  type TokenEndpointResponse,
+  type TokenManagerOptions,
+  type TokenPersistence,
+  type TokenStatus,
+} from './oauth/token-manager.js';
+export { TokenCipher } from './oauth/token-crypto.js';
+export { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+export { revealSecret, type SecretInput } from './secret.js';
+export { basicAuthorization, type BasicCredentials } from './strategies/basic.js';
+export {
+  DEFAULT_MERCHANT_SIGNATURE,
+  merchantSigningString,
+  signMerchantRequest,
+  verifyMerchantSignature,
+  type MerchantSignatureOptions,
+  type SignableRequest,
+} from './strategies/merchant-signature.js';
+export type { MerchantCredentials } from './strategies/rsa-signature.js';
+export type { AuthStrategy, OutgoingRequest, StrategyName } from './strategies/strategy.js';
