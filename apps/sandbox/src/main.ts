@@ -1,0 +1,70 @@
+// `nx serve sandbox` (and `nx serve gateway`, which starts it): the local ConnectPay on the dev PKI.
+import { ensureDevPki } from '@connectpay-kit/testing-pki';
+import { optionsFromDevPki } from './dev-pki.js';
+import { startSandbox } from './sandbox.js';
+import { resolveDevPkiDir } from './workspace.js';
+
+function port(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    console.error(`${name}=${raw} is not a port number (0-65535).`);
+    process.exit(2);
+  }
+  return value;
+}
+
+async function main(): Promise<void> {
+  const dir = resolveDevPkiDir();
+  await ensureDevPki(dir);
+  const pki = optionsFromDevPki(dir);
+  const webhookUrl = process.env['SANDBOX_WEBHOOK_URL'];
+  const sandbox = await startSandbox({
+    ...pki,
+    host: process.env['SANDBOX_HOST'] ?? '127.0.0.1',
+    mtlsPort: port('SANDBOX_MTLS_PORT', 8443),
+    onewayPort: port('SANDBOX_ONEWAY_PORT', 8444),
+    autoAdvanceMs: port('SANDBOX_AUTO_ADVANCE_MS', 3000),
+    ...(webhookUrl
+      ? {
+          webhook: {
+            url: webhookUrl,
+            tokenHeader: process.env['SANDBOX_WEBHOOK_TOKEN_HEADER'] ?? 'x-connectpay-webhook-token',
+            token: pki.webhookToken,
+          },
+        }
+      : {}),
+    log: (line) => console.log(JSON.stringify({ service: 'sandbox', ...line })),
+  });
+  console.log(
+    JSON.stringify({
+      service: 'sandbox',
+      message: 'ConnectPay sandbox listening',
+      mtlsUrl: sandbox.mtlsUrl,
+      onewayUrl: sandbox.onewayUrl,
+      devPki: dir,
+      webhookUrl: webhookUrl ?? null,
+    }),
+  );
+  const stop = (signal: string) => {
+    console.log(JSON.stringify({ service: 'sandbox', message: `stopping on ${signal}` }));
+    sandbox.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(
+    code === 'EADDRINUSE'
+      ? `The sandbox could not listen: ${message}. Another sandbox may be running; set SANDBOX_MTLS_PORT / SANDBOX_ONEWAY_PORT.`
+      : `The sandbox could not start: ${message}`,
+  );
+  process.exit(1);
+});

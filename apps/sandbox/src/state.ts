@@ -1,0 +1,132 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+
+export const PAYMENT_STATUSES = ['Created', 'PendingProvider', 'Completed'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number] | 'Rejected';
+
+export interface Payment {
+  paymentId: string;
+  status: PaymentStatus;
+  redirectUrl: string;
+  createdAt: string;
+  updatedAt: string;
+  request: Record<string, unknown>;
+  notificationUrl: string | undefined;
+}
+
+interface AuthCode {
+  redirectUrl: string;
+  scope: string;
+  expiresAt: number;
+}
+
+interface AccessToken {
+  scope: string;
+  expiresAt: number;
+}
+
+export interface TokenLifetimes {
+  readonly accessSeconds: number;
+  readonly refreshSeconds: number;
+}
+
+function opaque(prefix: string): string {
+  return `${prefix}_${randomBytes(24).toString('base64url')}`;
+}
+
+/** Everything the sandbox remembers; in memory, gone on restart, like a fresh provider account. */
+export class SandboxState {
+  readonly payments = new Map<string, Payment>();
+  private readonly codes = new Map<string, AuthCode>();
+  private readonly accessTokens = new Map<string, AccessToken>();
+  private readonly refreshTokens = new Map<string, { scope: string; expiresAt: number }>();
+  /** Counts token endpoint calls per grant, so tests can see single-flight refreshes. */
+  readonly tokenCalls = { authorization_code: 0, refresh_token: 0 };
+
+  constructor(private readonly lifetimes: TokenLifetimes) {}
+
+  issueCode(redirectUrl: string, scope: string, now = Date.now()): string {
+    const code = opaque('code');
+    this.codes.set(code, { redirectUrl, scope, expiresAt: now + 24 * 3600 * 1000 });
+    return code;
+  }
+
+  /** Single use: a code is gone after its first exchange, whether it succeeds or not. */
+  takeCode(code: string, redirectUrl: string | undefined, now = Date.now()): { scope: string } | undefined {
+    const entry = this.codes.get(code);
+    this.codes.delete(code);
+    if (!entry || entry.expiresAt <= now) return undefined;
+    if (redirectUrl !== undefined && redirectUrl !== entry.redirectUrl) return undefined;
+    return { scope: entry.scope };
+  }
+
+  issueTokens(scope: string, now = Date.now()) {
+    const accessToken = opaque('at');
+    const refreshToken = opaque('rt');
+    this.accessTokens.set(accessToken, { scope, expiresAt: now + this.lifetimes.accessSeconds * 1000 });
+    this.refreshTokens.set(refreshToken, { scope, expiresAt: now + this.lifetimes.refreshSeconds * 1000 });
+    return {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: this.lifetimes.accessSeconds,
+      refresh_token: refreshToken,
+      refresh_token_expires_in: this.lifetimes.refreshSeconds,
+      scope,
+    };
+  }
+
+  /** Rotation: the old refresh token stops working the moment it is used. */
+  rotate(refreshToken: string, now = Date.now()) {
+    const entry = this.refreshTokens.get(refreshToken);
+    this.refreshTokens.delete(refreshToken);
+    if (!entry || entry.expiresAt <= now) return undefined;
+    return this.issueTokens(entry.scope, now);
+  }
+
+  checkAccessToken(token: string, now = Date.now()): boolean {
+    const entry = this.accessTokens.get(token);
+    return entry !== undefined && entry.expiresAt > now;
+  }
+
+  createPayment(request: Record<string, unknown>, redirectBase: string, notificationUrl: string | undefined): Payment {
+    const paymentId = randomUUID();
+    const now = new Date().toISOString();
+    const payment: Payment = {
+      paymentId,
+      status: 'Created',
+      redirectUrl: `${redirectBase}/sandbox/pay/${paymentId}`,
+      createdAt: now,
+      updatedAt: now,
+      request,
+      notificationUrl,
+    };
+    this.payments.set(paymentId, payment);
+    return payment;
+  }
+
+  advance(paymentId: string): Payment | undefined {
+    const payment = this.payments.get(paymentId);
+    if (!payment) return undefined;
+    const index = PAYMENT_STATUSES.indexOf(payment.status as (typeof PAYMENT_STATUSES)[number]);
+    if (index >= 0 && index < PAYMENT_STATUSES.length - 1) {
+      payment.status = PAYMENT_STATUSES[index + 1] as PaymentStatus;
+      payment.updatedAt = new Date().toISOString();
+    }
+    return payment;
+  }
+}
+
+/** The body of Get Payment Details, also the body of a per-payment notification. */
+export function paymentDetails(payment: Payment): Record<string, unknown> {
+  const { payment: requested, ...groups } = payment.request;
+  return {
+    ...groups,
+    payment: {
+      ...(typeof requested === 'object' && requested !== null ? requested : {}),
+      paymentId: payment.paymentId,
+      status: payment.status,
+      redirectUrl: payment.redirectUrl,
+      createdAt: payment.createdAt,
+      updatedAt: payment.updatedAt,
+    },
+  };
+}
