@@ -4,7 +4,7 @@ import { listProjects, relativeToRoot, SCOPE, sourceFiles, workspaceImports } fr
 // DESIGN.md "Layout": apps -> packages, never the reverse; these packages stand alone.
 const STANDALONE = new Set(['certs', 'hosts', 'testing-pki']);
 const ALLOWED_RUNTIME: Record<string, readonly string[]> = {
-  transport: ['hosts', 'certs', 'storage', 'config'],
+  transport: ['hosts', 'certs', 'storage'],
   config: ['hosts', 'certs'],
 };
 
@@ -42,10 +42,10 @@ describe('workspace dependency direction', () => {
     },
   );
 
-  it('keeps testing-pki out of every runtime dependency list', () => {
-    const users = projects.filter((p) => Object.hasOwn(p.packageJson.dependencies ?? {}, `${SCOPE}testing-pki`));
-    // The sandbox is the one app allowed to mint its dev PKI at run time.
-    expect(users.map((p) => p.name).filter((n) => n !== 'sandbox')).toEqual([]);
+  it("keeps testing-pki out of every package's runtime dependencies", () => {
+    // Apps may mint the local dev PKI at run time (`local` only); published packages never ship it.
+    const users = packages.filter((p) => Object.hasOwn(p.packageJson.dependencies ?? {}, `${SCOPE}testing-pki`));
+    expect(users.map((p) => p.name)).toEqual([]);
   });
 
   it.each(projects.map((p) => [p.name, p] as const))('%s declares every workspace package it imports', (_n, project) => {
