@@ -31,11 +31,12 @@ export interface KnownProviderHost {
  * host kind or the other environment (e.g. api2-stage configured as the prod mTLS URL).
  */
 export function classifyProviderHost(hostname: string): KnownProviderHost | undefined {
-  const wanted = hostname.toLowerCase().replace(/\.$/, '');
-  for (const environment of ['stage', 'prod'] as const) {
-    for (const kind of HOST_KINDS) {
-      if (new URL(PROVIDER_BASE_URLS[environment][kind]).hostname === wanted) return { environment, kind };
-    }
-  }
-  return undefined;
+  return PROVIDER_HOSTNAMES.get(hostname.toLowerCase().replace(/\.$/, ''));
 }
+
+// Built once: the resolver classifies a base URL on every call.
+const PROVIDER_HOSTNAMES: ReadonlyMap<string, KnownProviderHost> = new Map(
+  (['stage', 'prod'] as const).flatMap((environment) =>
+    HOST_KINDS.map((kind) => [new URL(PROVIDER_BASE_URLS[environment][kind]).hostname, { environment, kind }] as const),
+  ),
+);

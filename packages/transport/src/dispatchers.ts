@@ -1,4 +1,4 @@
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher } from 'undici';
 import type { HostKind } from '@connectpay-kit/hosts';
 import type { LoadedCredentials } from './credentials.js';
@@ -60,6 +60,15 @@ export class HostKindDispatchers {
 
   private createAgent(identity: LoadedCredentials | undefined): Agent {
     const { timeouts } = this.options;
+    // One TLS context per agent: passing `ca`/`cert`/`key` to every connect would make OpenSSL parse
+    // the whole public root store (plus the chain) again for each new connection (~20 ms each).
+    const secureContext =
+      this.options.caPem || identity
+        ? createSecureContext({
+            ...(this.options.caPem ? { ca: [...rootCertificates, this.options.caPem] } : {}),
+            ...(identity ? { cert: identity.cert, key: identity.key } : {}),
+          })
+        : undefined;
     return new Agent({
       connections: this.options.connectionsPerOrigin ?? 64,
       keepAliveTimeout: this.options.keepAliveTimeoutMs ?? 30_000,
@@ -68,8 +77,7 @@ export class HostKindDispatchers {
       connect: {
         timeout: timeouts.connectMs,
         rejectUnauthorized: true,
-        ...(this.options.caPem ? { ca: [...rootCertificates, this.options.caPem] } : {}),
-        ...(identity ? { cert: identity.cert, key: identity.key } : {}),
+        ...(secureContext ? { secureContext } : {}),
       },
     });
   }

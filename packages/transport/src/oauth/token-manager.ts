@@ -9,7 +9,7 @@ import type { TokenCipher } from './token-crypto.js';
 export interface TokenPersistence {
   get(key: string): Promise<{ value: Uint8Array; version: number } | undefined>;
   put(key: string, value: Uint8Array, options: { expectedVersion: number }): Promise<number>;
-  delete?(key: string): Promise<void>;
+  delete?(key: string): Promise<unknown>;
 }
 
 /** What the token endpoint answers (RFC 6749 §5.1). */
