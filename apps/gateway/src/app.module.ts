@@ -1,0 +1,50 @@
+import { type DynamicModule, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AccountsController } from './accounts/accounts.controller.js';
+import { ApiKeyGuard } from './auth/api-key.guard.js';
+import { CatalogController } from './catalog/catalog.controller.js';
+import { DocsController } from './docs/docs.controller.js';
+import { HealthController } from './health/health.controller.js';
+import { MetricsController } from './health/metrics.controller.js';
+import { ReadinessService } from './health/readiness.service.js';
+import { MerchantPaymentsController } from './merchant/merchant-payments.controller.js';
+import { OAuthController } from './oauth/oauth.controller.js';
+import { GatewayRuntime } from './runtime/gateway-runtime.js';
+import { StatusController } from './status/status.controller.js';
+import { UpstreamService } from './upstream/upstream.service.js';
+
+/** Runs after the HTTP server stopped accepting and drained: then the pools and storage close. */
+@Injectable()
+class RuntimeShutdown implements OnApplicationShutdown {
+  constructor(private readonly runtime: GatewayRuntime) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runtime.close();
+  }
+}
+
+@Module({})
+export class AppModule {
+  static register(runtime: GatewayRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [
+        MerchantPaymentsController,
+        OAuthController,
+        AccountsController,
+        CatalogController,
+        HealthController,
+        MetricsController,
+        DocsController,
+        StatusController,
+      ],
+      providers: [
+        { provide: GatewayRuntime, useValue: runtime },
+        UpstreamService,
+        ReadinessService,
+        RuntimeShutdown,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+      ],
+    };
+  }
+}

@@ -1,0 +1,145 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { certsCredentialCheck, createConnectPayClient, type ConnectPayClient } from '@connectpay-kit/transport';
+import type { DestinationStream, Logger } from 'pino';
+import { AppModule } from '../app.module.js';
+import { GatewayExceptionFilter } from '../errors/gateway-exception.filter.js';
+import { CertificateMonitor } from '../health/certificate-monitor.js';
+import { jsonOnly } from '../http/json-only.js';
+import { requestContext } from '../http/request-context.js';
+import { createLogger } from '../observability/logger.js';
+import { GatewayMetrics } from '../observability/metrics.js';
+import { PinoNestLogger } from '../observability/nest-logger.js';
+import { RecentUpstreamErrors } from '../observability/recent-errors.js';
+import { GatewayRuntime } from '../runtime/gateway-runtime.js';
+import { type GatewayStorage, openGatewayStorage } from '../storage/gateway-storage.js';
+import { type Configuration, loadConfiguration } from './load-configuration.js';
+import { StartupConfigError, StartupFailedError } from './startup-error.js';
+
+export interface CreateGatewayOptions {
+  /** Variables to read; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Base of relative paths and of the workspace-root search; default `process.cwd()`. */
+  readonly cwd?: string;
+  /** Where the JSON logs go; default stdout. */
+  readonly logDestination?: DestinationStream;
+  /** Listen to SIGTERM/SIGINT for a graceful shutdown (main: yes; tests: no). */
+  readonly shutdownHooks?: boolean;
+}
+
+export interface Gateway {
+  readonly app: NestExpressApplication;
+  readonly runtime: GatewayRuntime;
+  /** Starts serving on GATEWAY_HOST:GATEWAY_PORT; resolves to the base URL. */
+  listen(): Promise<string>;
+  /** Stops accepting, lets in-flight calls finish, then closes the pools and storage. */
+  close(): Promise<void>;
+}
+
+const BODY_LIMIT = '256kb';
+
+/** Builds the whole gateway (configuration, storage, ConnectPay client, Nest app) without listening. */
+export async function createGateway(options: CreateGatewayOptions = {}): Promise<Gateway> {
+  const env = options.env ?? process.env;
+  const configuration = await loadConfiguration(env, options.cwd ?? process.cwd());
+  const { config, settings } = configuration;
+  const logger = createLogger({
+    level: settings.logLevel,
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
+  const storage = await openStorageOrExplain(settings.storageLocation, config.environment);
+  let client: ConnectPayClient | undefined;
+  try {
+    const metrics = new GatewayMetrics();
+    client = createClient(configuration, storage, logger, metrics);
+    const runtime = new GatewayRuntime({
+      config,
+      settings,
+      apiKeys: configuration.apiKeys,
+      client,
+      storage,
+      logger,
+      metrics,
+      recentErrors: new RecentUpstreamErrors(20),
+      certificates: new CertificateMonitor(config, { trust: configuration.clientTrustPems }),
+      warnings: configuration.warnings,
+    });
+    for (const warning of runtime.warnings) logger.warn({ environment: config.environment }, warning);
+
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), {
+      bodyParser: false,
+      abortOnError: false,
+      logger: new PinoNestLogger(logger),
+    });
+    app.disable('x-powered-by');
+    // Provider answers are not cacheable resources: hashing every body for an ETag is wasted work.
+    app.set('etag', false);
+    app.use(requestContext(logger, metrics));
+    app.use(jsonOnly());
+    app.useBodyParser('json', { limit: BODY_LIMIT });
+    app.useGlobalFilters(new GatewayExceptionFilter(runtime));
+    if (options.shutdownHooks) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+
+    return {
+      app,
+      runtime,
+      async listen() {
+        await app.listen(settings.port, settings.host);
+        const address = app.getHttpServer().address() as AddressInfo;
+        const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        return `http://${host}:${address.port}`;
+      },
+      close: () => app.close(),
+    };
+  } catch (error) {
+    await client?.close().catch(() => undefined);
+    await storage.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function createClient(
+  configuration: Configuration,
+  storage: GatewayStorage,
+  logger: Logger,
+  metrics: GatewayMetrics,
+): ConnectPayClient {
+  const { config, settings, tokenKey } = configuration;
+  return createConnectPayClient({
+    environment: config.environment,
+    baseUrls: config.baseUrls,
+    ...(config.mtls ? { mtls: { certChainPem: config.mtls.certChainPem, privateKeyPem: config.mtls.key } } : {}),
+    ...(config.caPem ? { caPem: config.caPem } : {}),
+    ...(config.basic ? { basic: { clientId: config.basic.clientId, clientSecret: config.basic.clientSecret } } : {}),
+    ...(config.merchant ? { merchant: { privateKeyPem: config.merchant.privateKey } } : {}),
+    ...(tokenKey ? { oauth: { store: storage.tokens, encryptionKey: tokenKey } } : {}),
+    timeouts: { headersMs: settings.upstreamTimeoutMs, bodyMs: settings.upstreamTimeoutMs },
+    credentialCheck: certsCredentialCheck({ trust: configuration.clientTrustPems }),
+    logger: logger.child({ component: 'transport' }),
+    userAgent: 'connectpay-kit-gateway',
+    onCall: (event) => {
+      const status = String(event.status ?? 0);
+      metrics.upstreamCalls.inc({ api: event.api, status });
+      metrics.upstreamLatency.observe({ api: event.api }, event.durationMs / 1000);
+      if (event.errorCode) metrics.upstreamErrors.inc({ api: event.api, code: event.errorCode });
+    },
+  });
+}
+
+async function openStorageOrExplain(location: string, environment: string): Promise<GatewayStorage> {
+  try {
+    return await openGatewayStorage(location);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const reason = error instanceof Error ? error.message : String(error);
+    if (code === 'STORAGE_INVALID_LOCATION') {
+      throw new StartupConfigError(environment, [{ variable: 'GATEWAY_STORAGE', message: reason }]);
+    }
+    throw new StartupFailedError(
+      `storage could not be opened (${typeof code === 'string' ? code : 'error'}): ${reason}`,
+      { cause: error },
+    );
+  }
+}

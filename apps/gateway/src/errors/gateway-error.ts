@@ -1,0 +1,84 @@
+import type { ErrorDetail } from './error-body.js';
+
+/** Stable codes of errors the gateway itself raises; callers match on these, never on messages. */
+export type GatewayErrorCode =
+  | 'GATEWAY_CONFIG_INVALID'
+  | 'GATEWAY_SETTINGS_INVALID'
+  | 'GATEWAY_STARTUP_FAILED'
+  | 'GATEWAY_UNAUTHENTICATED'
+  | 'GATEWAY_ROUTE_NOT_FOUND'
+  | 'GATEWAY_UNKNOWN_API'
+  | 'GATEWAY_API_NOT_CALLABLE'
+  | 'GATEWAY_USE_TYPED_ENDPOINT'
+  | 'GATEWAY_VALIDATION_FAILED'
+  | 'GATEWAY_INVALID_JSON'
+  | 'GATEWAY_UNSUPPORTED_MEDIA_TYPE'
+  | 'GATEWAY_PAYLOAD_TOO_LARGE'
+  | 'GATEWAY_INTERNAL';
+
+/** The base of every error the gateway raises: a start that cannot proceed, or a request it refuses. */
+export class GatewayError extends Error {
+  constructor(
+    readonly code: GatewayErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A request the gateway answers itself, with this HTTP status, in the documented error shape. */
+export class GatewayRequestError extends GatewayError {
+  constructor(
+    readonly status: number,
+    code: GatewayErrorCode,
+    message: string,
+    readonly details?: readonly ErrorDetail[],
+  ) {
+    super(code, message);
+  }
+}
+
+export class UnauthenticatedError extends GatewayRequestError {
+  constructor(message: string) {
+    super(401, 'GATEWAY_UNAUTHENTICATED', message);
+  }
+}
+
+export class ValidationFailedError extends GatewayRequestError {
+  constructor(message: string, details: readonly ErrorDetail[]) {
+    super(400, 'GATEWAY_VALIDATION_FAILED', message, details);
+  }
+}
+
+export class UnknownApiError extends GatewayRequestError {
+  constructor(api: string, suggestions: readonly string[]) {
+    const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '';
+    super(
+      404,
+      'GATEWAY_UNKNOWN_API',
+      `"${truncate(api)}" is not an API in the ConnectPay catalog; GET /docs lists the ones the gateway can call.${hint}`,
+    );
+  }
+}
+
+export class ApiNotCallableError extends GatewayRequestError {
+  constructor(message: string) {
+    super(400, 'GATEWAY_API_NOT_CALLABLE', message);
+  }
+}
+
+export class UseTypedEndpointError extends GatewayRequestError {
+  constructor(api: string, endpoint: string) {
+    super(
+      400,
+      'GATEWAY_USE_TYPED_ENDPOINT',
+      `"${api}" has a typed endpoint: call ${endpoint} instead, which validates the body and keeps the gateway's state consistent.`,
+    );
+  }
+}
+
+export function truncate(text: string, max = 120): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}

@@ -1,0 +1,170 @@
+import { HttpException } from '@nestjs/common';
+import {
+  ClientCertificateRefusedError,
+  ProviderHttpError,
+  TransportError,
+  TransportTimeoutError,
+  type TransportErrorCode,
+} from '@connectpay-kit/transport';
+import type { GatewayErrorBody } from './error-body.js';
+import { GatewayRequestError, truncate } from './gateway-error.js';
+
+export interface MappedError {
+  readonly status: number;
+  readonly body: GatewayErrorBody;
+  /** Our own failures are errors in the log; a caller's mistake or the provider's answer a warning. */
+  readonly severity: 'warn' | 'error';
+}
+
+/**
+ * What each transport failure means for the internal caller. Connection-level failures are the
+ * gateway's upstream failing (502); a timeout is 504; missing credentials are this deployment's
+ * configuration (503, another replica or a fixed config may succeed); an expired grant needs a
+ * person (409); misuse comes from the caller's input (400).
+ */
+const TRANSPORT_STATUS: Readonly<Record<TransportErrorCode, number>> = {
+  TRANSPORT_CLIENT_CERT_REFUSED: 502,
+  TRANSPORT_SERVER_CERT_UNTRUSTED: 502,
+  TRANSPORT_TLS_FAILED: 502,
+  TRANSPORT_CONNECTION_REFUSED: 502,
+  TRANSPORT_CONNECTION_RESET: 502,
+  TRANSPORT_REQUEST_FAILED: 502,
+  TRANSPORT_INVALID_RESPONSE: 502,
+  TRANSPORT_HTTP_ERROR: 502,
+  TRANSPORT_TIMEOUT: 504,
+  TRANSPORT_CREDENTIALS_MISSING: 503,
+  TRANSPORT_CREDENTIALS_REJECTED: 503,
+  TRANSPORT_TOKEN_STORE_FAILED: 503,
+  TRANSPORT_CLOSED: 503,
+  TRANSPORT_NEW_AUTH_CODE_REQUIRED: 409,
+  TRANSPORT_MISUSE: 400,
+};
+
+/** Turns anything thrown while serving a request into the one documented error shape. */
+export function mapError(error: unknown, requestId: string): MappedError {
+  if (error instanceof GatewayRequestError) {
+    return {
+      status: error.status,
+      severity: error.status >= 500 ? 'error' : 'warn',
+      body: body(error.code, error.message, requestId, error.details ? { details: error.details } : {}),
+    };
+  }
+  if (error instanceof ProviderHttpError) return mapProviderError(error, requestId);
+  if (error instanceof TransportError) {
+    const status = TRANSPORT_STATUS[error.code] ?? 502;
+    const cause = causeOf(error);
+    const message =
+      error.code === 'TRANSPORT_NEW_AUTH_CODE_REQUIRED'
+        ? `${error.message} Through the gateway: POST /v1/oauth/token with the new code.`
+        : error.message;
+    return {
+      status,
+      severity: status === 400 || status === 409 ? 'warn' : 'error',
+      body: body(error.code, message, requestId, cause ? { cause } : {}),
+    };
+  }
+  if (error instanceof HttpException) return mapHttpException(error, requestId);
+  return {
+    status: 500,
+    severity: 'error',
+    body: body(
+      'GATEWAY_INTERNAL',
+      'The gateway failed on this request. The request id leads to the details in its logs.',
+      requestId,
+    ),
+  };
+}
+
+function mapProviderError(error: ProviderHttpError, requestId: string): MappedError {
+  const provider = { status: error.status, body: error.body };
+  if (error.status >= 500) {
+    return {
+      status: 502,
+      severity: 'error',
+      body: body('PROVIDER_ERROR', `${error.message} The provider failed; retry later.`, requestId, { provider }),
+    };
+  }
+  // 401/403 from ConnectPay judge the gateway's own credentials, not the internal caller's api key:
+  // a distinct code keeps a caller from "fixing" its x-api-key for a provider-side refusal.
+  const credentials = error.status === 401 || error.status === 403;
+  return {
+    status: error.status,
+    severity: credentials ? 'error' : 'warn',
+    body: body(
+      credentials ? 'PROVIDER_REJECTED_CREDENTIALS' : 'PROVIDER_ERROR',
+      credentials
+        ? `${error.message} ConnectPay refused the gateway's credentials: check the CONNECTPAY_<ENV>_CLIENT_ID, _CLIENT_SECRET_FILE and _MERCHANT_KEY_FILE of this deployment.`
+        : error.message,
+      requestId,
+      { provider },
+    ),
+  };
+}
+
+function mapHttpException(error: HttpException, requestId: string): MappedError {
+  const status = error.getStatus();
+  const cause = error.cause;
+  if (status === 404) {
+    return {
+      status,
+      severity: 'warn',
+      body: body(
+        'GATEWAY_ROUTE_NOT_FOUND',
+        `${truncate(error.message)}: no such route. GET /docs lists the endpoints.`,
+        requestId,
+      ),
+    };
+  }
+  if (status === 400 && cause instanceof SyntaxError) {
+    return {
+      status,
+      severity: 'warn',
+      body: body('GATEWAY_INVALID_JSON', 'The request body is not valid JSON.', requestId),
+    };
+  }
+  if (status === 400 && cause instanceof URIError) {
+    return {
+      status,
+      severity: 'warn',
+      body: body('GATEWAY_VALIDATION_FAILED', 'The URL holds an invalid percent-encoding.', requestId),
+    };
+  }
+  if (status === 413) {
+    return {
+      status,
+      severity: 'warn',
+      body: body(
+        'GATEWAY_PAYLOAD_TOO_LARGE',
+        'The request body is larger than the gateway accepts (256 KiB).',
+        requestId,
+      ),
+    };
+  }
+  return {
+    status,
+    severity: status >= 500 ? 'error' : 'warn',
+    body: body(status >= 500 ? 'GATEWAY_INTERNAL' : `GATEWAY_HTTP_${status}`, truncate(error.message, 300), requestId),
+  };
+}
+
+function body(
+  code: string,
+  message: string,
+  requestId: string,
+  extra: Partial<Pick<GatewayErrorBody['error'], 'cause' | 'details' | 'provider'>> = {},
+): GatewayErrorBody {
+  return { error: { code, message, requestId, ...extra } };
+}
+
+/** A short, secret-free reason for a connection failure: the probable cause or the socket error code. */
+function causeOf(error: TransportError): string | undefined {
+  if (error instanceof ClientCertificateRefusedError) return error.probableCause;
+  if (error instanceof TransportTimeoutError) return `${error.phase}-timeout`;
+  let current: unknown = error.cause;
+  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z0-9_]{2,64}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -1,0 +1,27 @@
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { Public } from '../auth/public.decorator.js';
+import { GatewayRuntime } from '../runtime/gateway-runtime.js';
+
+@Public()
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly runtime: GatewayRuntime) {}
+
+  /** Prometheus text format; the certificate gauge is refreshed on every scrape. */
+  @Get()
+  @Header('cache-control', 'no-store')
+  async metrics(@Res({ passthrough: true }) response: ServerResponse): Promise<string> {
+    const { metrics, client, environment } = this.runtime;
+    const identity = client.identity;
+    metrics.certificateExpiry.reset();
+    if (identity) {
+      metrics.certificateExpiry.set(
+        { environment, fingerprint: identity.leafFingerprint },
+        Math.floor((identity.notAfter.getTime() - Date.now()) / 1000),
+      );
+    }
+    response.setHeader('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  }
+}

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { HOST_KINDS } from '@connectpay-kit/hosts';
+import { GatewayRuntime } from '../runtime/gateway-runtime.js';
+import type { CertificateStatus } from './certificate-monitor.js';
+import { isReachable } from './reachability.js';
+
+export interface ReadinessCheck {
+  readonly ok: boolean;
+  /** False for checks that are reported but do not make the gateway unready. */
+  readonly gating: boolean;
+  readonly detail: string;
+}
+
+export interface Readiness {
+  readonly status: 'ready' | 'not_ready';
+  readonly environment: string;
+  /** Names of the gating checks that fail. */
+  readonly failing: readonly string[];
+  readonly checks: Readonly<Record<string, ReadinessCheck>>;
+  readonly certificate: CertificateStatus;
+}
+
+/**
+ * Ready = the configuration validated (else the process would not be running), the credentials
+ * loaded, the client chain passes the provider's rules (packages/certs errors) and storage answers.
+ * The upstream hosts gate readiness only in `local`, where they are our own sandbox starting up; in
+ * stage and prod a provider outage must not pull every replica out of the load balancer.
+ */
+@Injectable()
+export class ReadinessService {
+  constructor(private readonly runtime: GatewayRuntime) {}
+
+  async check(): Promise<Readiness> {
+    const { config, client } = this.runtime;
+    const local = config.environment === 'local';
+    const certificate = await this.runtime.certificates.status();
+    const [storage, ...upstream] = await Promise.all([
+      this.storageCheck(),
+      ...HOST_KINDS.map((kind) => isReachable(config.baseUrls[kind]).then((ok) => ({ kind, ok }))),
+    ]);
+    const missing = (['mtls', 'basic', 'merchant'] as const).filter((group) => config[group] === undefined);
+    const identity = client.identity;
+    const checks: Record<string, ReadinessCheck> = {
+      config: { ok: true, gating: true, detail: `the ${config.environment} profile validated` },
+      credentials: {
+        ok: config.mtls !== undefined && config.basic !== undefined && identity !== undefined,
+        gating: true,
+        detail:
+          missing.length === 0
+            ? 'client certificate, DevApp credentials and merchant key loaded'
+            : `not configured: ${missing.join(', ')} (APIs that need them answer 503)`,
+      },
+      certificate: {
+        ok: certificate.configured && certificate.ok,
+        gating: true,
+        detail: !certificate.configured
+          ? 'no client certificate configured'
+          : certificate.ok
+            ? `passes the provider's rules; expires in ${certificate.daysToExpiry ?? '?'} days`
+            : `fails: ${certificate.errors.map((finding) => finding.rule).join(', ')}`,
+      },
+      oauth: {
+        ok: client.oauth !== undefined,
+        gating: false,
+        detail: client.oauth
+          ? 'token store and encryption key ready'
+          : 'CONNECTPAY_TOKEN_KEY_FILE not set: OAuth endpoints answer 503',
+      },
+      storage,
+      upstream: {
+        ok: upstream.every((host) => host.ok),
+        gating: local,
+        detail:
+          upstream
+            .map((host) => `${host.kind} ${config.baseUrls[host.kind]} ${host.ok ? 'reachable' : 'not reachable'}`)
+            .join('; ') + (local && !upstream.every((host) => host.ok) ? ' (is the sandbox still starting?)' : ''),
+      },
+    };
+    const failing = Object.entries(checks)
+      .filter(([, check]) => check.gating && !check.ok)
+      .map(([name]) => name);
+    return {
+      status: failing.length === 0 ? 'ready' : 'not_ready',
+      environment: config.environment,
+      failing,
+      checks,
+      certificate,
+    };
+  }
+
+  private async storageCheck(): Promise<ReadinessCheck> {
+    try {
+      await withTimeout(this.runtime.storage.ping(), 2000);
+      return { ok: true, gating: true, detail: 'storage answers' };
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      return {
+        ok: false,
+        gating: true,
+        detail: `storage does not answer${typeof code === 'string' ? ` (${code})` : ''}`,
+      };
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,6 @@
+// `nx serve gateway` / `node dist/main.js`. Everything else lives in bootstrap/ so tests can build
+// the same gateway without a process of its own.
+import 'reflect-metadata';
+import { start } from './bootstrap/start.js';
+
+await start();

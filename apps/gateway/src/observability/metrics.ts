@@ -1,0 +1,46 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per gateway instance, so tests and several apps in one process do not share counters. */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly requests: Counter<'route' | 'method' | 'status'>;
+  readonly upstreamCalls: Counter<'api' | 'status'>;
+  readonly upstreamLatency: Histogram<'api'>;
+  readonly upstreamErrors: Counter<'api' | 'code'>;
+  readonly certificateExpiry: Gauge<'environment' | 'fingerprint'>;
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
+    this.requests = new Counter({
+      name: 'gateway_http_requests_total',
+      help: 'Requests served by the gateway, by route template, method and status.',
+      labelNames: ['route', 'method', 'status'],
+      registers: [this.registry],
+    });
+    this.upstreamCalls = new Counter({
+      name: 'connectpay_requests_total',
+      help: 'Calls to ConnectPay by catalog API and HTTP status (0 when no answer came).',
+      labelNames: ['api', 'status'],
+      registers: [this.registry],
+    });
+    this.upstreamLatency = new Histogram({
+      name: 'connectpay_request_duration_seconds',
+      help: 'Latency of calls to ConnectPay by catalog API, retries included.',
+      labelNames: ['api'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    });
+    this.upstreamErrors = new Counter({
+      name: 'connectpay_errors_total',
+      help: 'Failed calls to ConnectPay by catalog API and transport error code.',
+      labelNames: ['api', 'code'],
+      registers: [this.registry],
+    });
+    this.certificateExpiry = new Gauge({
+      name: 'connectpay_client_certificate_expiry_seconds',
+      help: 'Seconds until the active client certificate (leaf) expires.',
+      labelNames: ['environment', 'fingerprint'],
+      registers: [this.registry],
+    });
+  }
+}

@@ -1,0 +1,106 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ensureDevPki } from '@connectpay-kit/testing-pki';
+// Apps never import apps at run time; the tests start the real sandbox in-process from its source.
+import { optionsFromDevPki, startSandbox, type RunningSandbox } from '../../../sandbox/src/index.js';
+import { createGateway, type Gateway } from '../../src/bootstrap/create-gateway.js';
+
+export interface Harness {
+  readonly pkiDir: string;
+  readonly sandbox: RunningSandbox;
+  readonly gateway: Gateway;
+  readonly url: string;
+  /** Every JSON log line the gateway wrote, for assertions and the secret scan. */
+  readonly logs: string[];
+  /** Request ids the sandbox saw, in order. */
+  readonly sandboxRequestIds: string[];
+  read(name: string): string;
+  close(): Promise<void>;
+}
+
+export interface GatewayOnlyHarness {
+  readonly gateway: Gateway;
+  readonly url: string;
+  readonly logs: string[];
+  close(): Promise<void>;
+}
+
+/** A dev PKI in a fresh temp folder: what `nx serve` writes into `.dev-pki/`. */
+export async function tempDevPki(): Promise<string> {
+  const dir = join(mkdtempSync(join(tmpdir(), 'gateway-test-')), 'pki');
+  await ensureDevPki(dir);
+  return dir;
+}
+
+/** The sandbox on free ports, and a `local` gateway pointed at it over real TLS. */
+export async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harness> {
+  const pkiDir = await tempDevPki();
+  const sandboxRequestIds: string[] = [];
+  const sandbox = await startSandbox({
+    ...optionsFromDevPki(pkiDir),
+    mtlsPort: 0,
+    onewayPort: 0,
+    log: (line) => {
+      if (typeof line['requestId'] === 'string') sandboxRequestIds.push(line['requestId']);
+    },
+  });
+  try {
+    const started = await startGateway(pkiDir, {
+      CONNECTPAY_LOCAL_MTLS_URL: sandbox.mtlsUrl,
+      CONNECTPAY_LOCAL_ONEWAY_URL: sandbox.onewayUrl,
+      ...extraEnv,
+    });
+    return {
+      pkiDir,
+      sandbox,
+      ...started,
+      sandboxRequestIds,
+      read: (name) => readFileSync(join(pkiDir, name), 'utf8'),
+      async close() {
+        await started.close();
+        await sandbox.close();
+        rmSync(dirname(pkiDir), { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
+}
+
+/** A `local` gateway on the given dev PKI, with storage in its own temp folder and logs captured. */
+export async function startGateway(pkiDir: string, extraEnv: Record<string, string>): Promise<GatewayOnlyHarness> {
+  const workDir = mkdtempSync(join(tmpdir(), 'gateway-work-'));
+  const logs: string[] = [];
+  const gateway = await createGateway({
+    cwd: workDir,
+    env: {
+      CONNECTPAY_ENV: 'local',
+      CONNECTPAY_DEV_PKI_DIR: pkiDir,
+      GATEWAY_PORT: '0',
+      GATEWAY_STORAGE: join(workDir, 'gateway.sqlite'),
+      LOG_LEVEL: 'debug',
+      ...extraEnv,
+    },
+    logDestination: { write: (line: string) => void logs.push(line) },
+  });
+  const url = await gateway.listen();
+  return {
+    gateway,
+    url,
+    logs,
+    async close() {
+      await gateway.close();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The provider's sample body from the brief: the smallest payment a caller sends. */
+export const MINIMAL_PAYMENT = {
+  payment: { paymentMethod: 'PIS', instructedAmount: { amount: '12.34', currency: 'EUR' } },
+  identifiers: { merchantReference: 'order-1' },
+};
+
+export const API_KEY = { 'x-api-key': 'local-dev-key' };

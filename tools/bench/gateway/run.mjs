@@ -1,0 +1,291 @@
+#!/usr/bin/env node
+// Gateway bench: load on the gateway's catalog route (POST /v1/catalog/reference.currencies, an mTLS +
+// Basic upstream call) next to a raw node:http + undici proxy over the same upstream, in the same run.
+// Each proxy runs in its own process, as in production; the load loop (undici, 127.0.0.1 only, bounded)
+// runs here. Prints req/s and latency; targets: gateway >= 0.85x the raw proxy's req/s and at most 1 ms
+// p99 added. Figures are printed, never asserted.
+//
+// Upstream: any mTLS server on a loopback address answering GET /reference/v1/currencies, given by
+// CONNECTPAY_LOCAL_MTLS_URL and CONNECTPAY_LOCAL_CLIENT_CERT_FILE / _CLIENT_KEY_FILE / _CA_FILE /
+// _CLIENT_ID / _CLIENT_SECRET_FILE (each unset one: the dev PKI's file, CONNECTPAY_DEV_PKI_DIR or
+// <workspace>/.dev-pki). Without CONNECTPAY_LOCAL_MTLS_URL the sandbox is started in-process on a temp
+// dev PKI. Needs the builds: npx nx run-many -t build -p gateway sandbox
+//
+// Usage: node tools/bench/gateway/run.mjs [--seconds 5] [--connections 16] [--latency-requests 2000]
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Pool, request } from 'undici';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const GATEWAY_MAIN = join(ROOT, 'apps/gateway/dist/main.js');
+const SANDBOX_DIST = join(ROOT, 'apps/sandbox/dist/index.js');
+const RAW_PROXY = fileURLToPath(new URL('./raw-proxy.mjs', import.meta.url));
+const UPSTREAM_PATH = '/reference/v1/currencies';
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+function option(name, fallback, max) {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at === -1 ? fallback : Number(process.argv[at + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} takes a positive number.`);
+  return Math.min(value, max); // bounded: a bench, not a load test
+}
+const SECONDS = option('seconds', 5, 30);
+const CONNECTIONS = option('connections', 16, 64);
+const LATENCY_REQUESTS = option('latency-requests', 2000, 20_000);
+
+for (const [file, hint] of [
+  [GATEWAY_MAIN, 'npx nx run gateway:build'],
+  [SANDBOX_DIST, 'npx nx run sandbox:build'],
+]) {
+  if (!existsSync(file)) {
+    console.error(`${file} is missing: build first (${hint}).`);
+    process.exit(2);
+  }
+}
+
+const cleanups = [];
+async function cleanup() {
+  for (const step of cleanups.reverse()) await step();
+}
+const env = { ...process.env };
+let pkiDir = env.CONNECTPAY_DEV_PKI_DIR ? resolve(env.CONNECTPAY_DEV_PKI_DIR) : join(ROOT, '.dev-pki');
+const work = mkdtempSync(join(tmpdir(), 'gateway-bench-'));
+cleanups.push(() => rmSync(work, { recursive: true, force: true }));
+
+try {
+  let upstreamUrl = env.CONNECTPAY_LOCAL_MTLS_URL;
+  if (!upstreamUrl) {
+    const { ensureDevPki } = await import('@connectpay-kit/testing-pki');
+    const { optionsFromDevPki, startSandbox } = await import(SANDBOX_DIST);
+    pkiDir = join(work, 'pki');
+    await ensureDevPki(pkiDir);
+    const sandbox = await startSandbox({ ...optionsFromDevPki(pkiDir), mtlsPort: 0, onewayPort: 0 });
+    cleanups.push(() => sandbox.close());
+    upstreamUrl = sandbox.mtlsUrl;
+    env.CONNECTPAY_LOCAL_ONEWAY_URL ??= sandbox.onewayUrl;
+    console.log(`upstream: in-process sandbox ${upstreamUrl} (temp dev PKI)`);
+  } else {
+    console.log(`upstream: ${upstreamUrl}`);
+  }
+  if (!LOOPBACK.has(new URL(upstreamUrl).hostname)) {
+    throw new Error(`CONNECTPAY_LOCAL_MTLS_URL must be a loopback address: the bench never loads a remote server.`);
+  }
+
+  // The credentials the gateway's local profile resolves: the variable when set, else the dev PKI file.
+  const fileOf = (variable, devFile) => {
+    const value = env[variable];
+    return value ? (isAbsolute(value) ? value : resolve(value)) : join(pkiDir, devFile);
+  };
+  const certFile = fileOf('CONNECTPAY_LOCAL_CLIENT_CERT_FILE', 'client-chain.pem');
+  const keyFile = fileOf('CONNECTPAY_LOCAL_CLIENT_KEY_FILE', 'client.key');
+  const caFile = fileOf('CONNECTPAY_LOCAL_CA_FILE', 'ca.pem');
+  const secretFile = fileOf('CONNECTPAY_LOCAL_CLIENT_SECRET_FILE', 'client-secret.txt');
+  const clientId = env.CONNECTPAY_LOCAL_CLIENT_ID || readFileSync(join(pkiDir, 'client-id.txt'), 'utf8').trim();
+  const authorization = `Basic ${Buffer.from(`${clientId}:${readFileSync(secretFile, 'utf8').trim()}`).toString('base64')}`;
+
+  const rawUrl = await startRawProxy({
+    UPSTREAM_URL: upstreamUrl,
+    CERT_FILE: certFile,
+    KEY_FILE: keyFile,
+    CA_FILE: caFile,
+    CLIENT_ID: clientId,
+    CLIENT_SECRET_FILE: secretFile,
+  });
+  const gatewayUrl = await startGateway({
+    ...env,
+    CONNECTPAY_ENV: 'local',
+    CONNECTPAY_DEV_PKI_DIR: pkiDir,
+    CONNECTPAY_LOCAL_MTLS_URL: upstreamUrl,
+    GATEWAY_HOST: '127.0.0.1',
+    GATEWAY_PORT: String(await freePort()),
+    GATEWAY_STORAGE: join(work, 'bench.sqlite'),
+    LOG_LEVEL: 'info',
+  });
+
+  const targets = [
+    {
+      name: 'direct (no proxy)',
+      origin: new URL(upstreamUrl).origin,
+      path: UPSTREAM_PATH,
+      method: 'GET',
+      headers: { authorization, accept: 'application/json' },
+      connect: {
+        cert: readFileSync(certFile, 'utf8'),
+        key: readFileSync(keyFile, 'utf8'),
+        ca: readFileSync(caFile, 'utf8'),
+      },
+    },
+    { name: 'raw node:http + undici', origin: rawUrl, path: '/', method: 'GET', headers: {} },
+    {
+      name: 'gateway',
+      origin: gatewayUrl,
+      path: '/v1/catalog/reference.currencies',
+      method: 'POST',
+      headers: { 'x-api-key': 'local-dev-key', 'content-type': 'application/json' },
+      body: '{}',
+    },
+  ];
+
+  console.log(
+    `throughput: ${CONNECTIONS} connections x ${SECONDS} s per target; latency: 1 connection x ${LATENCY_REQUESTS} requests\n`,
+  );
+  const results = [];
+  for (const target of targets) results.push({ target, rps: await throughput(target), ...(await latency(target)) });
+  const [direct, raw, gateway] = results;
+  const ms = (value, width = 8) => value.toFixed(3).padStart(width);
+  console.log(
+    `${'target'.padEnd(24)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'p50 +direct'.padStart(12)} ${'p99 +direct'.padStart(12)}`,
+  );
+  for (const result of results) {
+    console.log(
+      `${result.target.name.padEnd(24)} ${result.rps.toFixed(0).padStart(8)} ${ms(result.p50)} ${ms(result.p99)} ${ms(result.p50 - direct.p50, 12)} ${ms(result.p99 - direct.p99, 12)}`,
+    );
+  }
+  const ratio = gateway.rps / raw.rps;
+  const addedP99 = gateway.p99 - raw.p99;
+  console.log(
+    `\ngateway / raw proxy req/s: ${ratio.toFixed(2)}x (target >= 0.85x: ${ratio >= 0.85 ? 'met' : 'not met'})`,
+  );
+  console.log(
+    `gateway p99 added over the raw proxy: ${addedP99.toFixed(3)} ms (target <= 1 ms: ${addedP99 <= 1 ? 'met' : 'not met'})`,
+  );
+  console.log('Figures vary with machine load; compare within one run.');
+} catch (error) {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
+
+function freePort() {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** Starts a child process with its stdout in a file (a full pipe would block the gateway's log writes). */
+function startChild(name, args, childEnv) {
+  const logFile = join(work, `${name.replace(/\W+/g, '-')}.log`);
+  const out = openSync(logFile, 'w');
+  const child = spawn(process.execPath, args, { env: childEnv, stdio: ['ignore', out, 'pipe'] });
+  closeSync(out);
+  let errors = '';
+  child.stderr.on('data', (chunk) => (errors += chunk));
+  cleanups.push(
+    () =>
+      new Promise((exited) => {
+        if (child.exitCode !== null) return exited();
+        child.once('exit', () => exited());
+        child.kill('SIGTERM');
+      }),
+  );
+  return {
+    logFile,
+    failed: () =>
+      child.exitCode !== null ? `${name} exited with ${child.exitCode}: ${errors.slice(0, 600)}` : undefined,
+  };
+}
+
+async function waitFor(check, failed, what) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const problem = failed();
+    if (problem) throw new Error(problem);
+    const value = await check().catch(() => undefined);
+    if (value) return value;
+    await new Promise((tick) => setTimeout(tick, 200));
+  }
+  throw new Error(`${what} did not become ready within 60 s`);
+}
+
+async function startRawProxy(childEnv) {
+  const child = startChild('raw proxy', [RAW_PROXY], childEnv);
+  return waitFor(
+    async () => {
+      const line = readFileSync(child.logFile, 'utf8')
+        .split('\n')
+        .find((text) => text.startsWith('{"url"'));
+      return line ? JSON.parse(line).url : undefined;
+    },
+    child.failed,
+    'the raw proxy',
+  );
+}
+
+async function startGateway(childEnv) {
+  const child = startChild('gateway', [GATEWAY_MAIN], childEnv);
+  const url = `http://127.0.0.1:${childEnv.GATEWAY_PORT}`;
+  await waitFor(
+    async () => {
+      const ready = await request(`${url}/health/ready`);
+      await ready.body.dump();
+      return ready.statusCode === 200;
+    },
+    child.failed,
+    'the gateway',
+  );
+  return url;
+}
+
+function poolFor(target, connections) {
+  return new Pool(target.origin, {
+    connections,
+    pipelining: 1,
+    ...(target.connect ? { connect: target.connect } : {}),
+  });
+}
+
+async function once(pool, target) {
+  const answer = await pool.request({
+    path: target.path,
+    method: target.method,
+    headers: target.headers,
+    ...(target.body ? { body: target.body } : {}),
+  });
+  await answer.body.dump();
+  if (answer.statusCode !== 200) throw new Error(`${target.name} answered ${answer.statusCode}`);
+}
+
+async function throughput(target) {
+  const pool = poolFor(target, CONNECTIONS);
+  for (let i = 0; i < 300; i += 1) await once(pool, target); // warm-up: TLS sessions, JIT
+  let done = 0;
+  const until = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < until) {
+        await once(pool, target);
+        done += 1;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  await pool.close();
+  return done / elapsed;
+}
+
+async function latency(target) {
+  const pool = poolFor(target, 1);
+  for (let i = 0; i < 200; i += 1) await once(pool, target);
+  const samples = [];
+  for (let i = 0; i < LATENCY_REQUESTS; i += 1) {
+    const started = performance.now();
+    await once(pool, target);
+    samples.push(performance.now() - started);
+  }
+  await pool.close();
+  samples.sort((a, b) => a - b);
+  const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
+  return { p50: at(0.5), p99: at(0.99) };
+}
