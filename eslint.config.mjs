@@ -21,7 +21,14 @@ export default tseslint.config(
   {
     // NestJS resolves constructor parameters from emitted decorator metadata, so their types must
     // stay value imports there; consistent-type-imports would turn them into `import type` and break DI.
-    files: ['**/*.controller.ts', '**/*.module.ts', '**/*.service.ts', '**/*.guard.ts', '**/*.filter.ts', '**/*.interceptor.ts'],
+    files: [
+      '**/*.controller.ts',
+      '**/*.module.ts',
+      '**/*.service.ts',
+      '**/*.guard.ts',
+      '**/*.filter.ts',
+      '**/*.interceptor.ts',
+    ],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {

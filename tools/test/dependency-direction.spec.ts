@@ -48,17 +48,23 @@ describe('workspace dependency direction', () => {
     expect(users.map((p) => p.name)).toEqual([]);
   });
 
-  it.each(projects.map((p) => [p.name, p] as const))('%s declares every workspace package it imports', (_n, project) => {
-    const declared = new Set(
-      [...Object.keys(project.packageJson.dependencies ?? {}), ...Object.keys(project.packageJson.devDependencies ?? {})]
-        .filter((dep) => dep.startsWith(SCOPE))
-        .map((dep) => dep.slice(SCOPE.length)),
-    );
-    const missing = new Set(
-      sourceFiles(project.root)
-        .flatMap(workspaceImports)
-        .filter((dep) => dep !== project.name && !declared.has(dep)),
-    );
-    expect([...missing]).toEqual([]);
-  });
+  it.each(projects.map((p) => [p.name, p] as const))(
+    '%s declares every workspace package it imports',
+    (_n, project) => {
+      const declared = new Set(
+        [
+          ...Object.keys(project.packageJson.dependencies ?? {}),
+          ...Object.keys(project.packageJson.devDependencies ?? {}),
+        ]
+          .filter((dep) => dep.startsWith(SCOPE))
+          .map((dep) => dep.slice(SCOPE.length)),
+      );
+      const missing = new Set(
+        sourceFiles(project.root)
+          .flatMap(workspaceImports)
+          .filter((dep) => dep !== project.name && !declared.has(dep)),
+      );
+      expect([...missing]).toEqual([]);
+    },
+  );
 });

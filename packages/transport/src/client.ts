@@ -155,7 +155,8 @@ export class ConnectPayClient {
 
   async call<T = unknown>(api: ApiName | string, input: CallInput = {}): Promise<ProviderResponse<T>> {
     const started = performance.now();
-    const requestId = input.requestId !== undefined && REQUEST_ID.test(input.requestId) ? input.requestId : randomUUID();
+    const requestId =
+      input.requestId !== undefined && REQUEST_ID.test(input.requestId) ? input.requestId : randomUUID();
     let attempts = 0;
     try {
       const resolved = this.resolveCall(api, input, requestId);
@@ -169,9 +170,13 @@ export class ConnectPayClient {
           this.report(api, requestId, response.status, undefined, started, attempts);
           return { ...response, attempts };
         } catch (error) {
-          const typed = error instanceof TransportError ? error : mapConnectionError(error, resolved.hostKind, { api, requestId });
+          const typed =
+            error instanceof TransportError ? error : mapConnectionError(error, resolved.hostKind, { api, requestId });
           if (attempts < this.retry.maxAttempts && isRetryable(typed, idempotent) && !input.signal?.aborted) {
-            this.options.logger?.warn({ api, requestId, attempt: attempts, code: typed.code }, 'connectpay call failed, retrying');
+            this.options.logger?.warn(
+              { api, requestId, attempt: attempts, code: typed.code },
+              'connectpay call failed, retrying',
+            );
             await sleep(backoffDelay(this.retry, attempts));
             continue;
           }
@@ -180,7 +185,14 @@ export class ConnectPayClient {
       }
     } catch (error) {
       const typed = error instanceof TransportError ? error : mapConnectionError(error, 'oneway', { api, requestId });
-      this.report(api, requestId, typed instanceof ProviderHttpError ? typed.status : undefined, typed.code, started, attempts);
+      this.report(
+        api,
+        requestId,
+        typed instanceof ProviderHttpError ? typed.status : undefined,
+        typed.code,
+        started,
+        attempts,
+      );
       throw typed;
     }
   }
@@ -232,7 +244,11 @@ export class ConnectPayClient {
     }
   }
 
-  private prepare(resolved: ResolvedApi, input: CallInput, requestId: string): Omit<OutgoingRequest, 'headers'> & {
+  private prepare(
+    resolved: ResolvedApi,
+    input: CallInput,
+    requestId: string,
+  ): Omit<OutgoingRequest, 'headers'> & {
     headers: Readonly<Record<string, string>>;
   } {
     const headers: Record<string, string> = {};
@@ -318,7 +334,8 @@ export class ConnectPayClient {
     const outgoing: OutgoingRequest = { ...prepared, headers: { ...prepared.headers } };
     for (const strategy of strategies) await strategy.apply(outgoing);
     const context: TransportErrorContext = { api: resolved.api, requestId, origin: new URL(resolved.url).origin };
-    if (this.dispatchers.isClosed) throw new TransportError('TRANSPORT_CLOSED', 'The ConnectPay client is closed.', context);
+    if (this.dispatchers.isClosed)
+      throw new TransportError('TRANSPORT_CLOSED', 'The ConnectPay client is closed.', context);
     // Take the dispatcher right before dispatching, after every await: a credential swap in between
     // must not hand this call a pool that is already closing.
     const dispatcher = this.dispatchers.get(resolved.hostKind);
@@ -335,7 +352,9 @@ export class ConnectPayClient {
       text = await response.body.text();
     } catch (error) {
       const presented = resolved.hostKind === 'mtls' ? (this.dispatchers.identity ?? null) : undefined;
-      const accepted = presented ? this.acceptedIdentities.has(`${context.origin}|${presented.leafFingerprint}`) : false;
+      const accepted = presented
+        ? this.acceptedIdentities.has(`${context.origin}|${presented.leafFingerprint}`)
+        : false;
       throw mapConnectionError(error, resolved.hostKind, context, presented, new Date(), accepted);
     }
     const identity = resolved.hostKind === 'mtls' ? this.dispatchers.identity : undefined;
@@ -374,9 +393,11 @@ export function createConnectPayClient(options: ConnectPayClientOptions): Connec
 function encodeBody(resolved: ResolvedApi, body: unknown, requestId: string): string | undefined {
   if (body === undefined || body === null) return undefined;
   const context = { api: resolved.api, requestId };
-  if (resolved.method === 'GET') throw new TransportMisuseError(`API "${resolved.api}" is a GET and takes no body.`, context);
+  if (resolved.method === 'GET')
+    throw new TransportMisuseError(`API "${resolved.api}" is a GET and takes no body.`, context);
   if (resolved.definition.requestBody === 'form') {
-    if (typeof body !== 'object') throw new TransportMisuseError(`API "${resolved.api}" takes form fields as an object.`, context);
+    if (typeof body !== 'object')
+      throw new TransportMisuseError(`API "${resolved.api}" takes form fields as an object.`, context);
     return new URLSearchParams(
       Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, String(v)] as [string, string]),
     ).toString();

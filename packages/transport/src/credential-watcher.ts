@@ -50,7 +50,10 @@ export function watchCredentials(client: ConnectPayClient, options: CredentialWa
         options.onError?.(
           error instanceof TransportError
             ? error
-            : new TransportError('TRANSPORT_CREDENTIALS_REJECTED', 'The rotated client certificate could not be loaded.'),
+            : new TransportError(
+                'TRANSPORT_CREDENTIALS_REJECTED',
+                'The rotated client certificate could not be loaded.',
+              ),
         );
       },
     );

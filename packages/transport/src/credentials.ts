@@ -34,7 +34,9 @@ export function loadCredentials(credentials: ClientCredentials): LoadedCredentia
   try {
     leaf = new X509Certificate(firstPem[0]);
   } catch {
-    throw new CredentialsRejectedError('The first certificate of the client chain cannot be parsed.', ['unparsable leaf']);
+    throw new CredentialsRejectedError('The first certificate of the client chain cannot be parsed.', [
+      'unparsable leaf',
+    ]);
   }
   let publicFromKey: string;
   try {

@@ -9,7 +9,12 @@ export {
 } from './client.js';
 export { certsCredentialCheck, type CertificateCheckOptions } from './certificate-check.js';
 export { watchCredentials, type CredentialWatcher, type CredentialWatchOptions } from './credential-watcher.js';
-export { loadCredentials, type ClientCredentials, type CredentialCheck, type LoadedCredentials } from './credentials.js';
+export {
+  loadCredentials,
+  type ClientCredentials,
+  type CredentialCheck,
+  type LoadedCredentials,
+} from './credentials.js';
 export type { Timeouts } from './dispatchers.js';
 export {
   ClientCertificateRefusedError,

@@ -109,7 +109,11 @@ export function mapConnectionError(
         error,
       );
     }
-    if (alert.includes('UNKNOWN_CA') || alert.includes('BAD_CERTIFICATE') || alert.includes('UNSUPPORTED_CERTIFICATE')) {
+    if (
+      alert.includes('UNKNOWN_CA') ||
+      alert.includes('BAD_CERTIFICATE') ||
+      alert.includes('UNSUPPORTED_CERTIFICATE')
+    ) {
       return new ClientCertificateRefusedError(
         `${origin} does not trust the client certificate (${alert}): the chain is not registered with ConnectPay ` +
           `(send it with \`cert-check bundle\`), incomplete, or issued by another CA.`,
@@ -123,7 +127,8 @@ export function mapConnectionError(
 
   const closedEarly =
     has('UND_ERR_SOCKET') || has('ECONNRESET') || has('EPIPE') || /other side closed|socket hang up/i.test(text);
-  if (closedEarly && hostKind === 'mtls' && !identityAcceptedBefore) return refusedByPeer(origin, context, error, identity, now);
+  if (closedEarly && hostKind === 'mtls' && !identityAcceptedBefore)
+    return refusedByPeer(origin, context, error, identity, now);
   if (closedEarly) {
     return new TransportError('TRANSPORT_CONNECTION_RESET', `${origin} closed the connection unexpectedly.`, context, {
       cause: error,
@@ -146,10 +151,15 @@ export function mapConnectionError(
       connectionLevel: true,
     });
   }
-  return new TransportError('TRANSPORT_REQUEST_FAILED', `The request to ${origin} failed (${codes[0] ?? 'no code'}).`, context, {
-    cause: error,
-    connectionLevel: codes.length > 0,
-  });
+  return new TransportError(
+    'TRANSPORT_REQUEST_FAILED',
+    `The request to ${origin} failed (${codes[0] ?? 'no code'}).`,
+    context,
+    {
+      cause: error,
+      connectionLevel: codes.length > 0,
+    },
+  );
 }
 
 function refusedByPeer(
@@ -160,7 +170,9 @@ function refusedByPeer(
   now: Date,
   alert?: string,
 ): ClientCertificateRefusedError {
-  const how = alert ? `refused the TLS handshake (${alert})` : 'closed the connection during or right after the TLS handshake';
+  const how = alert
+    ? `refused the TLS handshake (${alert})`
+    : 'closed the connection during or right after the TLS handshake';
   if (identity === null) {
     return new ClientCertificateRefusedError(
       `${origin} ${how}: no client certificate was presented. Set CONNECTPAY_<ENV>_CLIENT_CERT_FILE and _CLIENT_KEY_FILE.`,

@@ -35,7 +35,9 @@ export class TokenCipher {
       const decipher = createDecipheriv('aes-256-gcm', this.key, data.subarray(1, 1 + IV_BYTES));
       decipher.setAAD(Buffer.from(subject, 'utf8'));
       decipher.setAuthTag(data.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES));
-      return Buffer.concat([decipher.update(data.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(data.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
       throw new TokenStoreError(
         'The stored tokens cannot be decrypted: the token encryption key changed or the record is corrupt. ' +

@@ -91,7 +91,9 @@ export class OAuthTokenManager {
   async getAccessToken(): Promise<string> {
     const current = await this.read();
     if (!current) {
-      throw new NewAuthCodeRequiredError('No OAuth tokens are stored yet: exchange an auth code first (GET /auth/start).');
+      throw new NewAuthCodeRequiredError(
+        'No OAuth tokens are stored yet: exchange an auth code first (GET /auth/start).',
+      );
     }
     if (this.isFresh(current.record)) return current.record.accessToken;
     this.inflight ??= this.refresh().finally(() => {
@@ -118,7 +120,10 @@ export class OAuthTokenManager {
 
     let response: TokenEndpointResponse;
     try {
-      response = await this.options.endpoint({ grant_type: 'refresh_token', refresh_token: current.record.refreshToken });
+      response = await this.options.endpoint({
+        grant_type: 'refresh_token',
+        refresh_token: current.record.refreshToken,
+      });
     } catch (error) {
       if (isInvalidGrant(error)) {
         // Another replica may have rotated with the same refresh token a moment earlier and be
@@ -174,7 +179,10 @@ export class OAuthTokenManager {
       throw new TokenStoreError('The OAuth tokens could not be read: the token store is unavailable.', error);
     }
     if (!row) return undefined;
-    return { record: JSON.parse(this.options.cipher.decrypt(row.value, this.subject)) as TokenRecord, version: row.version };
+    return {
+      record: JSON.parse(this.options.cipher.decrypt(row.value, this.subject)) as TokenRecord,
+      version: row.version,
+    };
   }
 
   private toRecord(response: TokenEndpointResponse, previous: TokenRecord | undefined): TokenRecord {
