@@ -1,0 +1,115 @@
+// bundle: the submission zip holds the ordered chain and both reports, never a key; refused on any error.
+import { existsSync, readFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
+import { toPem } from '@connectpay-kit/testing-pki';
+import type { JsonFileReport } from '../src/format/json.js';
+import { cli, scratchDir } from './support/cli.js';
+import { writeChain, type ChainFiles } from './support/pki.js';
+
+const scratch = scratchDir();
+let main: ChainFiles;
+
+beforeAll(async () => {
+  main = await writeChain(scratch, 'main');
+});
+afterAll(() => scratch.cleanup());
+
+function unzip(path: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(unzipSync(readFileSync(path))).map(([name, bytes]) => [name, strFromU8(bytes)]),
+  );
+}
+
+describe('bundle', () => {
+  it('writes chain.pem (leaf first), report.txt and report.json for a chain without errors', async () => {
+    const zip = `${scratch.dir}/submission.zip`;
+    const result = await cli([
+      'bundle',
+      main.full,
+      '-o',
+      zip,
+      '--offline',
+      '--trust',
+      main.root,
+      '--key',
+      main.leafKey,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /^wrote .*submission\.zip: chain\.pem \(3 certificates, leaf first\), report\.txt, report\.json$/m,
+    );
+    const entries = unzip(zip);
+    expect(Object.keys(entries).sort()).toEqual(['chain.pem', 'report.json', 'report.txt']);
+    expect(entries['chain.pem']).toBe(toPem(main.chain.chain));
+    const report = JSON.parse(entries['report.json'] as string) as JsonFileReport;
+    expect(report.ok).toBe(true);
+    expect(report.certificates.map((c) => c.index)).toEqual([0, 1, 2]);
+    expect(entries['report.txt']).toMatch(/: OK \(3 certificates;/);
+    expect(entries['report.txt']).not.toContain('\u001b');
+    for (const content of Object.values(entries)) expect(content).not.toMatch(/PRIVATE KEY/);
+  });
+
+  it('is byte-identical when run twice at the same --at', async () => {
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    const argv = ['--offline', '--trust', main.root, '--at', tomorrow];
+    expect((await cli(['bundle', main.full, '-o', `${scratch.dir}/a.zip`, ...argv])).code).toBe(0);
+    expect((await cli(['bundle', main.full, '-o', `${scratch.dir}/b.zip`, ...argv])).code).toBe(0);
+    expect(readFileSync(`${scratch.dir}/a.zip`).equals(readFileSync(`${scratch.dir}/b.zip`))).toBe(true);
+  });
+
+  it('refuses (exit 1, nothing written) when verify finds an error', async () => {
+    const zip = `${scratch.dir}/refused.zip`;
+    const result = await cli(['bundle', main.full, '-o', zip, '--offline']);
+    expect(result.code).toBe(1);
+    expect(existsSync(zip)).toBe(false);
+    expect(result.stderr).toMatch(/ca\.public-trust/);
+    expect(result.stderr).toMatch(/refused to write .*refused\.zip/);
+  });
+
+  it('refuses an input that holds a private key, even when everything else is right', async () => {
+    const withKey = scratch.file('with-key.pem', main.chain.pem + main.chain.leaf.privateKeyPem);
+    const zip = `${scratch.dir}/with-key.zip`;
+    const result = await cli(['bundle', withKey, '-o', zip, '--offline', '--trust', main.root]);
+    expect(result.code).toBe(1);
+    expect(existsSync(zip)).toBe(false);
+    expect(result.stderr).toMatch(/contains a private key, which must never be sent/);
+    expect(result.stdout + result.stderr).not.toContain(main.chain.leaf.privateKeyPem.split('\n')[1] as string);
+  });
+
+  it('takes the verify options: a mismatching --key is refused', async () => {
+    const other = await writeChain(scratch, 'other');
+    const result = await cli([
+      'bundle',
+      main.full,
+      '-o',
+      `${scratch.dir}/mismatch.zip`,
+      '--offline',
+      '--trust',
+      main.root,
+      '--key',
+      other.leafKey,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/key\.mismatch/);
+  });
+
+  it('an out-of-order chain is refused and points at cert-check fix', async () => {
+    const reversed = scratch.file('reversed.pem', toPem([...main.chain.chain].reverse()));
+    const result = await cli([
+      'bundle',
+      reversed,
+      '-o',
+      `${scratch.dir}/reversed.zip`,
+      '--offline',
+      '--trust',
+      main.root,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cert-check fix/);
+  });
+
+  it('usage: one file only, -o required (exit 2)', async () => {
+    expect((await cli(['bundle', main.full, main.full, '-o', `${scratch.dir}/two.zip`])).code).toBe(2);
+    expect((await cli(['bundle', main.full])).code).toBe(2);
+  });
+});
