@@ -1,8 +1,8 @@
 // `nx serve sandbox` (and `nx serve gateway`, which starts it): the local ConnectPay on the dev PKI.
+import { resolveDevPkiDir } from '@connectpay-kit/config';
 import { ensureDevPki } from '@connectpay-kit/testing-pki';
 import { optionsFromDevPki } from './dev-pki.js';
 import { startSandbox } from './sandbox.js';
-import { resolveDevPkiDir } from './workspace.js';
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];

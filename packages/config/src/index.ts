@@ -43,3 +43,4 @@ export {
   type ConfigIssue,
   type ConfigIssueCode,
 } from './errors.js';
+export { findWorkspaceRoot, resolveDevPkiDir } from './workspace.js';

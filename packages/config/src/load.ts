@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { resolveDevPkiDir } from './workspace.js';
 import { type Environment, HOST_KINDS, isEnvironment } from '@connectpay-kit/hosts';
 import { LoadContext } from './context.js';
 import { checkSharedWithOtherProfile, credentialFiles } from './cross-env.js';
@@ -21,7 +21,6 @@ import {
   CREDENTIAL_SETTINGS,
   type CredentialKind,
   DEFAULT_REQUIRE,
-  DEV_PKI_DIR_NAME,
   ENVIRONMENT_VARIABLE,
   isCredentialKind,
   type Setting,
@@ -82,7 +81,7 @@ function loadProfile(
 ): ConnectPayConfig {
   const required = new Set(checkRequire(require) ?? DEFAULT_REQUIRE[environment]);
   const baseDir = source.envDir ?? process.cwd();
-  const devPkiDir = source.devPkiDir ?? join(process.cwd(), DEV_PKI_DIR_NAME);
+  const devPkiDir = source.devPkiDir ?? resolveDevPkiDir(source.env ?? process.env);
 
   const read = readEnvironmentVariables(environment, source);
   const rawValues = Object.fromEntries([...read.values].map(([name, variable]) => [name, variable.value]));

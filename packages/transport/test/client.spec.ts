@@ -5,10 +5,10 @@ import {
   ProviderHttpError,
   TransportMisuseError,
   TransportTimeoutError,
-  type TransportError,
   verifyMerchantSignature,
 } from '@connectpay-kit/transport';
 import { createTransportPki, type TransportPki } from './support/pki.js';
+import { failure } from './support/failure.js';
 import { json, startTlsServer, type TestServer } from './support/servers.js';
 
 let pki: TransportPki;
@@ -75,15 +75,6 @@ function client(overrides: Partial<Parameters<typeof createConnectPayClient>[0]>
     retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
     ...overrides,
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<TransportError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as TransportError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('ConnectPayClient', () => {

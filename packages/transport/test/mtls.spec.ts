@@ -6,10 +6,10 @@ import {
   createConnectPayClient,
   CredentialsRejectedError,
   ServerCertificateUntrustedError,
-  type TransportError,
 } from '@connectpay-kit/transport';
 import { mapConnectionError } from '../src/tls-errors.js';
 import { createTransportPki, type TransportPki } from './support/pki.js';
+import { failure } from './support/failure.js';
 import { json, startTlsServer, type TestServer } from './support/servers.js';
 
 let pki: TransportPki;
@@ -38,15 +38,6 @@ function client(
     basic: { clientId: 'client-1', clientSecret: 'secret-1' },
     retry: { maxAttempts: 1 },
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<TransportError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as TransportError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('mTLS strategy against a server that requires a client certificate', () => {

@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { type ConnectPayConfig, ConfigError, DEFAULT_ENVIRONMENT, loadConfigFromEnv } from '@connectpay-kit/config';
+import {
+  type ConnectPayConfig,
+  ConfigError,
+  DEFAULT_ENVIRONMENT,
+  findWorkspaceRoot,
+  loadConfigFromEnv,
+  resolveDevPkiDir,
+} from '@connectpay-kit/config';
 import { type Environment, isEnvironment } from '@connectpay-kit/hosts';
 import { GatewaySettingsError, type LoadedSettings, loadGatewaySettings } from './settings.js';
 import { StartupConfigError, StartupFailedError, type StartupIssue } from './startup-error.js';
-import { findWorkspaceRoot, resolveDevPkiDir } from './workspace.js';
 
 export interface Configuration extends LoadedSettings {
   readonly config: ConnectPayConfig;
