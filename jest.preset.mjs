@@ -13,6 +13,8 @@ export function jestConfig(overrides = {}) {
     extensionsToTreatAsEsm: ['.ts'],
     testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
     moduleNameMapper: {
+      // The one app other apps' end-to-end tests start in-process: the local ConnectPay.
+      '^@connectpay-kit/sandbox$': join(workspaceRoot, 'apps/sandbox/src/index.ts'),
       '^@connectpay-kit/([a-z0-9-]+)$': join(workspaceRoot, 'packages/$1/src/index.ts'),
       '^@connectpay-kit/([a-z0-9-]+)/([a-z0-9-]+)$': join(workspaceRoot, 'packages/$1/src/$2/index.ts'),
       '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRoot, toPem } from '@connectpay-kit/testing-pki';
 import request from 'supertest';
-import { optionsFromDevPki, startSandbox, type RunningSandbox } from '../../sandbox/src/index.js';
+import { optionsFromDevPki, startSandbox, type RunningSandbox } from '@connectpay-kit/sandbox';
 import { API_KEY, startGateway, tempDevPki, type GatewayOnlyHarness } from './support/harness.js';
 
 let pkiDir: string;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureDevPki } from '@connectpay-kit/testing-pki';
 // Apps never import apps at run time; the tests start the real sandbox in-process from its source.
-import { optionsFromDevPki, startSandbox, type RunningSandbox } from '../../../sandbox/src/index.js';
+import { optionsFromDevPki, startSandbox, type RunningSandbox } from '@connectpay-kit/sandbox';
 import { createGateway, type Gateway } from '../../src/bootstrap/create-gateway.js';
 
 export interface Harness {
