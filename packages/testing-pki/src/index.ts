@@ -13,6 +13,8 @@ export type { CrlOptions, CrlReasonName, GeneratedCrl, RevokedEntry } from './cr
 export {
   DEV_CLIENT_ID,
   DEV_PKI_FILES,
+  DEV_PKI_VERSION,
+  DEV_SERVER_NAMES,
   devPkiPaths,
   type DevPkiFile,
   type DevPkiManifest,

@@ -84,13 +84,13 @@ describe('ensureDevPki', () => {
     expect(text).toMatch(/critical\s+Digital Signature\s*$/);
   });
 
-  it('server chains serve localhost, 127.0.0.1 and ::1 with serverAuth', async () => {
+  it('server chains serve localhost, sandbox (the compose service), 127.0.0.1 and ::1 with serverAuth', async () => {
     for (const [chain, key] of [
       [paths.serverMtlsChain, paths.serverMtlsKey],
       [paths.serverOnewayChain, paths.serverOnewayKey],
     ] as const) {
       const leaf = firstCertificate(await readFile(chain, 'utf8'));
-      expect(leaf.subjectAltName).toBe('DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
+      expect(leaf.subjectAltName).toBe('DNS:localhost, DNS:sandbox, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
       expect(leaf.keyUsage).toEqual(['1.3.6.1.5.5.7.3.1']);
       expect(leaf.checkPrivateKey(createPrivateKey(await readFile(key, 'utf8')))).toBe(true);
       const verified = await openssl([
@@ -164,7 +164,7 @@ describe('ensureDevPki', () => {
     const manifest = JSON.parse(await readFile(paths.manifest, 'utf8')) as Record<string, unknown>;
     const client = firstCertificate(await readFile(paths.clientChain, 'utf8'));
     expect(manifest).toEqual({
-      version: 1,
+      version: 2,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       clientNotAfter: new Date(client.validTo).toISOString(),
       files: DEV_PKI_FILES,
@@ -266,5 +266,21 @@ describe('ensureDevPki', () => {
       expect(result.generated).toBe(true);
       await expect(stat(`${dir}.lock`)).rejects.toMatchObject({ code: 'ENOENT' });
     });
+  });
+});
+
+describe('dev PKI versions', () => {
+  it('regenerates a folder written by an older version instead of reusing it', async () => {
+    const { mkdtemp, readFile, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { ensureDevPki } = await import('@connectpay-kit/testing-pki');
+    const dir = join(await mkdtemp(join(tmpdir(), 'dev-pki-version-')), 'pki');
+    const first = await ensureDevPki(dir);
+    const manifest = JSON.parse(await readFile(first.manifest, 'utf8')) as Record<string, unknown>;
+    await writeFile(first.manifest, JSON.stringify({ ...manifest, version: 1 }));
+    const second = await ensureDevPki(dir);
+    expect(second.generated).toBe(true);
+    expect(second.reason).toMatch(/version 1, not 2/);
   });
 });

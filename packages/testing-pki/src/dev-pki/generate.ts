@@ -2,7 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createRoot } from '../authority.js';
 import { toPem } from '../chain.js';
 import { generateKeyPair } from '../keys.js';
-import { DEV_CLIENT_ID, DEV_PKI_FILES, type DevPkiFile, type DevPkiManifest } from './layout.js';
+import {
+  DEV_CLIENT_ID,
+  DEV_PKI_FILES,
+  DEV_PKI_VERSION,
+  DEV_SERVER_NAMES,
+  type DevPkiFile,
+  type DevPkiManifest,
+} from './layout.js';
 
 const ORGANIZATION = 'ConnectPay Kit Dev';
 
@@ -40,14 +47,14 @@ export async function generateDevPkiContents(now: Date): Promise<Record<DevPkiFi
       key,
       keyUsage: ['digitalSignature'],
       extendedKeyUsage: ['serverAuth'],
-      subjectAltNames: { dns: ['localhost'], ip: ['127.0.0.1', '::1'] },
+      subjectAltNames: { dns: [...DEV_SERVER_NAMES], ip: ['127.0.0.1', '::1'] },
       validity: { days: 365, from: now },
     });
   const serverMtls = await server('sandbox mTLS listener', mtlsKey);
   const serverOneway = await server('sandbox one-way listener', onewayKey);
 
   const manifest: DevPkiManifest = {
-    version: 1,
+    version: DEV_PKI_VERSION,
     createdAt: now.toISOString(),
     clientNotAfter: client.notAfter.toISOString(),
     files: DEV_PKI_FILES,

@@ -40,8 +40,17 @@ export const DEV_CLIENT_ID = 'local-dev-client';
 
 export type DevPkiPaths = { readonly dir: string } & { readonly [file in DevPkiFile]: string };
 
+/**
+ * Bumped whenever what the dev PKI holds changes, so an older folder is regenerated, not reused.
+ * 2: the sandbox's server certificates also name `sandbox` (its docker-compose service name).
+ */
+export const DEV_PKI_VERSION = 2;
+
+/** Host names the sandbox's server certificates are valid for: local runs and docker-compose. */
+export const DEV_SERVER_NAMES = ['localhost', 'sandbox'] as const;
+
 export interface DevPkiManifest {
-  readonly version: 1;
+  readonly version: typeof DEV_PKI_VERSION;
   readonly createdAt: string;
   readonly clientNotAfter: string;
   readonly files: { readonly [file in DevPkiFile]: string };

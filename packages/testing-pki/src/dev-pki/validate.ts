@@ -1,6 +1,6 @@
 import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { DEV_PKI_FILES, type DevPkiFile, type DevPkiPaths } from './layout.js';
+import { DEV_PKI_FILES, DEV_PKI_VERSION, type DevPkiFile, type DevPkiPaths } from './layout.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CERTIFICATE_PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
@@ -63,7 +63,10 @@ export async function reasonToRegenerate(
     }
 
     const manifest = JSON.parse(contents.manifest) as { version?: unknown; files?: unknown };
-    ensure(manifest.version === 1, 'manifest.json has an unknown version');
+    ensure(
+      manifest.version === DEV_PKI_VERSION,
+      `manifest.json is version ${String(manifest.version)}, not ${DEV_PKI_VERSION}`,
+    );
     ensure(JSON.stringify(manifest.files) === JSON.stringify(DEV_PKI_FILES), 'manifest.json lists other files');
 
     const renewBefore = new Date(now.getTime() + renewWithinDays * DAY_MS);
