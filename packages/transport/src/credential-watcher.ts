@@ -67,6 +67,8 @@ export function watchCredentials(client: ConnectPayClient, options: CredentialWa
       timer = setTimeout(reload, options.debounceMs ?? 250);
     }),
   );
+  // Watching must never be what keeps a process alive after a graceful shutdown.
+  for (const watcher of watchers) watcher.unref();
 
   return {
     close() {

@@ -2,7 +2,12 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { certsCredentialCheck, createConnectPayClient, type ConnectPayClient } from '@connectpay-kit/transport';
+import {
+  certsCredentialCheck,
+  createConnectPayClient,
+  type ConnectPayClient,
+  watchCredentials,
+} from '@connectpay-kit/transport';
 import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from '../app.module.js';
 import { GatewayExceptionFilter } from '../errors/gateway-exception.filter.js';
@@ -67,6 +72,24 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       warnings: configuration.warnings,
     });
     for (const warning of runtime.warnings) logger.warn({ environment: config.environment }, warning);
+    // A renewed certificate (cert-manager, a secret mount) is picked up without a restart; a chain
+    // with packages/certs errors is refused and the current one kept.
+    const watcher = config.mtls
+      ? watchCredentials(client, {
+          certFile: config.mtls.certFile,
+          keyFile: config.mtls.keyFile,
+          onReload: (identity) =>
+            logger.info(
+              { leafFingerprint: identity.leafFingerprint, notAfter: identity.notAfter.toISOString() },
+              'client certificate reloaded from its files',
+            ),
+          onError: (error) =>
+            logger.warn(
+              { code: error.code, reason: error.message },
+              'rotated client certificate refused; keeping the current one',
+            ),
+        })
+      : undefined;
 
     const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), {
       bodyParser: false,
@@ -91,7 +114,10 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
         const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
         return `http://${host}:${address.port}`;
       },
-      close: () => app.close(),
+      async close() {
+        watcher?.close();
+        await app.close();
+      },
     };
   } catch (error) {
     await client?.close().catch(() => undefined);
