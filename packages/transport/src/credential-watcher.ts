@@ -1,6 +1,7 @@
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { ConnectPayClient } from './client.js';
+import type { ClientCredentials } from './credentials.js';
 import { TransportError } from './errors.js';
 
 export interface CredentialWatchOptions {
@@ -8,7 +9,8 @@ export interface CredentialWatchOptions {
   readonly keyFile: string;
   /** Waits this long after the last change, so a cert and key written one after the other load together. */
   readonly debounceMs?: number;
-  readonly onReload?: (identity: { leafFingerprint: string; notAfter: Date }) => void;
+  /** The new identity is active; `credentials` is the pair that was loaded (for health pages). */
+  readonly onReload?: (identity: { leafFingerprint: string; notAfter: Date }, credentials: ClientCredentials) => void;
   /** A refused or unreadable pair: the old identity stays active. */
   readonly onError?: (error: TransportError) => void;
 }
@@ -44,7 +46,7 @@ export function watchCredentials(client: ConnectPayClient, options: CredentialWa
     client.reloadCredentials({ certChainPem, privateKeyPem }).then(
       (identity) => {
         lastLoaded = current;
-        options.onReload?.(identity);
+        options.onReload?.(identity, { certChainPem, privateKeyPem });
       },
       (error: unknown) => {
         options.onError?.(

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
+import { Secret } from '@connectpay-kit/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
@@ -78,11 +79,14 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       ? watchCredentials(client, {
           certFile: config.mtls.certFile,
           keyFile: config.mtls.keyFile,
-          onReload: (identity) =>
+          onReload: (identity, credentials) => {
+            const key = credentials.privateKeyPem;
+            runtime.certificates.useChain(credentials.certChainPem, typeof key === 'string' ? new Secret(key) : key);
             logger.info(
               { leafFingerprint: identity.leafFingerprint, notAfter: identity.notAfter.toISOString() },
               'client certificate reloaded from its files',
-            ),
+            );
+          },
           onError: (error) =>
             logger.warn(
               { code: error.code, reason: error.message },

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { daysUntilExpiry, verifyChain, type Finding } from '@connectpay-kit/certs';
 import type { ConnectPayConfig } from '@connectpay-kit/config';
 
@@ -42,12 +43,21 @@ export interface CertificateMonitorOptions {
 export class CertificateMonitor {
   private cached: { at: number; status: Promise<CertificateStatus> } | undefined;
   private readonly now: () => Date;
+  private mtls: { certChainPem: string; key: { reveal(): string }; leafFingerprint256: string } | undefined;
 
   constructor(
-    private readonly config: ConnectPayConfig,
+    config: ConnectPayConfig,
     private readonly options: CertificateMonitorOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
+    this.mtls = config.mtls;
+  }
+
+  /** After a rotation: judge the chain the client now presents, not the one it started with. */
+  useChain(certChainPem: string, key: { reveal(): string }): void {
+    const leaf = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(certChainPem)?.[0] ?? '';
+    this.mtls = { certChainPem, key, leafFingerprint256: new X509Certificate(leaf).fingerprint256 };
+    this.cached = undefined;
   }
 
   async status(): Promise<CertificateStatus> {
@@ -61,7 +71,7 @@ export class CertificateMonitor {
   }
 
   private async check(): Promise<CertificateStatus> {
-    const mtls = this.config.mtls;
+    const mtls = this.mtls;
     const checkedAt = this.now();
     if (!mtls)
       return {
@@ -103,7 +113,7 @@ export class CertificateMonitor {
 
   /** Days left change while the rules' verdict is cached; they are computed on every read. */
   private withLiveExpiry(status: CertificateStatus): CertificateStatus {
-    const mtls = this.config.mtls;
+    const mtls = this.mtls;
     if (!mtls) return status;
     const expiry = daysUntilExpiry(mtls.certChainPem, this.now());
     const first = expiry.perCertificate[expiry.firstToExpire];
