@@ -1,0 +1,183 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createConnectPayClient, type ConnectPayClient } from '@connectpay-kit/transport';
+import type { DestinationStream, Logger } from 'pino';
+import { AppModule } from '../app.module.js';
+import { WebhookExceptionFilter } from '../errors/webhook-exception.filter.js';
+import { requestContext } from '../http/request-context.js';
+import { WebhookHttpAdapter } from '../http/webhook-http-adapter.js';
+import { IngestHandler } from '../ingest/ingest-handler.js';
+import { createLogger } from '../observability/logger.js';
+import { WebhookMetrics } from '../observability/metrics.js';
+import { PinoNestLogger } from '../observability/nest-logger.js';
+import { defaultHandlers } from '../processing/default-handlers.js';
+import { Dispatcher } from '../processing/dispatcher.js';
+import { Housekeeping } from '../processing/housekeeping.js';
+import { WebhookRuntime } from '../runtime/webhook-runtime.js';
+import { openWebhookStorage, type WebhookStorage } from '../storage/webhook-storage.js';
+import { type Configuration, loadConfiguration } from './load-configuration.js';
+import type { WebhookSettings } from './settings.js';
+import { StartupConfigError, StartupFailedError } from './startup-error.js';
+
+export interface CreateWebhookAppOptions {
+  /** Variables to read; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Base of relative paths and of the workspace-root search; default `process.cwd()`. */
+  readonly cwd?: string;
+  /** Where the JSON logs go; default stdout. */
+  readonly logDestination?: DestinationStream;
+  /** Listen to SIGTERM/SIGINT for a graceful shutdown (main: yes; tests: no). */
+  readonly shutdownHooks?: boolean;
+}
+
+export interface WebhookApp {
+  readonly app: NestExpressApplication;
+  readonly runtime: WebhookRuntime;
+  /** Serves on WEBHOOK_HOST:WEBHOOK_PORT and starts the workers; resolves to the base URL. */
+  listen(): Promise<string>;
+  /** Stops accepting, drains requests in flight, stops the workers, then closes pools and storage. */
+  close(): Promise<void>;
+}
+
+/** Builds the whole receiver (configuration, storage, client, workers, Nest app) without listening. */
+export async function createWebhookApp(options: CreateWebhookAppOptions = {}): Promise<WebhookApp> {
+  const env = options.env ?? process.env;
+  const configuration = await loadConfiguration(env, options.cwd ?? process.cwd());
+  const { config, settings } = configuration;
+  const logger = createLogger({
+    level: settings.logLevel,
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
+  const storage = await openStorageOrExplain(settings, config.environment);
+  let client: ConnectPayClient | undefined;
+  try {
+    const metrics = new WebhookMetrics();
+    client = createClient(configuration, storage, logger);
+    const registry = defaultHandlers(storage.main.resources, client, metrics);
+    // The dispatcher and the ingest handler refer to each other through callbacks that run only once
+    // both exist (after listen).
+    const dispatcher = new Dispatcher({
+      inbox: storage.main.inbox,
+      registry,
+      logger: logger.child({ component: 'dispatcher' }),
+      metrics,
+      workers: settings.workers,
+      leaseMs: settings.leaseMs,
+      pollMs: settings.pollMs,
+      retry: { maxAttempts: settings.maxAttempts, baseDelayMs: settings.retryBaseMs, maxDelayMs: settings.retryMaxMs },
+      workerName: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+      receiving: () => ingest.receiving,
+    });
+    const ingest = new IngestHandler({
+      inbox: storage.main.inbox,
+      tokens: configuration.webhookTokens,
+      tokenHeader: settings.tokenHeader,
+      sources: configuration.sources,
+      checkNotificationSource: settings.checkNotificationSource,
+      bodyLimitBytes: settings.bodyLimitBytes,
+      metrics,
+      logger,
+      onStored: () => dispatcher.wake(),
+    });
+    const housekeeping = new Housekeeping({
+      inbox: storage.main.inbox,
+      authStates: storage.main.authStates,
+      logger,
+      retentionMs: settings.retentionHours * 3_600_000,
+    });
+    const runtime = new WebhookRuntime({
+      config,
+      settings,
+      storage,
+      client,
+      logger,
+      metrics,
+      registry,
+      dispatcher,
+      housekeeping,
+      ingest,
+      adminKeys: configuration.adminKeys,
+      warnings: configuration.warnings,
+    });
+    for (const warning of runtime.warnings) logger.warn({ environment: config.environment }, warning);
+
+    const app = await NestFactory.create<NestExpressApplication>(
+      AppModule.register(runtime),
+      new WebhookHttpAdapter((request, response) => ingest.handle(request, response)),
+      { bodyParser: false, abortOnError: false, logger: new PinoNestLogger(logger) },
+    );
+    app.disable('x-powered-by');
+    app.set('etag', false);
+    app.use(requestContext(logger, metrics, () => runtime.isDraining));
+    app.useGlobalFilters(new WebhookExceptionFilter(runtime));
+    if (options.shutdownHooks) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+
+    return {
+      app,
+      runtime,
+      async listen() {
+        await app.listen(settings.port, settings.host);
+        const address = app.getHttpServer().address() as AddressInfo;
+        const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        const url = `http://${host}:${address.port}`;
+        runtime.listeningAt(url);
+        dispatcher.start();
+        housekeeping.start();
+        return url;
+      },
+      close: () => app.close(),
+    };
+  } catch (error) {
+    await client?.close().catch(() => undefined);
+    await storage.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function createClient(configuration: Configuration, storage: WebhookStorage, logger: Logger): ConnectPayClient {
+  const { config, settings, tokenKey } = configuration;
+  return createConnectPayClient({
+    environment: config.environment,
+    baseUrls: config.baseUrls,
+    ...(config.mtls ? { mtls: { certChainPem: config.mtls.certChainPem, privateKeyPem: config.mtls.key } } : {}),
+    ...(config.caPem ? { caPem: config.caPem } : {}),
+    ...(config.basic ? { basic: { clientId: config.basic.clientId, clientSecret: config.basic.clientSecret } } : {}),
+    ...(config.merchant ? { merchant: { privateKeyPem: config.merchant.privateKey } } : {}),
+    ...(tokenKey
+      ? {
+          oauth: {
+            // Only get and put: the token manager never deletes, and storage's delete has another signature.
+            store: {
+              get: (key: string) => storage.tokens.tokens.get(key),
+              put: (key: string, value: Uint8Array, options: { expectedVersion: number }) =>
+                storage.tokens.tokens.put(key, value, options),
+            },
+            encryptionKey: tokenKey,
+          },
+        }
+      : {}),
+    timeouts: { headersMs: settings.upstreamTimeoutMs, bodyMs: settings.upstreamTimeoutMs },
+    logger: logger.child({ component: 'transport' }),
+    userAgent: 'connectpay-kit-webhook',
+  });
+}
+
+async function openStorageOrExplain(settings: WebhookSettings, environment: string): Promise<WebhookStorage> {
+  try {
+    return await openWebhookStorage(settings);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const reason = error instanceof Error ? error.message : String(error);
+    if (code === 'STORAGE_INVALID_LOCATION') {
+      throw new StartupConfigError(environment, [{ variable: 'WEBHOOK_STORAGE', message: reason }]);
+    }
+    throw new StartupFailedError(
+      `storage could not be opened (${typeof code === 'string' ? code : 'error'}): ${reason}`,
+      { cause: error },
+    );
+  }
+}

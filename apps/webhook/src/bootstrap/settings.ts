@@ -1,0 +1,479 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { Secret } from '@connectpay-kit/config';
+import type { Environment } from '@connectpay-kit/hosts';
+import { TokenCipher } from '@connectpay-kit/transport';
+import { WebhookError } from '../errors/webhook-error.js';
+import { KeyRing } from '../security/key-ring.js';
+import { AddressSet, PROVIDER_SOURCE_IPS, SourcePolicy } from '../security/source-address.js';
+
+/** The key `local` accepts on the admin API, so a fresh clone can look at dead letters with no set-up. */
+export const LOCAL_DEV_ADMIN_KEY = 'local-dev-key';
+
+/** The receiver's own settings (the ConnectPay ones live in packages/config). */
+export interface WebhookSettings {
+  readonly port: number;
+  readonly host: string;
+  /** Public base URL (what ConnectPay and browsers reach); undefined in local until the port is known. */
+  readonly publicUrl: string | undefined;
+  /** A SQLite file path, `:memory:`, or a `postgres://` URL. */
+  readonly storageLocation: string;
+  /** PostgreSQL schema for the tables (several deployments in one database). */
+  readonly storageSchema: string | undefined;
+  /** Where the OAuth token pair goes: the gateway's storage, so it can use the tokens. */
+  readonly tokenStorageLocation: string;
+  readonly storageLockTimeoutMs: number;
+  /** Lower case. */
+  readonly tokenHeader: string;
+  readonly bodyLimitBytes: number;
+  readonly trustedProxies: readonly string[];
+  readonly extraAllowedSources: readonly string[];
+  readonly checkNotificationSource: boolean;
+  readonly workers: number;
+  readonly maxAttempts: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  readonly leaseMs: number;
+  readonly pollMs: number;
+  readonly retentionHours: number;
+  readonly upstreamTimeoutMs: number;
+  readonly shutdownTimeoutMs: number;
+  readonly logLevel: string;
+}
+
+export interface LoadedSettings {
+  readonly settings: WebhookSettings;
+  /** The provider's static webhook token(s). */
+  readonly webhookTokens: KeyRing;
+  /** Admin API keys; undefined disables the admin API (503). */
+  readonly adminKeys: KeyRing | undefined;
+  /** The AES key sealing OAuth tokens at rest; undefined disables the auth redirect (503). */
+  readonly tokenKey: Secret | undefined;
+  readonly sources: SourcePolicy;
+  readonly warnings: readonly string[];
+}
+
+export interface SettingsIssue {
+  readonly variable: string;
+  readonly message: string;
+}
+
+export interface SettingsContext {
+  readonly environment: Environment;
+  readonly workspaceRoot: string;
+  /** Local only: where the dev PKI (webhook-token.txt, token-encryption.key) lives. */
+  readonly devPkiDir: string;
+  readonly cwd: string;
+}
+
+/** The documented variables, in the order the README lists them. */
+export const WEBHOOK_VARIABLES = [
+  'WEBHOOK_PORT',
+  'WEBHOOK_HOST',
+  'WEBHOOK_PUBLIC_URL',
+  'WEBHOOK_STORAGE',
+  'WEBHOOK_STORAGE_SCHEMA',
+  'WEBHOOK_TOKEN_STORAGE',
+  'WEBHOOK_STORAGE_LOCK_TIMEOUT_MS',
+  'WEBHOOK_TOKEN_FILE',
+  'WEBHOOK_TOKEN_HEADER',
+  'WEBHOOK_TRUSTED_PROXIES',
+  'WEBHOOK_EXTRA_ALLOWED_SOURCES',
+  'WEBHOOK_CHECK_NOTIFICATION_SOURCE',
+  'WEBHOOK_BODY_LIMIT_BYTES',
+  'WEBHOOK_ADMIN_KEYS_FILE',
+  'CONNECTPAY_TOKEN_KEY_FILE',
+  'WEBHOOK_WORKERS',
+  'WEBHOOK_MAX_ATTEMPTS',
+  'WEBHOOK_RETRY_BASE_MS',
+  'WEBHOOK_RETRY_MAX_MS',
+  'WEBHOOK_LEASE_MS',
+  'WEBHOOK_POLL_MS',
+  'WEBHOOK_RETENTION_HOURS',
+  'WEBHOOK_UPSTREAM_TIMEOUT_MS',
+  'WEBHOOK_SHUTDOWN_TIMEOUT_MS',
+  'LOG_LEVEL',
+] as const;
+
+const blankAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const integer = (min: number, max: number, fallback: number) =>
+  z.preprocess(blankAsUnset, z.coerce.number().int().min(min).max(max).default(fallback));
+const optionalText = z.preprocess(blankAsUnset, z.string().trim().optional());
+const flag = (fallback: boolean) =>
+  z.preprocess(
+    blankAsUnset,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((value) => value === 'true' || value === '1' || value === 'yes'),
+  );
+
+const SCHEMA = z.object({
+  WEBHOOK_PORT: integer(0, 65_535, 3001),
+  WEBHOOK_HOST: optionalText,
+  WEBHOOK_PUBLIC_URL: optionalText,
+  WEBHOOK_STORAGE: optionalText,
+  WEBHOOK_STORAGE_SCHEMA: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .trim()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be 1-63 lower-case letters, digits and underscores')
+      .optional(),
+  ),
+  WEBHOOK_TOKEN_STORAGE: optionalText,
+  WEBHOOK_STORAGE_LOCK_TIMEOUT_MS: integer(0, 60_000, 5_000),
+  WEBHOOK_TOKEN_FILE: optionalText,
+  WEBHOOK_TOKEN_HEADER: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]{1,100}$/, 'must be an HTTP header name (letters, digits and dashes)')
+      .default('x-connectpay-webhook-token')
+      .transform((name) => name.toLowerCase()),
+  ),
+  WEBHOOK_TRUSTED_PROXIES: optionalText,
+  WEBHOOK_EXTRA_ALLOWED_SOURCES: optionalText,
+  WEBHOOK_CHECK_NOTIFICATION_SOURCE: flag(true),
+  WEBHOOK_BODY_LIMIT_BYTES: integer(1024, 16 * 1024 * 1024, 256 * 1024),
+  WEBHOOK_ADMIN_KEYS_FILE: optionalText,
+  CONNECTPAY_TOKEN_KEY_FILE: optionalText,
+  WEBHOOK_WORKERS: integer(0, 256, 4),
+  WEBHOOK_MAX_ATTEMPTS: integer(1, 100, 8),
+  WEBHOOK_RETRY_BASE_MS: integer(10, 3_600_000, 1_000),
+  WEBHOOK_RETRY_MAX_MS: integer(10, 24 * 3_600_000, 10 * 60_000),
+  WEBHOOK_LEASE_MS: integer(1_000, 3_600_000, 60_000),
+  WEBHOOK_POLL_MS: integer(10, 60_000, 500),
+  WEBHOOK_RETENTION_HOURS: integer(25, 24 * 365, 7 * 24),
+  WEBHOOK_UPSTREAM_TIMEOUT_MS: integer(100, 300_000, 15_000),
+  WEBHOOK_SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 20_000),
+  LOG_LEVEL: z.preprocess(
+    blankAsUnset,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+});
+
+export class WebhookSettingsError extends WebhookError {
+  constructor(readonly issues: readonly SettingsIssue[]) {
+    super(
+      'WEBHOOK_SETTINGS_INVALID',
+      `Webhook receiver settings are invalid:\n${issues.map((issue) => `- ${issue.variable}: ${issue.message}`).join('\n')}`,
+    );
+  }
+}
+
+/**
+ * Reads the receiver's variables. Every problem is collected, so one start shows everything to fix;
+ * messages name the variable and the file path, never a file's content.
+ */
+export function loadWebhookSettings(
+  env: Readonly<Record<string, string | undefined>>,
+  context: SettingsContext,
+): LoadedSettings {
+  const issues: SettingsIssue[] = [];
+  const warnings: string[] = [];
+  const parsed = SCHEMA.safeParse(Object.fromEntries(WEBHOOK_VARIABLES.map((name) => [name, env[name]])));
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      issues.push({ variable: String(issue.path[0] ?? 'environment'), message: describeIssue(issue) });
+    }
+    throw new WebhookSettingsError(issues);
+  }
+  const values = parsed.data;
+  const local = context.environment === 'local';
+  const path = (value: string) => (isAbsolute(value) ? value : resolve(context.cwd, value));
+
+  const webhookTokens = readWebhookTokens(values.WEBHOOK_TOKEN_FILE, context, path, issues);
+  const adminKeys = readAdminKeys(values.WEBHOOK_ADMIN_KEYS_FILE, local, path, issues, warnings);
+  const tokenKey = readTokenKey(values.CONNECTPAY_TOKEN_KEY_FILE, context, path, issues, warnings);
+  const publicUrl = checkPublicUrl(values.WEBHOOK_PUBLIC_URL, local, issues, warnings);
+  const sources = sourcePolicy(values, context.environment, issues, warnings);
+
+  if (values.WEBHOOK_RETRY_MAX_MS < values.WEBHOOK_RETRY_BASE_MS) {
+    issues.push({
+      variable: 'WEBHOOK_RETRY_MAX_MS',
+      message: `must be at least WEBHOOK_RETRY_BASE_MS (${values.WEBHOOK_RETRY_BASE_MS}).`,
+    });
+  }
+  if (values.WEBHOOK_UPSTREAM_TIMEOUT_MS >= values.WEBHOOK_LEASE_MS / 2) {
+    issues.push({
+      variable: 'WEBHOOK_UPSTREAM_TIMEOUT_MS',
+      message: `must be below half of WEBHOOK_LEASE_MS (${values.WEBHOOK_LEASE_MS} ms), so a slow call is abandoned before another worker may take its event over.`,
+    });
+  }
+
+  if (issues.length > 0) throw new WebhookSettingsError(issues);
+  const storageLocation = storageLocationOf(
+    values.WEBHOOK_STORAGE,
+    defaultStorageLocation(context.workspaceRoot),
+    path,
+  );
+  return {
+    settings: {
+      port: values.WEBHOOK_PORT,
+      // Public receiver: listen on every interface outside local (behind the load balancer).
+      host: values.WEBHOOK_HOST ?? (local ? '127.0.0.1' : '0.0.0.0'),
+      publicUrl,
+      storageLocation,
+      storageSchema: values.WEBHOOK_STORAGE_SCHEMA,
+      tokenStorageLocation: tokenStorageLocation(values.WEBHOOK_TOKEN_STORAGE, storageLocation, context, path),
+      storageLockTimeoutMs: values.WEBHOOK_STORAGE_LOCK_TIMEOUT_MS,
+      tokenHeader: values.WEBHOOK_TOKEN_HEADER,
+      bodyLimitBytes: values.WEBHOOK_BODY_LIMIT_BYTES,
+      trustedProxies: AddressSet.splitList(values.WEBHOOK_TRUSTED_PROXIES),
+      extraAllowedSources: AddressSet.splitList(values.WEBHOOK_EXTRA_ALLOWED_SOURCES),
+      checkNotificationSource: values.WEBHOOK_CHECK_NOTIFICATION_SOURCE,
+      workers: values.WEBHOOK_WORKERS,
+      maxAttempts: values.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: values.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: values.WEBHOOK_RETRY_MAX_MS,
+      leaseMs: values.WEBHOOK_LEASE_MS,
+      pollMs: values.WEBHOOK_POLL_MS,
+      retentionHours: values.WEBHOOK_RETENTION_HOURS,
+      upstreamTimeoutMs: values.WEBHOOK_UPSTREAM_TIMEOUT_MS,
+      shutdownTimeoutMs: values.WEBHOOK_SHUTDOWN_TIMEOUT_MS,
+      logLevel: values.LOG_LEVEL,
+    },
+    webhookTokens,
+    adminKeys,
+    tokenKey,
+    sources,
+    warnings,
+  };
+}
+
+/** The default inbox: `<workspace root>/.data/webhook.sqlite`, folder created on first use. */
+export function defaultStorageLocation(workspaceRoot: string): string {
+  return join(workspaceRoot, '.data', 'webhook.sqlite');
+}
+
+/** The gateway's default storage, where it looks for the OAuth token pair. */
+export function gatewayStorageLocation(workspaceRoot: string): string {
+  return join(workspaceRoot, '.data', 'connectpay.sqlite');
+}
+
+/** The folder a SQLite location needs, or undefined for `:memory:` and database URLs. */
+export function storageFolder(location: string): string | undefined {
+  if (location === ':memory:' || isDatabaseUrl(location)) return undefined;
+  return dirname(location);
+}
+
+function isDatabaseUrl(location: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
+}
+
+function storageLocationOf(value: string | undefined, fallback: string, path: (value: string) => string): string {
+  if (value === undefined) return fallback;
+  return storageFolder(value) === undefined ? value : path(value);
+}
+
+/**
+ * Tokens obtained by the auth callback must land where the gateway reads them. With PostgreSQL that
+ * is the shared database; with SQLite, the gateway's default file next to the inbox's.
+ */
+function tokenStorageLocation(
+  value: string | undefined,
+  storageLocation: string,
+  context: SettingsContext,
+  path: (value: string) => string,
+): string {
+  if (value !== undefined) return storageLocationOf(value, storageLocation, path);
+  if (isDatabaseUrl(storageLocation) || storageLocation === ':memory:') return storageLocation;
+  return gatewayStorageLocation(context.workspaceRoot);
+}
+
+function readWebhookTokens(
+  file: string | undefined,
+  context: SettingsContext,
+  path: (value: string) => string,
+  issues: SettingsIssue[],
+): KeyRing {
+  const local = context.environment === 'local';
+  const location = file !== undefined ? path(file) : local ? join(context.devPkiDir, 'webhook-token.txt') : undefined;
+  if (location === undefined) {
+    issues.push({
+      variable: 'WEBHOOK_TOKEN_FILE',
+      message:
+        "is required outside local: point it at a file holding the webhook token from ConnectPay's subscription settings (one per line while rotating).",
+    });
+    return new KeyRing([]);
+  }
+  const text = readText(location, 'WEBHOOK_TOKEN_FILE', issues);
+  if (text === undefined) return new KeyRing([]);
+  const tokens = KeyRing.parseLines(text);
+  if (tokens.length === 0) {
+    issues.push({
+      variable: 'WEBHOOK_TOKEN_FILE',
+      message: `${location} holds no token (one per line; # starts a comment).`,
+    });
+  } else if (!local && tokens.some((token) => token.length < 16)) {
+    issues.push({
+      variable: 'WEBHOOK_TOKEN_FILE',
+      message: `${location} holds a token shorter than 16 characters; ConnectPay's tokens are 36 characters long.`,
+    });
+  }
+  return new KeyRing(tokens);
+}
+
+function readAdminKeys(
+  file: string | undefined,
+  local: boolean,
+  path: (value: string) => string,
+  issues: SettingsIssue[],
+  warnings: string[],
+): KeyRing | undefined {
+  const localKeys = local ? [LOCAL_DEV_ADMIN_KEY] : [];
+  if (file === undefined) {
+    if (local) return new KeyRing(localKeys);
+    warnings.push(
+      'WEBHOOK_ADMIN_KEYS_FILE is not set: the admin API (/admin/dead-letters) answers 503 until it names a file with one key per line.',
+    );
+    return undefined;
+  }
+  const text = readText(path(file), 'WEBHOOK_ADMIN_KEYS_FILE', issues);
+  if (text === undefined) return undefined;
+  const keys = KeyRing.parseLines(text);
+  if (keys.length === 0) {
+    issues.push({
+      variable: 'WEBHOOK_ADMIN_KEYS_FILE',
+      message: `${path(file)} holds no key (one per line; # starts a comment).`,
+    });
+  }
+  if (!local && keys.includes(LOCAL_DEV_ADMIN_KEY)) {
+    issues.push({
+      variable: 'WEBHOOK_ADMIN_KEYS_FILE',
+      message: `${path(file)} contains the public local development key; generate real keys (e.g. \`openssl rand -hex 32\`).`,
+    });
+  }
+  return new KeyRing([...keys, ...localKeys]);
+}
+
+function readTokenKey(
+  file: string | undefined,
+  context: SettingsContext,
+  path: (value: string) => string,
+  issues: SettingsIssue[],
+  warnings: string[],
+): Secret | undefined {
+  const location =
+    file !== undefined
+      ? path(file)
+      : context.environment === 'local'
+        ? join(context.devPkiDir, 'token-encryption.key')
+        : undefined;
+  if (location === undefined) {
+    warnings.push(
+      'CONNECTPAY_TOKEN_KEY_FILE is not set: /auth/start and /auth/callback answer 503 until it names the 32-byte key the gateway uses (`openssl rand -base64 32`).',
+    );
+    return undefined;
+  }
+  const text = readText(location, 'CONNECTPAY_TOKEN_KEY_FILE', issues);
+  if (text === undefined) return undefined;
+  try {
+    new TokenCipher(text);
+  } catch {
+    issues.push({
+      variable: 'CONNECTPAY_TOKEN_KEY_FILE',
+      message: `${location} is not a 32-byte key (base64, hex or raw); generate one with \`openssl rand -base64 32\`.`,
+    });
+    return undefined;
+  }
+  return new Secret(text);
+}
+
+function checkPublicUrl(
+  value: string | undefined,
+  local: boolean,
+  issues: SettingsIssue[],
+  warnings: string[],
+): string | undefined {
+  if (value === undefined) {
+    if (!local) {
+      warnings.push(
+        'WEBHOOK_PUBLIC_URL is not set: /auth/start answers 503 until it names the https URL ConnectPay redirects browsers to (the DevApp callback without /auth/callback).',
+      );
+    }
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    issues.push({
+      variable: 'WEBHOOK_PUBLIC_URL',
+      message: 'is not an absolute URL (e.g. https://hooks.shop.example).',
+    });
+    return undefined;
+  }
+  if (!(local ? ['https:', 'http:'] : ['https:']).includes(url.protocol)) {
+    issues.push({
+      variable: 'WEBHOOK_PUBLIC_URL',
+      message: 'must use https: ConnectPay only redirects to https callback URLs.',
+    });
+  }
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    issues.push({
+      variable: 'WEBHOOK_PUBLIC_URL',
+      message:
+        'must not carry a query, fragment or credentials: the redirect URL is registered without a query string.',
+    });
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+function sourcePolicy(
+  values: z.output<typeof SCHEMA>,
+  environment: Environment,
+  issues: SettingsIssue[],
+  warnings: string[],
+): SourcePolicy {
+  const proxies = AddressSet.parse(AddressSet.splitList(values.WEBHOOK_TRUSTED_PROXIES));
+  if (proxies.invalid.length > 0) {
+    issues.push({
+      variable: 'WEBHOOK_TRUSTED_PROXIES',
+      message: `${proxies.invalid.join(', ')} ${proxies.invalid.length === 1 ? 'is' : 'are'} not an IP address or CIDR range (e.g. 10.0.0.0/8, 203.0.113.7).`,
+    });
+  }
+  const extra = AddressSet.splitList(values.WEBHOOK_EXTRA_ALLOWED_SOURCES);
+  const allowed = AddressSet.parse([...PROVIDER_SOURCE_IPS[environment], ...extra]);
+  if (allowed.invalid.length > 0) {
+    issues.push({
+      variable: 'WEBHOOK_EXTRA_ALLOWED_SOURCES',
+      message: `${allowed.invalid.join(', ')} ${allowed.invalid.length === 1 ? 'is' : 'are'} not an IP address or CIDR range.`,
+    });
+  }
+  if (extra.length > 0 && environment !== 'local') {
+    warnings.push(
+      `WEBHOOK_EXTRA_ALLOWED_SOURCES adds ${extra.join(', ')} to ConnectPay's published ${environment} addresses: keep it only until the provider's list is updated here.`,
+    );
+  }
+  return new SourcePolicy(allowed.set, proxies.set);
+}
+
+function readText(file: string, variable: string, issues: SettingsIssue[]): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'is not readable by this process'
+          : code === 'EISDIR'
+            ? 'is a directory, not a file'
+            : `cannot be read (${code ?? 'unknown error'})`;
+    issues.push({ variable, message: `${file} ${reason}.` });
+    return undefined;
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'too_small' || issue.code === 'too_big' || issue.code === 'invalid_type') {
+    return `${issue.message.replace(/^Invalid input: /, '')}.`;
+  }
+  if (issue.code === 'invalid_value') return `must be one of ${issue.values.map(String).join(', ')}.`;
+  return /[.!?]$/.test(issue.message) ? issue.message : `${issue.message}.`;
+}

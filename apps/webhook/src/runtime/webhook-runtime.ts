@@ -1,0 +1,112 @@
+import type { ConnectPayConfig } from '@connectpay-kit/config';
+import type { ConnectPayClient } from '@connectpay-kit/transport';
+import type { Logger } from 'pino';
+import type { WebhookSettings } from '../bootstrap/settings.js';
+import type { IngestHandler } from '../ingest/ingest-handler.js';
+import type { WebhookMetrics } from '../observability/metrics.js';
+import type { Dispatcher } from '../processing/dispatcher.js';
+import type { HandlerRegistry } from '../processing/handler-registry.js';
+import type { Housekeeping } from '../processing/housekeeping.js';
+import type { KeyRing } from '../security/key-ring.js';
+import type { WebhookStorage } from '../storage/webhook-storage.js';
+
+export interface WebhookRuntimeParts {
+  readonly config: ConnectPayConfig;
+  readonly settings: WebhookSettings;
+  readonly storage: WebhookStorage;
+  readonly client: ConnectPayClient;
+  readonly logger: Logger;
+  readonly metrics: WebhookMetrics;
+  readonly registry: HandlerRegistry;
+  readonly dispatcher: Dispatcher;
+  readonly housekeeping: Housekeeping;
+  readonly ingest: IngestHandler;
+  readonly adminKeys: KeyRing | undefined;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Everything one receiver process holds, built once at startup (bootstrap/create-webhook-app.ts)
+ * and handed to Nest as a value: controllers and guards inject it by class.
+ */
+export class WebhookRuntime {
+  readonly config: ConnectPayConfig;
+  readonly settings: WebhookSettings;
+  readonly storage: WebhookStorage;
+  readonly client: ConnectPayClient;
+  readonly logger: Logger;
+  readonly metrics: WebhookMetrics;
+  readonly registry: HandlerRegistry;
+  readonly dispatcher: Dispatcher;
+  readonly housekeeping: Housekeeping;
+  readonly ingest: IngestHandler;
+  readonly adminKeys: KeyRing | undefined;
+  readonly warnings: readonly string[];
+  private resolvedPublicUrl: string | undefined;
+  private draining = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(parts: WebhookRuntimeParts) {
+    this.config = parts.config;
+    this.settings = parts.settings;
+    this.storage = parts.storage;
+    this.client = parts.client;
+    this.logger = parts.logger;
+    this.metrics = parts.metrics;
+    this.registry = parts.registry;
+    this.dispatcher = parts.dispatcher;
+    this.housekeeping = parts.housekeeping;
+    this.ingest = parts.ingest;
+    this.adminKeys = parts.adminKeys;
+    this.warnings = parts.warnings;
+    this.resolvedPublicUrl = parts.settings.publicUrl;
+  }
+
+  get environment(): ConnectPayConfig['environment'] {
+    return this.config.environment;
+  }
+
+  /** WEBHOOK_PUBLIC_URL; in local without it, this process's own URL once it listens. */
+  get publicUrl(): string | undefined {
+    return this.resolvedPublicUrl;
+  }
+
+  /** Called after listen: local falls back to the address it actually got (port 0 in tests). */
+  listeningAt(url: string): void {
+    if (this.resolvedPublicUrl === undefined && this.environment === 'local') this.resolvedPublicUrl = url;
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /** Shutdown began: readiness fails and answers ask clients to reconnect elsewhere. */
+  startDraining(): void {
+    this.draining = true;
+    this.ingest.startDraining();
+  }
+
+  /**
+   * After the HTTP server drained: stops the workers (handlers in flight get the shutdown timeout),
+   * then closes the connection pools and storage, which commits appends already accepted. Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.housekeeping.stop();
+      await this.dispatcher.stop(this.settings.shutdownTimeoutMs);
+      await this.client
+        .close()
+        .catch((error: unknown) => this.logger.warn({ err: describe(error) }, 'closing the ConnectPay client failed'));
+      await this.storage
+        .close()
+        .catch((error: unknown) => this.logger.warn({ err: describe(error) }, 'closing storage failed'));
+      this.logger.info('webhook receiver stopped');
+      this.logger.flush();
+    })();
+    return this.closing;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

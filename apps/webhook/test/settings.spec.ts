@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadWebhookSettings, WebhookSettingsError, type SettingsContext } from '../src/bootstrap/settings.js';
+
+describe('receiver settings', () => {
+  let dir: string;
+  const context = (environment: SettingsContext['environment']): SettingsContext => ({
+    environment,
+    workspaceRoot: dir,
+    devPkiDir: join(dir, 'pki'),
+    cwd: dir,
+  });
+  const file = (name: string, content: string) => {
+    writeFileSync(join(dir, name), content);
+    return join(dir, name);
+  };
+  const issues = (env: Record<string, string>, environment: SettingsContext['environment'] = 'stage') => {
+    try {
+      loadWebhookSettings(env, context(environment));
+    } catch (error) {
+      if (error instanceof WebhookSettingsError) return error.issues;
+      throw error;
+    }
+    return [];
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'webhook-settings-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('has working defaults in stage once the token file is given', () => {
+    const loaded = loadWebhookSettings(
+      { WEBHOOK_TOKEN_FILE: file('token', 'b5c0d0a8-6c1e-4a8e-9d53-2f5f2a7c9e11\n') },
+      context('stage'),
+    );
+    expect(loaded.settings).toMatchObject({
+      port: 3001,
+      host: '0.0.0.0',
+      tokenHeader: 'x-connectpay-webhook-token',
+      bodyLimitBytes: 262_144,
+      storageLocation: join(dir, '.data', 'webhook.sqlite'),
+      tokenStorageLocation: join(dir, '.data', 'connectpay.sqlite'),
+      workers: 4,
+    });
+    expect(loaded.sources.allows('52.31.71.221')).toBe(true);
+    expect(loaded.sources.allows('127.0.0.1')).toBe(false);
+    expect(loaded.adminKeys).toBeUndefined();
+    expect(loaded.warnings.join('\n')).toMatch(
+      /WEBHOOK_ADMIN_KEYS_FILE[\s\S]*CONNECTPAY_TOKEN_KEY_FILE[\s\S]*WEBHOOK_PUBLIC_URL/,
+    );
+  });
+
+  it('reports every problem at once, by variable, without file contents', () => {
+    const found = issues({
+      WEBHOOK_PORT: '99999',
+    });
+    expect(found.map((issue) => issue.variable)).toEqual(['WEBHOOK_PORT']);
+
+    const many = issues({
+      WEBHOOK_TRUSTED_PROXIES: '10.0.0.0/8, proxy.internal',
+      WEBHOOK_PUBLIC_URL: 'http://hooks.example.com/?a=1',
+      WEBHOOK_ADMIN_KEYS_FILE: file('admin', 'local-dev-key\n'),
+      CONNECTPAY_TOKEN_KEY_FILE: file('key', 'too-short'),
+    });
+    expect(many.map((issue) => issue.variable).sort()).toEqual([
+      'CONNECTPAY_TOKEN_KEY_FILE',
+      'WEBHOOK_ADMIN_KEYS_FILE',
+      'WEBHOOK_PUBLIC_URL',
+      'WEBHOOK_PUBLIC_URL',
+      'WEBHOOK_TOKEN_FILE',
+      'WEBHOOK_TRUSTED_PROXIES',
+    ]);
+    expect(JSON.stringify(many)).not.toContain('too-short');
+    expect(many.find((issue) => issue.variable === 'WEBHOOK_TRUSTED_PROXIES')?.message).toContain('proxy.internal');
+  });
+
+  it('refuses a short webhook token outside local and reads several for rotation', () => {
+    expect(issues({ WEBHOOK_TOKEN_FILE: file('token', 'short') }).map((issue) => issue.variable)).toEqual([
+      'WEBHOOK_TOKEN_FILE',
+    ]);
+    const both = loadWebhookSettings(
+      {
+        WEBHOOK_TOKEN_FILE: file(
+          'tokens',
+          '# old, until Friday\nold-token-0000000000000000\nnew-token-1111111111111111\n',
+        ),
+      },
+      context('prod'),
+    );
+    expect(both.webhookTokens.accepts('old-token-0000000000000000')).toBe(true);
+    expect(both.webhookTokens.accepts('new-token-1111111111111111')).toBe(true);
+    expect(both.webhookTokens.accepts('# old, until Friday')).toBe(false);
+  });
+
+  it('keeps the OAuth tokens in the shared database when the inbox is on PostgreSQL', () => {
+    const loaded = loadWebhookSettings(
+      {
+        WEBHOOK_TOKEN_FILE: file('token', 'b5c0d0a8-6c1e-4a8e-9d53-2f5f2a7c9e11'),
+        WEBHOOK_STORAGE: 'postgres://hooks@db/connectpay',
+      },
+      context('prod'),
+    );
+    expect(loaded.settings.tokenStorageLocation).toBe('postgres://hooks@db/connectpay');
+  });
+
+  it('requires the upstream timeout to fit in half a lease', () => {
+    const found = issues({
+      WEBHOOK_TOKEN_FILE: file('token', 'b5c0d0a8-6c1e-4a8e-9d53-2f5f2a7c9e11'),
+      WEBHOOK_LEASE_MS: '10000',
+      WEBHOOK_UPSTREAM_TIMEOUT_MS: '6000',
+    });
+    expect(found.map((issue) => issue.variable)).toEqual(['WEBHOOK_UPSTREAM_TIMEOUT_MS']);
+  });
+});
