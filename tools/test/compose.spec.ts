@@ -1,0 +1,1020 @@
+// Keeps docker-compose.yml and apps/*/Dockerfile true to the apps' sources (there is no Docker engine
+// here: the files are parsed and checked), then runs the same topology as plain processes
+// (tools/topology/run.mjs). Every check is also fed a broken copy, so none of them can pass vacuously.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import { stringify } from 'yaml';
+import {
+  type Compose,
+  type ComposeService,
+  WORKSPACE_ROOT,
+  appPortDefaults,
+  appRoutes,
+  buildOf,
+  dependenciesOf,
+  devPkiLayout,
+  environmentOf,
+  healthcheckOf,
+  parseCompose,
+  parseCopy,
+  parseDockerfile,
+  parseMount,
+  parsePort,
+  runStage,
+  runtimeWorkspacePackages,
+  secretTarget,
+  secretsOf,
+  serviceApp,
+  variablesRead,
+  type CommandForm,
+  type RunImage,
+} from '../topology/compose-model.mjs';
+
+/** What the checks read; the mutation tests hand them altered copies. */
+interface Input {
+  readonly compose: Compose;
+  /** app -> Dockerfile text */
+  readonly dockerfiles: Record<string, string>;
+  dockerignore: string;
+  /** tools/topology/README.md: where users are told which ./secrets/ files to fill. */
+  readonly topologyReadme: string;
+}
+
+type Check = (input: Input) => string[];
+
+const read = (path: string) => readFileSync(join(WORKSPACE_ROOT, path), 'utf8');
+
+function realInput(): Input {
+  const compose = parseCompose(read('docker-compose.yml'));
+  const apps = new Set(Object.keys(compose.services).flatMap((name) => serviceApp(compose, name) ?? []));
+  return {
+    compose,
+    dockerfiles: Object.fromEntries([...apps].map((app) => [app, read(`apps/${app}/Dockerfile`)])),
+    dockerignore: read('.dockerignore'),
+    topologyReadme: read('tools/topology/README.md'),
+  };
+}
+
+// Read by Node or a library, not by our code: allowed in an app's environment.
+const PLATFORM_VARIABLES = new Set(['NODE_ENV']);
+// The postgres image's documented variables (https://hub.docker.com/_/postgres).
+const POSTGRES_IMAGE_VARIABLES = new Set([
+  'POSTGRES_USER',
+  'POSTGRES_PASSWORD',
+  'POSTGRES_PASSWORD_FILE',
+  'POSTGRES_DB',
+  'POSTGRES_INITDB_ARGS',
+  'PGDATA',
+]);
+
+// What each app's sources say, read once (the mutations alter the files, never the apps).
+const facts = new Map<
+  string,
+  {
+    ports: { variable: string; port: number }[];
+    routes: { method: string; path: string }[];
+    variables: Set<string>;
+    packages: string[];
+  }
+>();
+function factsOf(app: string) {
+  let found = facts.get(app);
+  if (!found) {
+    found = {
+      ports: appPortDefaults(app),
+      routes: appRoutes(app),
+      variables: variablesRead(app),
+      packages: runtimeWorkspacePackages(app),
+    };
+    facts.set(app, found);
+  }
+  return found;
+}
+
+function appServices(input: Input): [name: string, service: ComposeService, app: string][] {
+  return Object.entries(input.compose.services).flatMap(([name, service]) => {
+    const app = serviceApp(input.compose, name);
+    return app === undefined ? [] : [[name, service, app] as [string, ComposeService, string]];
+  });
+}
+
+function imageOf(input: Input, app: string): RunImage | undefined {
+  const text = input.dockerfiles[app];
+  if (text === undefined) return undefined;
+  try {
+    return runStage(parseDockerfile(text));
+  } catch {
+    return undefined;
+  }
+}
+
+const isPostgresImage = (service: ComposeService) => /^postgres(:|$)/.test(service.image ?? '');
+const isOneShot = (service: ComposeService) => service.restart === 'no' && service.command !== undefined;
+const commandText = (command: CommandForm) => command.shell ?? (command.argv ?? []).join(' ');
+
+function serves(app: string, path: string, method?: string): boolean {
+  const pattern = (route: string) => new RegExp(`^${route.replace(/:[^/]+/g, '[^/]+')}$`);
+  return factsOf(app).routes.some(
+    (route) =>
+      pattern(route.path).test(path) && (method === undefined || route.method === method || route.method === 'ANY'),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The checks
+
+/** Every service builds from a Dockerfile that exists, or runs a pinned public image. */
+const checkBuilds: Check = ({ compose, dockerfiles }) => {
+  const problems: string[] = [];
+  for (const [name, service] of Object.entries(compose.services)) {
+    const build = buildOf(service);
+    if (build) {
+      const context = join(WORKSPACE_ROOT, build.context);
+      const dockerfile = join(context, build.dockerfile);
+      if (!existsSync(context)) problems.push(`${name}: build context ${build.context} does not exist.`);
+      if (!existsSync(dockerfile)) problems.push(`${name}: ${build.dockerfile} does not exist in ${build.context}.`);
+      const app = serviceApp(compose, name);
+      if (app === undefined)
+        problems.push(`${name}: ${build.dockerfile} is not an app's Dockerfile (apps/<app>/Dockerfile).`);
+      else if (dockerfiles[app] === undefined) problems.push(`${name}: apps/${app}/Dockerfile was not read.`);
+    } else if (service.image === undefined) {
+      problems.push(`${name}: neither build nor image.`);
+    } else if (serviceApp(compose, name) === undefined && !/:[\w][\w.-]*$/.test(service.image)) {
+      problems.push(`${name}: pin ${service.image} to a tag.`);
+    } else if (service.image.endsWith(':latest')) {
+      problems.push(`${name}: pin ${service.image} to a version, not latest.`);
+    }
+  }
+  return problems;
+};
+
+/** Published ports are the ports the app listens on by default (read from its sources), each once. */
+const checkPorts: Check = (input) => {
+  const problems: string[] = [];
+  const hostPorts = new Map<string, string>();
+  for (const [name, service] of Object.entries(input.compose.services)) {
+    for (const entry of service.ports ?? []) {
+      const { hostIp, published } = parsePort(entry);
+      if (published === undefined) continue;
+      const key = `${hostIp ?? '0.0.0.0'}:${published}`;
+      if (hostPorts.has(key)) problems.push(`${name}: host port ${key} is also published by ${hostPorts.get(key)}.`);
+      hostPorts.set(key, name);
+    }
+  }
+  for (const [name, service, app] of appServices(input)) {
+    const defaults = factsOf(app).ports;
+    const listening = new Set(defaults.map((p) => p.port));
+    if (defaults.length === 0) problems.push(`${name}: no default port found in apps/${app}/src.`);
+    const environment = environmentOf(service);
+    for (const { variable, port } of defaults) {
+      if (environment[variable] !== undefined && Number(environment[variable]) !== port) {
+        problems.push(`${name}: ${variable}=${environment[variable]} moves ${app} off its default port ${port}.`);
+      }
+    }
+    for (const entry of service.ports ?? []) {
+      const { target } = parsePort(entry);
+      if (!listening.has(target)) {
+        problems.push(
+          `${name}: publishes container port ${target}, but ${app} listens on ${[...listening].join(', ')}.`,
+        );
+      }
+    }
+    const image = imageOf(input, app);
+    const exposed = [...new Set(image?.expose ?? [])].sort();
+    if (exposed.join(',') !== [...listening].sort().join(',')) {
+      problems.push(
+        `apps/${app}/Dockerfile: EXPOSE ${exposed.join(' ')} differs from ${app}'s ports ${[...listening].join(' ')}.`,
+      );
+    }
+  }
+  return problems;
+};
+
+/** Every variable set for an app (compose or image ENV) is one its code, or its packages' code, reads. */
+const checkEnvironment: Check = (input) => {
+  const problems: string[] = [];
+  for (const [name, service] of Object.entries(input.compose.services)) {
+    const app = serviceApp(input.compose, name);
+    const known =
+      app !== undefined ? factsOf(app).variables : isPostgresImage(service) ? POSTGRES_IMAGE_VARIABLES : undefined;
+    if (known === undefined) {
+      problems.push(`${name}: runs ${service.image ?? 'no image'}, whose variables this test does not know.`);
+      continue;
+    }
+    const fromImage = app !== undefined ? Object.keys(imageOf(input, app)?.env ?? {}) : [];
+    for (const variable of new Set([...Object.keys(environmentOf(service)), ...fromImage])) {
+      if (!known.has(variable) && !PLATFORM_VARIABLES.has(variable)) {
+        problems.push(`${name}: sets ${variable}, which ${app ?? service.image} never reads.`);
+      }
+    }
+  }
+  return problems;
+};
+
+/**
+ * Secrets and volumes are declared and exist (or are the ./secrets/ files users fill); every path a
+ * variable names is a granted secret or lies in a mounted volume; dev PKI paths name its real files.
+ */
+const checkFiles: Check = (input) => {
+  const { compose } = input;
+  const problems: string[] = [];
+  const layout = devPkiLayout();
+  const declaredSecrets = compose.secrets ?? {};
+  const declaredVolumes = compose.volumes ?? {};
+  const usedSecrets = new Set<string>();
+  const usedVolumes = new Set<string>();
+  for (const [name, service] of Object.entries(compose.services)) {
+    const mounts = (service.volumes ?? []).map(parseMount);
+    for (const mount of mounts) {
+      if (mount.type === 'bind' && !existsSync(join(WORKSPACE_ROOT, mount.source ?? ''))) {
+        problems.push(`${name}: bind mount source ${mount.source} does not exist.`);
+      } else if (mount.type === 'volume' && mount.source !== undefined) {
+        usedVolumes.add(mount.source);
+        if (!Object.hasOwn(declaredVolumes, mount.source))
+          problems.push(`${name}: volume ${mount.source} is not declared.`);
+      }
+    }
+    const granted = secretsOf(service).map((secret) => {
+      usedSecrets.add(secret);
+      if (!Object.hasOwn(declaredSecrets, secret)) problems.push(`${name}: secret ${secret} is not declared.`);
+      return secretTarget(service, secret);
+    });
+    const app = serviceApp(compose, name);
+    const environment = { ...(app ? imageOf(input, app)?.env : {}), ...environmentOf(service) };
+    const inMount = (path: string) => mounts.find((m) => path === m.target || path.startsWith(`${m.target}/`));
+    for (const [variable, value] of Object.entries(environment)) {
+      const isPath = value.startsWith('/') || /_(FILE|DIR)$/.test(variable);
+      if (!isPath || granted.includes(value) || inMount(value)) continue;
+      problems.push(`${name}: ${variable}=${value} is neither a secret it is granted nor inside a volume it mounts.`);
+    }
+    const devPkiDir = environment['CONNECTPAY_DEV_PKI_DIR'];
+    if (devPkiDir === undefined) continue;
+    const mount = inMount(devPkiDir);
+    if (mount?.target === devPkiDir) {
+      problems.push(
+        `${name}: CONNECTPAY_DEV_PKI_DIR is the mount point ${devPkiDir}; ensureDevPki renames a sibling folder into place, so use a folder inside the volume.`,
+      );
+    }
+    for (const [variable, value] of Object.entries(environment)) {
+      if (!value.startsWith(`${devPkiDir}/`)) continue;
+      const file = value.slice(devPkiDir.length + 1);
+      if (!layout.files.includes(file))
+        problems.push(`${name}: ${variable} names ${file}, which the dev PKI does not hold.`);
+    }
+    if (mount?.readOnly) {
+      // Read-only readers need a writer that has finished: the one-shot that mounts the volume read-write.
+      const writers = Object.entries(dependenciesOf(service)).filter(([dependency, condition]) => {
+        const other = compose.services[dependency];
+        return (
+          condition === 'service_completed_successfully' &&
+          other !== undefined &&
+          (other.volumes ?? []).map(parseMount).some((m) => m.source === mount.source && !m.readOnly)
+        );
+      });
+      if (writers.length === 0) {
+        problems.push(
+          `${name}: mounts the dev PKI volume ${mount.source} read-only but does not wait (service_completed_successfully) for a service that writes it.`,
+        );
+      }
+    }
+  }
+  for (const [secret, definition] of Object.entries(declaredSecrets)) {
+    if (!usedSecrets.has(secret)) problems.push(`secret ${secret} is declared but no service uses it.`);
+    if (definition.file !== undefined) {
+      const file = posix.normalize(definition.file);
+      const userFilled = file.startsWith('secrets/') && input.topologyReadme.includes(file);
+      if (!existsSync(join(WORKSPACE_ROOT, file)) && !userFilled) {
+        problems.push(
+          `secret ${secret}: ${definition.file} does not exist and is not a ./secrets/ file tools/topology/README.md tells users to fill.`,
+        );
+      }
+    } else if (!definition.external && definition.environment === undefined) {
+      problems.push(`secret ${secret} has no file, environment or external source.`);
+    }
+  }
+  for (const volume of Object.keys(declaredVolumes)) {
+    if (!usedVolumes.has(volume)) problems.push(`volume ${volume} is declared but no service mounts it.`);
+  }
+  return problems;
+};
+
+/** Health checks use node (the slim image has no curl) and call a path the app serves, on its port. */
+const checkHealth: Check = (input) => {
+  const problems: string[] = [];
+  for (const [name, service, app] of appServices(input)) {
+    const checks: [string, CommandForm | undefined][] = [[`${name} healthcheck`, healthcheckOf(service)]];
+    if (isOneShot(service)) {
+      if (checks[0]?.[1] !== undefined)
+        problems.push(`${name}: a one-shot service should disable the image's health check.`);
+      continue;
+    }
+    checks.push([`apps/${app}/Dockerfile HEALTHCHECK`, imageOf(input, app)?.healthcheck]);
+    for (const [where, check] of checks) {
+      if (check === undefined) {
+        problems.push(`${where}: missing.`);
+        continue;
+      }
+      const text = commandText(check);
+      if (check.argv?.[0] !== 'node') problems.push(`${where}: must run node (the slim image has no curl or wget).`);
+      const urls = [...text.matchAll(/\b(https?):\/\/(?:127\.0\.0\.1|localhost):(\d+)(\/[^'"\s)]*)?/g)];
+      if (urls.length === 0) problems.push(`${where}: names no http(s)://127.0.0.1:<port> URL.`);
+      for (const [url, scheme, port, path] of urls) {
+        if (!factsOf(app).ports.some((p) => p.port === Number(port))) {
+          problems.push(`${where}: ${url} is not a port ${app} listens on.`);
+        }
+        if (path === undefined && scheme === 'http') problems.push(`${where}: ${url} names no path.`);
+        if (path !== undefined && !serves(app, path, 'GET'))
+          problems.push(`${where}: ${app} does not serve GET ${path}.`);
+      }
+    }
+  }
+  return problems;
+};
+
+/** Matches .dockerignore the way the builder does: root-relative globs, `**`, `!` exceptions, folders cover their contents. */
+function dockerIgnored(dockerignore: string, path: string): boolean {
+  let ignored = false;
+  for (const raw of dockerignore.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const negated = line.startsWith('!');
+    const pattern = posix.normalize((negated ? line.slice(1) : line).replace(/^\/+/, ''));
+    const source = pattern
+      .split('/')
+      .map((part) =>
+        part === '**'
+          ? '(?:.*)'
+          : part
+              .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+              .replace(/\*/g, '[^/]*')
+              .replace(/\?/g, '[^/]'),
+      )
+      .join('/')
+      .replace(/\(\?:\.\*\)\//g, '(?:.*/)?');
+    const regex = new RegExp(`^${source}(?:/.*)?$`);
+    if (regex.test(posix.normalize(path))) ignored = !negated;
+  }
+  return ignored;
+}
+
+/** Multi-stage images: every COPY source exists and reaches the builder; the run stage ships what the app imports. */
+const checkDockerfiles: Check = (input) => {
+  const problems: string[] = [];
+  const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, unknown> };
+  const workspaces = Object.keys(lock.packages).filter((key) => key !== '' && !key.includes('node_modules'));
+  for (const [app, text] of Object.entries(input.dockerfiles)) {
+    const where = `apps/${app}/Dockerfile`;
+    let parsed;
+    try {
+      parsed = parseDockerfile(text);
+    } catch (error) {
+      problems.push(`${where}: ${(error as Error).message}`);
+      continue;
+    }
+    const { stages } = parsed;
+    const build = stages[0];
+    const run = stages[stages.length - 1];
+    if (stages.length < 2 || !build || !run) {
+      problems.push(`${where}: needs a build stage and a run stage.`);
+      continue;
+    }
+    if (!/^node:20-bookworm$/.test(build.image))
+      problems.push(`${where}: the build stage should be node:20-bookworm, not ${build.image}.`);
+    if (!/^node:20-bookworm-slim$/.test(run.image))
+      problems.push(`${where}: the run stage should be node:20-bookworm-slim, not ${run.image}.`);
+
+    const copiedFromContext: string[] = [];
+    const copiedFromBuild: string[] = [];
+    const stagesSoFar = new Set<string>();
+    for (const stage of stages) {
+      for (const { keyword, value, line } of stage.instructions) {
+        if (keyword !== 'COPY' && keyword !== 'ADD') continue;
+        const { flags, sources } = parseCopy(value);
+        if (flags['from'] !== undefined) {
+          if (!stagesSoFar.has(flags['from']))
+            problems.push(`${where}:${line}: --from=${flags['from']} is not an earlier stage.`);
+          if (stage === run) copiedFromBuild.push(...sources.map((s) => s.replace(/^\/app\//, '').replace(/\/$/, '')));
+          continue;
+        }
+        for (const source of sources) {
+          const relative = posix.normalize(source).replace(/\/$/, '');
+          if (stage === build) copiedFromContext.push(relative);
+          if (!existsSync(join(WORKSPACE_ROOT, relative)))
+            problems.push(`${where}:${line}: COPY source ${source} does not exist.`);
+          else if (relative !== '.' && dockerIgnored(input.dockerignore, relative)) {
+            problems.push(`${where}:${line}: COPY source ${source} is excluded by .dockerignore.`);
+          }
+        }
+      }
+      if (stage.name) stagesSoFar.add(stage.name);
+    }
+
+    const runs = build.instructions.filter((i) => i.keyword === 'RUN');
+    const ci = runs.find((i) => /\bnpm ci\b/.test(i.value));
+    if (!ci) problems.push(`${where}: the build stage never runs npm ci.`);
+    else {
+      const before = build.instructions
+        .filter((i) => i.keyword === 'COPY' && i.line < ci.line)
+        .flatMap((i) => parseCopy(i.value).sources.map((s) => posix.normalize(s)));
+      for (const workspace of workspaces) {
+        if (!before.includes(`${workspace}/package.json`)) {
+          problems.push(
+            `${where}: copies no ${workspace}/package.json before npm ci, so npm ci fails against the lockfile.`,
+          );
+        }
+      }
+    }
+    if (!runs.some((i) => new RegExp(`\\bnx run ${app}:build\\b`).test(i.value))) {
+      problems.push(`${where}: the build stage never runs nx run ${app}:build.`);
+    }
+    if (!runs.some((i) => /--omit=dev\b/.test(i.value)))
+      problems.push(`${where}: dev dependencies are never dropped (--omit=dev).`);
+
+    const packages = factsOf(app).packages;
+    const required = [
+      'package.json',
+      'node_modules',
+      `apps/${app}/package.json`,
+      `apps/${app}/dist`,
+      ...packages.flatMap((name) => [`packages/${name}/package.json`, `packages/${name}/dist`]),
+    ];
+    for (const path of required) {
+      if (!copiedFromBuild.includes(path))
+        problems.push(`${where}: the run stage does not copy ${path} from the build.`);
+    }
+    for (const path of copiedFromBuild) {
+      const shipped = /^packages\/([a-z0-9-]+)\//.exec(path)?.[1];
+      if (shipped !== undefined && !packages.includes(shipped)) {
+        problems.push(`${where}: the run stage ships packages/${shipped}, which ${app} never imports.`);
+      }
+    }
+    const image = runStage(parsed);
+    if (image.user !== 'node') problems.push(`${where}: the run stage runs as ${image.user ?? 'root'}, not node.`);
+    const main = `apps/${app}/dist/main.js`;
+    if (image.cmd?.argv?.join(' ') !== `node ${main}`) problems.push(`${where}: CMD should be ["node", "${main}"].`);
+    if (!existsSync(join(WORKSPACE_ROOT, `apps/${app}/src/main.ts`)))
+      problems.push(`${where}: apps/${app}/src/main.ts does not exist.`);
+  }
+  return problems;
+};
+
+// Sample paths standing for what must never reach an image layer: dependencies and builds made on the
+// host, generated keys, users' secrets, local state.
+const NEVER_IN_CONTEXT = [
+  '.git/HEAD',
+  'node_modules/yaml/package.json',
+  'packages/config/node_modules/x/package.json',
+  'apps/gateway/dist/main.js',
+  '.dev-pki/client.key',
+  'apps/gateway/.dev-pki/client.key',
+  'secrets/gateway-api-keys.txt',
+  '.env',
+  '.env.prod',
+  '.data/connectpay.sqlite',
+];
+
+/** The build context keeps out host builds and secrets, and keeps in everything `COPY . .` + nx build need. */
+const checkBuildContext: Check = (input) => {
+  const problems: string[] = [];
+  for (const path of NEVER_IN_CONTEXT) {
+    if (!dockerIgnored(input.dockerignore, path)) problems.push(`.dockerignore lets ${path} into the build context.`);
+  }
+  const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, unknown> };
+  const workspaces = Object.keys(lock.packages).filter((key) => key !== '' && !key.includes('node_modules'));
+  const needed = [
+    'package.json',
+    'package-lock.json',
+    '.npmrc',
+    'nx.json',
+    'tsconfig.base.json',
+    ...workspaces.flatMap((workspace) =>
+      ['package.json', 'tsconfig.json', 'tsconfig.lib.json', 'src/index.ts', 'src/main.ts']
+        .map((file) => `${workspace}/${file}`)
+        .filter((file) => existsSync(join(WORKSPACE_ROOT, file))),
+    ),
+  ];
+  for (const path of needed) {
+    if (dockerIgnored(input.dockerignore, path))
+      problems.push(`.dockerignore keeps ${path}, which the image build needs, out of the context.`);
+  }
+  return problems;
+};
+
+/** Dependencies exist, can be met (a health check to wait for, a one-shot to finish) and do not loop. */
+const checkDependencies: Check = (input) => {
+  const { compose } = input;
+  const problems: string[] = [];
+  for (const [name, service] of Object.entries(compose.services)) {
+    for (const [dependency, condition] of Object.entries(dependenciesOf(service))) {
+      const target = compose.services[dependency];
+      if (target === undefined) {
+        problems.push(`${name}: depends on ${dependency}, which is not a service.`);
+        continue;
+      }
+      if (condition === 'service_healthy') {
+        const app = serviceApp(compose, dependency);
+        const imageCheck =
+          app !== undefined && target.healthcheck?.disable !== true ? imageOf(input, app)?.healthcheck : undefined;
+        if (!healthcheckOf(target) && !imageCheck)
+          problems.push(`${name}: waits for ${dependency} to be healthy, which has no health check.`);
+      } else if (condition === 'service_completed_successfully') {
+        if (!isOneShot(target))
+          problems.push(
+            `${name}: waits for ${dependency} to complete, but it is not a one-shot (restart "no" and a command).`,
+          );
+      } else if (condition !== 'service_started') {
+        problems.push(`${name}: unknown depends_on condition ${condition}.`);
+      }
+    }
+  }
+  const visiting = new Set<string>();
+  const done = new Set<string>();
+  const visit = (name: string, path: string[]) => {
+    if (done.has(name) || compose.services[name] === undefined) return;
+    if (visiting.has(name)) {
+      problems.push(`depends_on loops: ${[...path, name].join(' -> ')}.`);
+      return;
+    }
+    visiting.add(name);
+    for (const dependency of Object.keys(dependenciesOf(compose.services[name] as ComposeService)))
+      visit(dependency, [...path, name]);
+    visiting.delete(name);
+    done.add(name);
+  };
+  for (const name of Object.keys(compose.services)) visit(name, []);
+  return problems;
+};
+
+/** A URL naming another service hits a port it listens on, a path it serves, a TLS name its certificate holds. */
+const checkServiceUrls: Check = (input) => {
+  const { compose } = input;
+  const problems: string[] = [];
+  const { serverNames } = devPkiLayout();
+  const url = /\b([a-z][a-z0-9+.-]*):\/\/(?:([^@/\s:]*)(?::([^@/\s]*))?@)?([a-z0-9][a-z0-9-]*):(\d+)(\/[^\s'"]*)?/gi;
+  for (const [name, service] of Object.entries(compose.services)) {
+    for (const [variable, value] of Object.entries(environmentOf(service))) {
+      for (const [whole, scheme = '', user, password, host = '', port, path] of value.matchAll(url)) {
+        const target = compose.services[host];
+        if (target === undefined) continue;
+        const where = `${name}: ${variable}`;
+        const app = serviceApp(compose, host);
+        if (app !== undefined) {
+          if (!factsOf(app).ports.some((p) => p.port === Number(port)))
+            problems.push(`${where}: ${host} does not listen on ${port}.`);
+          if (path !== undefined && path !== '/' && !serves(app, path))
+            problems.push(`${where}: ${app} serves no ${path}.`);
+          if (scheme === 'https' && !serverNames.includes(host)) {
+            problems.push(
+              `${where}: the dev PKI's server certificates name ${serverNames.join(', ')}, not ${host}: TLS verification would fail.`,
+            );
+          }
+        } else if (isPostgresImage(target)) {
+          const database = environmentOf(target);
+          const expectedUser = database['POSTGRES_USER'] ?? 'postgres';
+          if (Number(port) !== 5432) problems.push(`${where}: PostgreSQL listens on 5432, not ${port}.`);
+          if (user !== expectedUser)
+            problems.push(`${where}: connects as ${user ?? '(nobody)'}, but the database user is ${expectedUser}.`);
+          if (password !== database['POSTGRES_PASSWORD'])
+            problems.push(`${where}: the password differs from ${host}'s POSTGRES_PASSWORD.`);
+          if (path?.slice(1) !== (database['POSTGRES_DB'] ?? expectedUser)) {
+            problems.push(`${where}: database ${path?.slice(1) ?? '(none)'} is not ${host}'s POSTGRES_DB.`);
+          }
+        } else {
+          problems.push(`${where}: ${whole} names ${host}, which this test cannot check.`);
+        }
+      }
+    }
+  }
+  return problems;
+};
+
+const CHECKS: [string, Check][] = [
+  ['builds', checkBuilds],
+  ['ports', checkPorts],
+  ['environment', checkEnvironment],
+  ['files, secrets and volumes', checkFiles],
+  ['health checks', checkHealth],
+  ['Dockerfiles', checkDockerfiles],
+  ['build context', checkBuildContext],
+  ['depends_on', checkDependencies],
+  ['service URLs', checkServiceUrls],
+];
+
+// ---------------------------------------------------------------------------------------------------
+// Broken copies
+
+const real = realInput();
+
+function service(input: Input, name: string): ComposeService {
+  const found = input.compose.services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service ${name}: update this mutation.`);
+  return found;
+}
+
+function env(input: Input, name: string): Record<string, string> {
+  const target = service(input, name);
+  target.environment = environmentOf(target);
+  return target.environment as Record<string, string>;
+}
+
+/** A copy of the real input with one change; throws when the change finds nothing to change. */
+function broken(change: (input: Input) => void): Input {
+  const copy: Input = structuredClone(real);
+  change(copy);
+  if (JSON.stringify(copy) === JSON.stringify(real)) throw new Error('this mutation changed nothing: update it.');
+  return copy;
+}
+
+function replaceIn(input: Input, app: string, from: string | RegExp, to: string): void {
+  const text = input.dockerfiles[app];
+  if (text === undefined || !(typeof from === 'string' ? text.includes(from) : from.test(text))) {
+    throw new Error(`apps/${app}/Dockerfile no longer contains ${String(from)}: update this mutation.`);
+  }
+  input.dockerfiles[app] = text.replace(from, to);
+}
+
+const MUTATIONS: [title: string, check: Check, change: (input: Input) => void, expected: RegExp][] = [
+  [
+    'a Dockerfile path that does not exist',
+    checkBuilds,
+    (i) => void (service(i, 'gateway').build = { context: '.', dockerfile: 'apps/gatewy/Dockerfile' }),
+    /gatewy\/Dockerfile does not exist/,
+  ],
+  [
+    'an unpinned public image',
+    checkBuilds,
+    (i) => void (service(i, 'postgres').image = 'postgres'),
+    /pin postgres to a tag/,
+  ],
+  [
+    'a published port the app does not listen on',
+    checkPorts,
+    (i) => void (service(i, 'gateway').ports = ['127.0.0.1:3000:3001']),
+    /publishes container port 3001, but gateway listens on 3000/,
+  ],
+  [
+    'two services on one host port',
+    checkPorts,
+    (i) => void (service(i, 'webhook-2').ports = ['127.0.0.1:3001:3001']),
+    /host port 127.0.0.1:3001 is also published by webhook-1/,
+  ],
+  [
+    'a port variable that moves the app',
+    checkPorts,
+    (i) => void (env(i, 'gateway')['GATEWAY_PORT'] = '4000'),
+    /GATEWAY_PORT=4000 moves gateway off its default port 3000/,
+  ],
+  [
+    'an EXPOSE that is not the app port',
+    checkPorts,
+    (i) => replaceIn(i, 'webhook', 'EXPOSE 3001', 'EXPOSE 3000'),
+    /EXPOSE 3000 differs from webhook's ports 3001/,
+  ],
+  [
+    'a misspelt variable',
+    checkEnvironment,
+    (i) => void (env(i, 'gateway')['GATEWAY_STORGE'] = 'postgres://x'),
+    /gateway: sets GATEWAY_STORGE, which gateway never reads/,
+  ],
+  [
+    "another app's variable",
+    checkEnvironment,
+    (i) => void (env(i, 'sandbox')['GATEWAY_HOST'] = '0.0.0.0'),
+    /sandbox: sets GATEWAY_HOST, which sandbox never reads/,
+  ],
+  [
+    'a variable in the image ENV nobody reads',
+    checkEnvironment,
+    (i) => replaceIn(i, 'webhook', 'ENV NODE_ENV=production', 'ENV NODE_ENV=production WEBHOOK_LISTEN=0.0.0.0'),
+    /webhook-1: sets WEBHOOK_LISTEN/,
+  ],
+  [
+    'an unknown postgres image variable',
+    checkEnvironment,
+    (i) => void (env(i, 'postgres')['POSTGRES_PASS'] = 'x'),
+    /postgres: sets POSTGRES_PASS/,
+  ],
+  [
+    'an undeclared secret',
+    checkFiles,
+    (i) => void delete i.compose.secrets?.['gateway_api_keys'],
+    /gateway: secret gateway_api_keys is not declared/,
+  ],
+  [
+    'a secret file nobody is told to fill',
+    checkFiles,
+    (i) => void (i.compose.secrets!['gateway_api_keys'] = { file: './secrets/api-keys.txt' }),
+    /secrets\/api-keys.txt does not exist/,
+  ],
+  [
+    'a _FILE variable pointing at a secret the service is not granted',
+    checkFiles,
+    (i) => void (service(i, 'gateway').secrets = ['connectpay_token_key']),
+    /GATEWAY_API_KEYS_FILE=\/run\/secrets\/gateway_api_keys is neither a secret/,
+  ],
+  [
+    'a dev PKI file that does not exist',
+    checkFiles,
+    (i) => void (env(i, 'webhook-1')['WEBHOOK_TOKEN_FILE'] = '/srv/connectpay/dev-pki/webhook_token.txt'),
+    /names webhook_token.txt, which the dev PKI does not hold/,
+  ],
+  [
+    'the dev PKI folder as the mount point',
+    checkFiles,
+    (i) => void (env(i, 'dev-pki')['CONNECTPAY_DEV_PKI_DIR'] = '/srv/connectpay'),
+    /CONNECTPAY_DEV_PKI_DIR is the mount point/,
+  ],
+  [
+    'a path outside every mount',
+    checkFiles,
+    (i) => void (service(i, 'sandbox').volumes = []),
+    /sandbox: CONNECTPAY_DEV_PKI_DIR=\/srv\/connectpay\/dev-pki is neither/,
+  ],
+  [
+    'an undeclared volume',
+    checkFiles,
+    (i) => void delete i.compose.volumes?.['postgres-data'],
+    /postgres: volume postgres-data is not declared/,
+  ],
+  [
+    'a reader that does not wait for the dev PKI',
+    checkFiles,
+    (i) => void (service(i, 'gateway').depends_on = { postgres: { condition: 'service_healthy' } }),
+    /gateway: mounts the dev PKI volume dev-pki read-only but does not wait/,
+  ],
+  [
+    'a health path the app does not serve',
+    checkHealth,
+    (i) =>
+      void (service(i, 'gateway').healthcheck!.test = [
+        'CMD',
+        'node',
+        '-e',
+        "fetch('http://127.0.0.1:3000/health/readyz')",
+      ]),
+    /gateway does not serve GET \/health\/readyz/,
+  ],
+  [
+    "a health check on another app's port",
+    checkHealth,
+    (i) => replaceIn(i, 'webhook', '127.0.0.1:3001/health/ready', '127.0.0.1:3000/health/ready'),
+    /http:\/\/127.0.0.1:3000\/health\/ready is not a port webhook listens on/,
+  ],
+  [
+    'a health check with curl',
+    checkHealth,
+    (i) =>
+      void (service(i, 'webhook-1').healthcheck!.test = ['CMD-SHELL', 'curl -f http://127.0.0.1:3001/health/ready']),
+    /must run node/,
+  ],
+  [
+    'an app without a health check',
+    checkHealth,
+    (i) => void delete service(i, 'sandbox').healthcheck,
+    /sandbox healthcheck: missing/,
+  ],
+  [
+    'a COPY source that does not exist',
+    checkDockerfiles,
+    (i) => replaceIn(i, 'gateway', 'COPY tools/package.json tools/', 'COPY tool/package.json tools/'),
+    /COPY source tool\/package.json does not exist/,
+  ],
+  [
+    'a COPY source .dockerignore excludes',
+    checkDockerfiles,
+    (i) =>
+      replaceIn(
+        i,
+        'sandbox',
+        'COPY package.json package-lock.json .npmrc ./',
+        'COPY package.json package-lock.json .npmrc .git ./',
+      ),
+    /COPY source .git is excluded by .dockerignore/,
+  ],
+  [
+    'a workspace manifest missing before npm ci',
+    checkDockerfiles,
+    (i) => replaceIn(i, 'webhook', 'COPY apps/cert-check/package.json apps/cert-check/\n', ''),
+    /copies no apps\/cert-check\/package.json before npm ci/,
+  ],
+  [
+    'a run stage without a package the app imports',
+    checkDockerfiles,
+    (i) => replaceIn(i, 'gateway', 'COPY --from=build /app/packages/config/dist packages/config/dist\n', ''),
+    /does not copy packages\/config\/dist/,
+  ],
+  [
+    'a run stage shipping a package the app never imports',
+    checkDockerfiles,
+    (i) =>
+      replaceIn(
+        i,
+        'sandbox',
+        'COPY --from=build /app/packages/hosts/dist',
+        'COPY --from=build /app/packages/storage/dist packages/storage/dist\nCOPY --from=build /app/packages/hosts/dist',
+      ),
+    /ships packages\/storage, which sandbox never imports/,
+  ],
+  [
+    'a run stage as root',
+    checkDockerfiles,
+    (i) => replaceIn(i, 'webhook', 'USER node', 'USER root'),
+    /runs as root, not node/,
+  ],
+  [
+    'a CMD that is not the app entry',
+    checkDockerfiles,
+    (i) => replaceIn(i, 'gateway', 'apps/gateway/dist/main.js"]', 'apps/gateway/dist/index.js"]'),
+    /CMD should be/,
+  ],
+  [
+    'a single-stage image',
+    checkDockerfiles,
+    (i) => replaceIn(i, 'sandbox', /FROM node:20-bookworm-slim AS run/, 'FROM node:20-bookworm AS run'),
+    /run stage should be node:20-bookworm-slim/,
+  ],
+  [
+    '--from naming no stage',
+    checkDockerfiles,
+    (i) => replaceIn(i, 'gateway', 'COPY --from=build /app/node_modules', 'COPY --from=builder /app/node_modules'),
+    /--from=builder is not an earlier stage/,
+  ],
+  [
+    'a .dockerignore that lets the secrets in',
+    checkBuildContext,
+    (i) => void (i.dockerignore = i.dockerignore.replace(/^secrets$/m, '')),
+    /lets secrets\/gateway-api-keys.txt into the build context/,
+  ],
+  [
+    'a .dockerignore that keeps sources out',
+    checkBuildContext,
+    (i) => void (i.dockerignore += '\n**/src\n'),
+    /keeps apps\/gateway\/src\/main.ts, which the image build needs/,
+  ],
+  [
+    'a dependency on a missing service',
+    checkDependencies,
+    (i) => void (service(i, 'gateway').depends_on = { redis: { condition: 'service_started' } }),
+    /depends on redis, which is not a service/,
+  ],
+  [
+    'waiting for health of a service without a health check',
+    checkDependencies,
+    (i) => void (service(i, 'sandbox').depends_on = { 'dev-pki': { condition: 'service_healthy' } }),
+    /waits for dev-pki to be healthy, which has no health check/,
+  ],
+  [
+    'waiting for a long-running service to complete',
+    checkDependencies,
+    (i) => void (service(i, 'gateway').depends_on = { sandbox: { condition: 'service_completed_successfully' } }),
+    /waits for sandbox to complete, but it is not a one-shot/,
+  ],
+  [
+    'a dependency loop',
+    checkDependencies,
+    (i) => void (service(i, 'sandbox').depends_on = { gateway: { condition: 'service_started' } }),
+    /depends_on loops: .*sandbox -> gateway -> sandbox/,
+  ],
+  [
+    'a webhook URL on a path the receiver does not serve',
+    checkServiceUrls,
+    (i) => void (env(i, 'sandbox')['SANDBOX_WEBHOOK_URL'] = 'http://webhook-1:3001/webhooks/nope'),
+    /webhook serves no \/webhooks\/nope/,
+  ],
+  [
+    'a URL on a port the service does not listen on',
+    checkServiceUrls,
+    (i) => void (env(i, 'gateway')['GATEWAY_NOTIFICATION_URL'] = 'http://webhook-2:3002/notifications/payments'),
+    /webhook-2 does not listen on 3002/,
+  ],
+  [
+    'TLS to a name the certificate lacks',
+    checkServiceUrls,
+    (i) => void (env(i, 'gateway')['CONNECTPAY_LOCAL_MTLS_URL'] = 'https://webhook-1:3001'),
+    /certificates name localhost, sandbox, not webhook-1/,
+  ],
+  [
+    'a database URL that does not match the postgres service',
+    checkServiceUrls,
+    (i) =>
+      void (env(i, 'webhook-2')['WEBHOOK_STORAGE'] = 'postgres://connectpay:connectpay-local@postgres:5432/webhooks'),
+    /database webhooks is not postgres's POSTGRES_DB/,
+  ],
+];
+
+describe('docker-compose.yml and the Dockerfiles', () => {
+  it('runs the topology DESIGN.md "Scale" describes', () => {
+    const apps = Object.keys(real.compose.services).map((name) => serviceApp(real.compose, name));
+    expect(apps.filter((app) => app === 'webhook')).toHaveLength(2);
+    expect(apps).toEqual(expect.arrayContaining(['gateway', 'sandbox']));
+    expect(Object.values(real.compose.services).some(isPostgresImage)).toBe(true);
+  });
+
+  it('reads facts from the apps, so the checks have something to compare', () => {
+    expect(factsOf('gateway').ports).toEqual([{ variable: 'GATEWAY_PORT', port: 3000 }]);
+    expect(factsOf('webhook').ports).toEqual([{ variable: 'WEBHOOK_PORT', port: 3001 }]);
+    expect(factsOf('sandbox').ports.map((p) => p.port)).toEqual([8443, 8444]);
+    expect(serves('gateway', '/health/ready', 'GET')).toBe(true);
+    expect(serves('webhook', '/webhooks/connectpay')).toBe(true);
+    expect(factsOf('gateway').variables).toContain('CONNECTPAY_LOCAL_MTLS_URL');
+  });
+
+  it.each(CHECKS)('%s: the committed files pass', (_name, check) => {
+    expect(check(real)).toEqual([]);
+  });
+});
+
+describe('each check fails on a broken copy', () => {
+  it.each(MUTATIONS)('%s', (_title, check, change, expected) => {
+    const problems = check(broken(change));
+    expect(problems.join('\n')).toMatch(expected);
+  });
+
+  it('every check has at least one broken copy', () => {
+    expect(new Set(MUTATIONS.map(([, check]) => check)).size).toBe(CHECKS.length);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// The same topology as processes
+
+const POSTGRES_URL = process.env['CONNECTPAY_TEST_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
+const RUNNER = join(WORKSPACE_ROOT, 'tools/topology/run.mjs');
+
+function probePostgres(): Promise<boolean> {
+  const { hostname, port } = new URL(POSTGRES_URL);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port || 5432) });
+    const done = (reachable: boolean) => {
+      socket.destroy();
+      resolve(reachable);
+    };
+    socket.setTimeout(2000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function runTopology(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [RUNNER, ...args], {
+      cwd: WORKSPACE_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, output }));
+  });
+}
+
+// Decided before the tests are collected: skipped with a note locally, a failure under CI.
+const postgresReachable = await probePostgres();
+const ci = Boolean(process.env['CI']);
+if (!postgresReachable && !ci) {
+  console.warn(
+    `compose.spec: PostgreSQL is unreachable at ${new URL(POSTGRES_URL).host}; the topology run is skipped (set CI to make this a failure).`,
+  );
+}
+const itWithPostgres = postgresReachable || ci ? it : it.skip;
+
+describe('the compose topology as plain processes (tools/topology/run.mjs)', () => {
+  itWithPostgres(
+    'starts every service healthy, and a payment webhook reaches a replica and is processed once',
+    async () => {
+      // Under nx the apps are already built (tools:test depends on their build); a bare jest run builds
+      // them first. A nested nx build while an outer one runs could race it, so it is skipped then.
+      const built = ['gateway', 'sandbox', 'webhook'].every((app) =>
+        existsSync(join(WORKSPACE_ROOT, `apps/${app}/dist/main.js`)),
+      );
+      const { code, output } = await runTopology([...(built ? ['--no-build'] : []), '--deadline-seconds', '80']);
+      expect(output).toMatch(/processed once each/);
+      expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('[topology] OK') });
+    },
+    90_000,
+  );
+
+  itWithPostgres(
+    'fails when one replica does not share the inbox',
+    async () => {
+      const work = mkdtempSync(join(tmpdir(), 'compose-spec-'));
+      try {
+        const copy = structuredClone(real.compose);
+        const replica = copy.services['webhook-2'] as ComposeService;
+        replica.environment = { ...environmentOf(replica), WEBHOOK_STORAGE: ':memory:' };
+        const file = join(work, 'docker-compose.yml');
+        writeFileSync(file, stringify(copy));
+        const { code, output } = await runTopology(['--no-build', '--compose', file, '--deadline-seconds', '40']);
+        expect(output).toMatch(/should be in the shared PostgreSQL inbox/);
+        expect(code).toBe(1);
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    },
+    45_000,
+  );
+});

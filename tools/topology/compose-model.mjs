@@ -1,0 +1,404 @@
+// Reads docker-compose.yml, the apps' Dockerfiles and the facts about each app that its sources hold
+// (ports, routes, variables, workspace imports). Shared by run.mjs (which starts the topology as plain
+// processes) and tools/test/compose.spec.ts (which checks the files against the sources), so both
+// read the compose file the same way. Types: compose-model.d.mts.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+export const WORKSPACE_ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
+export const COMPOSE_FILE = join(WORKSPACE_ROOT, 'docker-compose.yml');
+
+// ---------------------------------------------------------------------------------------------------
+// docker-compose.yml
+
+/**
+ * Compose's variable substitution: `${NAME}`, `${NAME:-default}`, `${NAME-default}`, `$NAME`, `$$`.
+ * `variables` stands in for the shell and `.env`; the checks and the runner pass none, so the file's
+ * defaults apply. A variable with neither a value nor a default is an error, as in compose.
+ */
+export function interpolate(text, variables = {}) {
+  return text.replace(
+    /\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (_match, dollar, braced, operator, fallback, bare) => {
+      if (dollar) return '$';
+      const name = braced ?? bare;
+      const value = variables[name];
+      if (operator === ':-') return value === undefined || value === '' ? fallback : value;
+      if (operator === '-') return value === undefined ? fallback : value;
+      if (value === undefined) {
+        throw new Error(`docker-compose.yml uses \${${name}} without a default: give it one (\${${name}:-value}).`);
+      }
+      return value;
+    },
+  );
+}
+
+/** The compose file as compose sees it: YAML merge keys resolved, variables substituted. */
+export function parseCompose(text, variables = {}) {
+  const document = parse(text, { merge: true, maxAliasCount: -1 });
+  if (document === null || typeof document !== 'object' || typeof document.services !== 'object') {
+    throw new Error('docker-compose.yml has no services mapping.');
+  }
+  return substitute(document, variables);
+}
+
+export function readCompose(path = COMPOSE_FILE, variables = {}) {
+  return parseCompose(readFileSync(path, 'utf8'), variables);
+}
+
+function substitute(value, variables) {
+  if (typeof value === 'string') return interpolate(value, variables);
+  if (Array.isArray(value)) return value.map((item) => substitute(item, variables));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, variables)]));
+  }
+  return value;
+}
+
+/** A service's `environment`, list form (`NAME=value`) or mapping form, as strings. */
+export function environmentOf(service) {
+  const environment = service.environment ?? {};
+  if (Array.isArray(environment)) {
+    return Object.fromEntries(
+      environment.map((entry) => {
+        const at = String(entry).indexOf('=');
+        return at === -1 ? [String(entry), ''] : [String(entry).slice(0, at), String(entry).slice(at + 1)];
+      }),
+    );
+  }
+  return Object.fromEntries(
+    Object.entries(environment).map(([name, value]) => [name, value == null ? '' : String(value)]),
+  );
+}
+
+/** `depends_on` in list or mapping form: service -> condition. */
+export function dependenciesOf(service) {
+  const dependsOn = service.depends_on ?? {};
+  if (Array.isArray(dependsOn)) return Object.fromEntries(dependsOn.map((name) => [name, 'service_started']));
+  return Object.fromEntries(
+    Object.entries(dependsOn).map(([name, spec]) => [name, spec?.condition ?? 'service_started']),
+  );
+}
+
+/** A `ports` entry, short (`[ip:]published:target[/proto]`) or long form. */
+export function parsePort(entry) {
+  if (entry !== null && typeof entry === 'object') {
+    return {
+      hostIp: entry.host_ip,
+      published: entry.published === undefined ? undefined : Number(entry.published),
+      target: Number(entry.target),
+    };
+  }
+  const text = String(entry).replace(/\/(tcp|udp)$/, '');
+  const parts = text.split(':');
+  const target = Number(parts.pop());
+  const published = parts.length > 0 ? Number(parts.pop()) : undefined;
+  const hostIp = parts.length > 0 ? parts.join(':') : undefined;
+  return { hostIp, published, target };
+}
+
+/** A `volumes` entry of a service: named volume, bind mount or anonymous volume. */
+export function parseMount(entry) {
+  if (entry !== null && typeof entry === 'object') {
+    return { source: entry.source, target: entry.target, readOnly: Boolean(entry.read_only), type: entry.type };
+  }
+  const parts = String(entry).split(':');
+  if (parts.length === 1) return { source: undefined, target: parts[0], readOnly: false, type: 'volume' };
+  const [source, target, mode = ''] = parts;
+  const type = /^[./~]/.test(source) ? 'bind' : 'volume';
+  return { source, target, readOnly: mode.split(',').includes('ro'), type };
+}
+
+/** Names of the secrets a service is granted (short or long form). */
+export function secretsOf(service) {
+  return (service.secrets ?? []).map((entry) => (typeof entry === 'string' ? entry : entry.source));
+}
+
+/** Where a granted secret appears in the container. */
+export function secretTarget(service, name) {
+  const entry = (service.secrets ?? []).find((item) => (typeof item === 'string' ? item : item.source) === name);
+  const target = entry && typeof entry === 'object' && entry.target ? entry.target : name;
+  return target.startsWith('/') ? target : `/run/secrets/${target}`;
+}
+
+/** The healthcheck `test` as an argv (CMD form) or a shell line (CMD-SHELL); undefined when none. */
+export function healthcheckOf(service) {
+  const check = service.healthcheck;
+  if (!check || check.disable === true || check.test === undefined) return undefined;
+  return commandForm(check.test);
+}
+
+export function commandForm(test) {
+  if (typeof test === 'string') return { shell: test };
+  const [kind, ...rest] = test;
+  if (kind === 'NONE') return undefined;
+  if (kind === 'CMD-SHELL') return { shell: rest.join(' ') };
+  if (kind === 'CMD') return { argv: rest };
+  return { argv: test };
+}
+
+/** The workspace app a service runs: from its Dockerfile, or from another service that builds its image. */
+export function serviceApp(compose, name) {
+  const service = compose.services[name];
+  const dockerfile = buildOf(service)?.dockerfile;
+  if (dockerfile) return /^apps\/([a-z0-9-]+)\/Dockerfile$/.exec(dockerfile.replace(/^\.\//, ''))?.[1];
+  if (service.image === undefined) return undefined;
+  for (const [other, candidate] of Object.entries(compose.services)) {
+    if (other !== name && candidate.image === service.image && buildOf(candidate)) return serviceApp(compose, other);
+  }
+  return undefined;
+}
+
+/** `build` in string or mapping form, with the Dockerfile path relative to the context's parent. */
+export function buildOf(service) {
+  if (service.build === undefined) return undefined;
+  const build = typeof service.build === 'string' ? { context: service.build } : service.build;
+  return { context: build.context ?? '.', dockerfile: build.dockerfile ?? 'Dockerfile' };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Dockerfiles
+
+/**
+ * Instructions grouped by stage. Handles comments, `\` continuations and the JSON (exec) form; keeps
+ * each instruction's first line number for messages.
+ */
+export function parseDockerfile(text) {
+  const stages = [];
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index += 1) {
+    let line = lines[index];
+    const lineNumber = index + 1;
+    if (/^\s*(#|$)/.test(line)) continue;
+    while (/\\\s*$/.test(line) && index + 1 < lines.length) {
+      index += 1;
+      const next = lines[index];
+      if (/^\s*#/.test(next)) continue;
+      line = `${line.replace(/\\\s*$/, '')} ${next.trim()}`;
+    }
+    const match = /^\s*([A-Za-z]+)\s+(.*)$/.exec(line);
+    if (!match) throw new Error(`Dockerfile line ${lineNumber}: cannot read "${line.trim()}".`);
+    const keyword = match[1].toUpperCase();
+    const value = match[2].trim();
+    if (keyword === 'FROM') {
+      const from = /^(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?$/i.exec(value);
+      stages.push({ image: from?.[1] ?? value, name: from?.[2], line: lineNumber, instructions: [] });
+      continue;
+    }
+    if (stages.length === 0) {
+      if (keyword === 'ARG') continue;
+      throw new Error(`Dockerfile line ${lineNumber}: ${keyword} before the first FROM.`);
+    }
+    stages[stages.length - 1].instructions.push({ keyword, value, line: lineNumber });
+  }
+  return { stages };
+}
+
+/** COPY/ADD: its flags, its sources and its destination (shell or JSON form). */
+export function parseCopy(value) {
+  const flags = {};
+  let rest = value;
+  for (;;) {
+    const flag = /^--([a-z-]+)(?:=(\S+))?\s+/.exec(rest);
+    if (!flag) break;
+    flags[flag[1]] = flag[2] ?? 'true';
+    rest = rest.slice(flag[0].length);
+  }
+  const parts = rest.startsWith('[') ? JSON.parse(rest) : rest.split(/\s+/);
+  return { flags, sources: parts.slice(0, -1), destination: parts[parts.length - 1] };
+}
+
+/** CMD, ENTRYPOINT or HEALTHCHECK CMD arguments: the exec form as an argv, else a shell line. */
+export function parseExecForm(value) {
+  const trimmed = value.trim();
+  if (trimmed.startsWith('[')) return { argv: JSON.parse(trimmed) };
+  return { shell: trimmed };
+}
+
+/** `ENV a=b c=d` (and the legacy `ENV a b`) as a mapping. */
+export function parseEnv(value) {
+  const result = {};
+  const legacy = /^([A-Za-z_][A-Za-z0-9_]*)\s+([^=]*)$/.exec(value);
+  if (legacy) {
+    result[legacy[1]] = legacy[2];
+    return result;
+  }
+  for (const match of value.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|\S*)/g)) {
+    result[match[1]] = match[2].startsWith('"') ? JSON.parse(match[2]) : match[2];
+  }
+  return result;
+}
+
+/** What the image runs with: the last stage's ENV, WORKDIR, USER, EXPOSE, CMD and HEALTHCHECK. */
+export function runStage(dockerfile) {
+  const stage = dockerfile.stages[dockerfile.stages.length - 1];
+  const image = { stage, env: {}, workdir: '/', user: undefined, expose: [], cmd: undefined, healthcheck: undefined };
+  for (const { keyword, value } of stage.instructions) {
+    if (keyword === 'ENV') Object.assign(image.env, parseEnv(value));
+    else if (keyword === 'WORKDIR') image.workdir = value.startsWith('/') ? value : join(image.workdir, value);
+    else if (keyword === 'USER') image.user = value;
+    else if (keyword === 'EXPOSE')
+      image.expose.push(...value.split(/\s+/).map((port) => Number(port.replace(/\/\w+$/, ''))));
+    else if (keyword === 'CMD') image.cmd = parseExecForm(value);
+    else if (keyword === 'HEALTHCHECK') {
+      const command = /(?:^|\s)CMD\s+(.*)$/.exec(value);
+      image.healthcheck = value.trim() === 'NONE' || !command ? undefined : parseExecForm(command[1]);
+    }
+  }
+  return image;
+}
+
+export function readDockerfile(app) {
+  return parseDockerfile(readFileSync(join(WORKSPACE_ROOT, 'apps', app, 'Dockerfile'), 'utf8'));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// What an app's sources say
+
+/** Non-test TypeScript files under a folder. */
+export function runtimeSources(folder) {
+  if (!existsSync(folder)) return [];
+  const found = [];
+  for (const entry of readdirSync(folder)) {
+    if (entry === 'node_modules' || entry === 'dist') continue;
+    const path = join(folder, entry);
+    if (statSync(path).isDirectory()) found.push(...runtimeSources(path));
+    else if (path.endsWith('.ts') && !path.endsWith('.spec.ts') && !path.endsWith('.d.ts')) found.push(path);
+  }
+  return found;
+}
+
+function appSources(app) {
+  return runtimeSources(join(WORKSPACE_ROOT, 'apps', app, 'src'));
+}
+
+/**
+ * The ports an app listens on and the variable that moves each: `NAME: integer(min, max, default)`
+ * (zod settings) or `port('NAME', default)` (the sandbox's entry).
+ */
+export function appPortDefaults(app) {
+  const ports = [];
+  for (const file of appSources(app)) {
+    const text = readFileSync(file, 'utf8');
+    const patterns = [
+      /\b([A-Z][A-Z0-9_]*_PORT)\s*:\s*integer\(\s*[\d_]+\s*,\s*[\d_]+\s*,\s*([\d_]+)\s*\)/g,
+      /\bport\(\s*['"]([A-Z][A-Z0-9_]*_PORT)['"]\s*,\s*([\d_]+)\s*\)/g,
+    ];
+    for (const pattern of patterns) {
+      for (const match of text.matchAll(pattern)) {
+        ports.push({ variable: match[1], port: Number(match[2].replace(/_/g, '')) });
+      }
+    }
+  }
+  return ports.sort((a, b) => a.port - b.port);
+}
+
+const HTTP_METHODS = ['Get', 'Post', 'Put', 'Patch', 'Delete', 'Head', 'Options', 'All'];
+
+/**
+ * Paths an app serves: Nest controllers (`@Controller('health')` + `@Get('ready')`), route constants
+ * (`const SUBSCRIPTION_ROUTE = '/webhooks/connectpay'`) and hand-written matches (`pathname === '/x'`).
+ * `method` is upper case, or `ANY` when the source does not say.
+ */
+export function appRoutes(app) {
+  const routes = [];
+  const join2 = (...parts) =>
+    `/${parts
+      .map((part) => part.replace(/^\/+|\/+$/g, ''))
+      .filter(Boolean)
+      .join('/')}`;
+  for (const file of appSources(app)) {
+    const text = readFileSync(file, 'utf8');
+    const controller = /@Controller\(\s*(?:['"]([^'"]*)['"])?\s*\)/.exec(text);
+    if (controller) {
+      const prefix = controller[1] ?? '';
+      const handler = new RegExp(`@(${HTTP_METHODS.join('|')})\\(\\s*(?:['"]([^'"]*)['"])?\\s*\\)`, 'g');
+      for (const match of text.matchAll(handler)) {
+        routes.push({ method: match[1].toUpperCase(), path: join2(prefix, match[2] ?? ''), file });
+      }
+    }
+    for (const match of text.matchAll(/\bconst\s+[A-Z0-9_]*(?:ROUTE|PATH)\s*=\s*['"](\/[^'"]*)['"]/g)) {
+      routes.push({ method: 'ANY', path: match[1], file });
+    }
+    for (const match of text.matchAll(
+      /(?:method\s*===\s*['"]([A-Z]+)['"]\s*&&\s*)?pathname\s*===\s*['"](\/[^'"]*)['"]/g,
+    )) {
+      routes.push({ method: match[1] ?? 'ANY', path: match[2], file });
+    }
+  }
+  return routes;
+}
+
+/** Workspace packages a file imports (static, dynamic, re-exports). */
+function workspaceImports(file) {
+  const names = new Set();
+  const text = readFileSync(file, 'utf8');
+  for (const match of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]@connectpay-kit\/([a-z0-9-]+)/g)) {
+    names.add(match[1]);
+  }
+  return names;
+}
+
+/** Every workspace package the app's runtime code reaches, directly or through other packages. */
+export function runtimeWorkspacePackages(app) {
+  const seen = new Set();
+  const queue = appSources(app).flatMap((file) => [...workspaceImports(file)]);
+  while (queue.length > 0) {
+    const name = queue.shift();
+    if (seen.has(name) || !existsSync(join(WORKSPACE_ROOT, 'packages', name))) continue;
+    seen.add(name);
+    for (const file of runtimeSources(join(WORKSPACE_ROOT, 'packages', name, 'src')))
+      queue.push(...workspaceImports(file));
+  }
+  return [...seen].sort();
+}
+
+/**
+ * Environment variable names the app's runtime code (and the packages it reaches) can read: every
+ * UPPER_SNAKE string literal, plus packages/config's `CONNECTPAY_<ENV>_<SETTING>` names, which it
+ * builds from its SETTINGS list and the hosts package's ENVIRONMENTS.
+ */
+export function variablesRead(app) {
+  const packages = runtimeWorkspacePackages(app);
+  const files = [
+    ...appSources(app),
+    ...packages.flatMap((name) => runtimeSources(join(WORKSPACE_ROOT, 'packages', name, 'src'))),
+  ];
+  const names = new Set();
+  for (const file of files) {
+    for (const match of readFileSync(file, 'utf8').matchAll(/['"`]([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)['"`]/g)) {
+      names.add(match[1]);
+    }
+  }
+  if (packages.includes('config')) {
+    const settings = constList(join(WORKSPACE_ROOT, 'packages/config/src/variables.ts'), 'SETTINGS');
+    const environments = constList(join(WORKSPACE_ROOT, 'packages/hosts/src/environments.ts'), 'ENVIRONMENTS');
+    for (const environment of environments) {
+      for (const setting of settings) names.add(`CONNECTPAY_${environment.toUpperCase()}_${setting}`);
+    }
+  }
+  return names;
+}
+
+/** The string items of `export const NAME = [...]` in a source file. */
+export function constList(file, name) {
+  const text = readFileSync(file, 'utf8');
+  const list = new RegExp(`\\bconst\\s+${name}\\s*=\\s*\\[([^\\]]*)\\]`).exec(text);
+  if (!list) throw new Error(`${file} no longer declares ${name} as an array literal.`);
+  return [...list[1].matchAll(/['"]([^'"]+)['"]/g)].map((match) => match[1]);
+}
+
+/** The dev PKI's file names and the host names its server certificates carry (packages/testing-pki). */
+export function devPkiLayout() {
+  const file = join(WORKSPACE_ROOT, 'packages/testing-pki/src/dev-pki/layout.ts');
+  const text = readFileSync(file, 'utf8');
+  const files = /\bDEV_PKI_FILES\s*=\s*\{([^}]*)\}/.exec(text);
+  if (!files) throw new Error(`${file} no longer declares DEV_PKI_FILES as an object literal.`);
+  return {
+    files: [...files[1].matchAll(/:\s*['"]([^'"]+)['"]/g)].map((match) => match[1]),
+    serverNames: constList(file, 'DEV_SERVER_NAMES'),
+    clientId: /\bDEV_CLIENT_ID\s*=\s*['"]([^'"]+)['"]/.exec(text)?.[1],
+  };
+}
