@@ -43,9 +43,17 @@ describe('the cert-check binary', () => {
       private?: boolean;
       files: string[];
     };
-    expect(manifest.bin).toEqual({ 'cert-check': './dist/main.js' });
+    // The bin is a committed launcher, so npm links it on a fresh clone before anything is built.
+    expect(manifest.bin).toEqual({ 'cert-check': './bin/cert-check.cjs' });
+    expect(readFileSync(`${APP_DIR}bin/cert-check.cjs`, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(manifest.private).not.toBe(true);
-    expect(manifest.files).toEqual(['dist', 'README.md']);
+    expect(manifest.files).toEqual(['bin', 'dist', 'README.md']);
+  });
+
+  it('runs through the launcher the package declares as its bin', () => {
+    const launched = spawnSync(process.execPath, [`${APP_DIR}bin/cert-check.cjs`, '--version'], { encoding: 'utf8' });
+    expect(launched.status).toBe(0);
+    expect(launched.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it.each<[string, number, () => string[]]>([
