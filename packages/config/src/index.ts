@@ -44,3 +44,4 @@ export {
   type ConfigIssueCode,
 } from './errors.js';
 export { findWorkspaceRoot, resolveDevPkiDir } from './workspace.js';
+export { describeReadError } from './files.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { Secret } from '@connectpay-kit/config';
+import { describeReadError, Secret } from '@connectpay-kit/config';
 import type { Environment } from '@connectpay-kit/hosts';
 import { TokenCipher } from '@connectpay-kit/transport';
 import { WebhookError } from '../errors/webhook-error.js';
@@ -456,16 +456,7 @@ function readText(file: string, variable: string, issues: SettingsIssue[]): stri
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'does not exist'
-        : code === 'EACCES'
-          ? 'is not readable by this process'
-          : code === 'EISDIR'
-            ? 'is a directory, not a file'
-            : `cannot be read (${code ?? 'unknown error'})`;
-    issues.push({ variable, message: `${file} ${reason}.` });
+    issues.push({ variable, message: describeReadError(error, file).reason });
     return undefined;
   }
 }
