@@ -144,7 +144,11 @@ describe('receiving deliveries', () => {
     const ready = await fetch(`${receiver.url}/health/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready', failing: [] });
-    await eventually(async () => (await inbox().stats()).pending === 0, 'the stored events to be processed');
+    // Claimed events leave `pending` before their handler finishes: wait until none is left in flight.
+    await eventually(async () => {
+      const stats = await inbox().stats();
+      return stats.pending === 0 && stats.processing === 0;
+    }, 'the stored events to be processed');
     const text = await metrics();
     expect(text).toMatch(/webhook_deliveries_received_total\{route="\/webhooks\/connectpay"\} 2/);
     expect(text).toMatch(/webhook_ack_duration_seconds_count\{route="\/webhooks\/connectpay"\} 2/);
