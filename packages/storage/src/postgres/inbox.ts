@@ -90,17 +90,29 @@ export class PostgresInbox implements Inbox {
     const claim = prepareClaim(options);
     // SKIP LOCKED: a row another claimer is leasing right now is passed over instead of waited for;
     // a row it already leased is re-checked against its new lease and no longer qualifies.
+    // Two arms, each on its own partial index and stopping at the limit, instead of one OR that
+    // collects and sorts the whole backlog per claim. PostgreSQL refuses FOR UPDATE on a UNION,
+    // so each arm locks its own rows; the few an arm locks beyond the final limit are released
+    // when this one-statement transaction ends.
     const rows = await this.connection.query<InboxRow>(
       'claim inbox events',
-      `UPDATE inbox_events e
-         SET state = 'processing', lease_owner = $1, lease_expires_at = $2, claims = e.claims + 1, updated_at = now()
-       FROM (
-         SELECT id FROM inbox_events
-         WHERE (state = 'pending' AND available_at <= $3) OR (state = 'processing' AND lease_expires_at <= $3)
-         ORDER BY available_at, id
-         LIMIT $4
+      `WITH pending AS (
+         SELECT id, available_at FROM inbox_events
+         WHERE state = 'pending' AND available_at <= $3
+         ORDER BY available_at, id LIMIT $4
          FOR UPDATE SKIP LOCKED
-       ) due
+       ), expired AS (
+         SELECT id, available_at FROM inbox_events
+         WHERE state = 'processing' AND lease_expires_at <= $3
+         ORDER BY lease_expires_at LIMIT $4
+         FOR UPDATE SKIP LOCKED
+       ), due AS (
+         SELECT id FROM (SELECT id, available_at FROM pending UNION ALL SELECT id, available_at FROM expired) candidates
+         ORDER BY available_at, id LIMIT $4
+       )
+       UPDATE inbox_events e
+         SET state = 'processing', lease_owner = $1, lease_expires_at = $2, claims = e.claims + 1, updated_at = now()
+       FROM due
        WHERE e.id = due.id
        RETURNING e.*`,
       [claim.worker, claim.leaseExpiresAt, claim.now, claim.limit],

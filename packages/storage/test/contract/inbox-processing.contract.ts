@@ -79,6 +79,23 @@ export function inboxProcessingContract(factory: HarnessFactory): void {
       await rejection(storage.inbox.complete(id as string, 'rescuer'), 'STORAGE_CONFLICT');
     });
 
+
+    it('merges expired leases and pending events into one oldest-first claim, up to the limit', async () => {
+      const storage = await harness().open();
+      const ids = await appendMany(storage, 6);
+      // A worker leased the first four and died: two it had failed back to pending, the leases of
+      // the other two ran out at 1010.
+      await storage.inbox.claim({ worker: 'crashed', limit: 4, leaseMs: 1000, now: at(10) });
+      await storage.inbox.fail(ids[0] as string, 'crashed', { error: 'boom', retryAt: at(0) });
+      await storage.inbox.fail(ids[2] as string, 'crashed', { error: 'boom', retryAt: at(2) });
+
+      const claimed = await storage.inbox.claim({ worker: 'rescuer', limit: 4, leaseMs: 1000, now: at(1010) });
+      expect(claimed.map((event) => event.id)).toEqual(ids.slice(0, 4));
+      expect(claimed.map((event) => event.claims)).toEqual([2, 2, 2, 2]);
+
+      const rest = await storage.inbox.claim({ worker: 'rescuer', limit: 4, leaseMs: 1000, now: at(1010) });
+      expect(rest.map((event) => event.id)).toEqual(ids.slice(4));
+    });
     it('retries a failed event when due, dead-letters it, and replays it on request', async () => {
       const storage = await harness().open();
       const [id] = (await appendMany(storage, 1)) as [string];
