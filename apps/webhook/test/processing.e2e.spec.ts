@@ -114,6 +114,9 @@ describe('processing stored events', () => {
     const dead = list.deadLetters.find((event) => event.eventType === 'PaymentNotification.Completed');
     expect(dead).toMatchObject({ attempts: 2, lastError: expect.stringContaining('TRANSPORT_CONNECTION_REFUSED') });
     expect(await payment('pay-hint')).toBeUndefined();
+    expect(await (await fetch(`${receiver.url}/metrics`)).text()).toMatch(
+      /webhook_upstream_confirmations_total\{outcome="failed",code="TRANSPORT_CONNECTION_REFUSED"\} 2/,
+    );
 
     const detail = await (await admin(`/admin/events/${dead?.id}`)).json();
     expect(detail).toMatchObject({ payload: hint, headers: { 'x-connectpay-timestamp': '2026-06-01T11:00:00Z' } });

@@ -70,6 +70,12 @@ describe('end to end with the sandbox', () => {
       return stats.pending === 0 && stats.processing === 0 && stats;
     }, 'the inbox to settle');
 
+  const confirmedCalls = async (): Promise<number> => {
+    const metrics = await (await fetch(`${receiver.url}/metrics`)).text();
+    const counted = /^webhook_upstream_confirmations_total\{outcome="confirmed",code="none"\} (\d+)$/m.exec(metrics);
+    return Number(counted?.[1] ?? 0);
+  };
+
   it("takes the sandbox's webhooks and notifications through to the payments table", async () => {
     const paymentId = await createPayment('order-e2e');
     for (let step = 0; step < 2; step += 1) {
@@ -103,6 +109,8 @@ describe('end to end with the sandbox', () => {
     const paymentId = await createPayment('order-hint');
     // A notification claiming the payment completed; ConnectPay knows it as Created.
     const forged = { payment: { paymentId, status: 'Completed' } };
+    await settled();
+    const confirmedBefore = await confirmedCalls();
     const response = await deliver(receiver.url, forged, {
       path: '/notifications/payments',
       timestamp: new Date().toISOString(),
@@ -113,6 +121,8 @@ describe('end to end with the sandbox', () => {
       status: 'Created',
       data: { source: 'confirmed' },
     });
+    // The sandbox's own per-payment notifications were confirmed too; this hint added one more call.
+    expect(await confirmedCalls()).toBe(confirmedBefore + 1);
   });
 
   it('runs the PSD2 auth redirect: state checked once, code exchanged, tokens stored', async () => {

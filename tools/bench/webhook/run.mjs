@@ -133,8 +133,12 @@ try {
   console.log(
     `processed while receiving: ${(after.done - before.done).toLocaleString('en')} events (${Math.round((after.done - before.done) / (result.elapsedMs / 1000))}/s)`,
   );
+  // The issue sets the target for SQLite only; on PostgreSQL the same figures are printed for comparison.
+  const verdict = acksPerSecond >= 5000 && at(0.99) < 20 ? 'met' : 'not met';
   console.log(
-    `target: >= 5,000 acks/s on SQLite, p99 < 20 ms -> ${acksPerSecond >= 5000 && at(0.99) < 20 ? 'met' : 'not met'} in this run`,
+    STORAGE === 'sqlite'
+      ? `target: >= 5,000 acks/s on SQLite, p99 < 20 ms -> ${verdict} in this run`
+      : `target (set for SQLite): >= 5,000 acks/s, p99 < 20 ms -> would be ${verdict} on PostgreSQL in this run`,
   );
 
   if (WORKERS > 0) {

@@ -15,6 +15,9 @@ export type RejectReason =
 /** What happened to one claimed event. */
 export type ProcessingOutcome = 'done' | 'retry' | 'dead' | 'unhandled' | 'lease_lost' | 'deferred';
 
+/** How a call to ConnectPay that confirms a notification hint ended. */
+export type ConfirmationOutcome = 'confirmed' | 'unknown_payment' | 'malformed' | 'failed';
+
 /** One registry per receiver instance, so tests and several apps in one process never share counters. */
 export class WebhookMetrics {
   readonly registry = new Registry();
@@ -28,6 +31,8 @@ export class WebhookMetrics {
   readonly handlerDuration: Histogram<'handler'>;
   readonly resourceUpdates: Counter<'resource_type' | 'result'>;
   readonly dispatcherErrors: Counter<'operation'>;
+  readonly confirmations: Counter<'outcome' | 'code'>;
+  readonly confirmationDuration: Histogram<'outcome'>;
   readonly inboxEvents: Gauge<'state'>;
   readonly deadLetters: Gauge;
   readonly oldestPending: Gauge;
@@ -94,6 +99,19 @@ export class WebhookMetrics {
       name: 'webhook_resource_updates_total',
       help: 'Resource state writes: applied, or stale (an older status that must not overwrite a newer one).',
       labelNames: ['resource_type', 'result'],
+      registers,
+    });
+    this.confirmations = new Counter({
+      name: 'webhook_upstream_confirmations_total',
+      help: 'Calls to ConnectPay that confirm a notification hint, by outcome and error code (none when confirmed).',
+      labelNames: ['outcome', 'code'],
+      registers,
+    });
+    this.confirmationDuration = new Histogram({
+      name: 'webhook_upstream_confirmation_duration_seconds',
+      help: 'Time of the GET /merchant/payments/{id} call that confirms a notification hint.',
+      labelNames: ['outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
     this.dispatcherErrors = new Counter({

@@ -79,7 +79,6 @@ export function inboxProcessingContract(factory: HarnessFactory): void {
       await rejection(storage.inbox.complete(id as string, 'rescuer'), 'STORAGE_CONFLICT');
     });
 
-
     it('merges expired leases and pending events into one oldest-first claim, up to the limit', async () => {
       const storage = await harness().open();
       const ids = await appendMany(storage, 6);

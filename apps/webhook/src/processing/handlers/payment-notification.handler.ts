@@ -1,9 +1,9 @@
 import type { ResourceStateStore } from '@connectpay-kit/storage';
-import { type ConnectPayClient, ProviderHttpError } from '@connectpay-kit/transport';
+import { type ConnectPayClient, TransportError, ProviderHttpError } from '@connectpay-kit/transport';
 import { z } from 'zod';
 import { UnrecoverableEventError } from '../../errors/webhook-error.js';
 import { NOTIFICATION_EVENT_TYPE, parseProviderTimestamp } from '../../ingest/describe-delivery.js';
-import type { WebhookMetrics } from '../../observability/metrics.js';
+import type { ConfirmationOutcome, WebhookMetrics } from '../../observability/metrics.js';
 import type { EventHandler } from '../handler.js';
 import { PAYMENT_RESOURCE, PaymentDetailsSchema, recordPaymentStatus } from './payment-details.js';
 
@@ -36,22 +36,31 @@ export function paymentNotificationHandler(
         return;
       }
 
+      const startedAt = performance.now();
+      const observe = (outcome: ConfirmationOutcome, code = 'none'): void => {
+        metrics.confirmations.inc({ outcome, code });
+        metrics.confirmationDuration.observe({ outcome }, (performance.now() - startedAt) / 1000);
+      };
       let body: unknown;
       try {
         body = (await client.call('merchant.payments.get', { params: { paymentId }, signal, requestId })).body;
       } catch (error) {
         if (error instanceof ProviderHttpError && (error.status === 404 || error.status === 410)) {
+          observe('unknown_payment', error.code);
           throw new UnrecoverableEventError(
             `ConnectPay does not know payment ${paymentId} (HTTP ${error.status}): the notification is not about one of this merchant's payments.`,
           );
         }
+        observe('failed', error instanceof TransportError ? error.code : 'UNEXPECTED');
         throw error;
       }
       const confirmed = PaymentDetailsSchema.safeParse(body);
       if (!confirmed.success || confirmed.data.payment.paymentId !== paymentId) {
+        observe('malformed');
         // A malformed answer may be a provider hiccup: retried with backoff, then dead-lettered.
         throw new Error(`GET /merchant/payments/${paymentId} did not answer a payment with an id and a status.`);
       }
+      observe('confirmed');
       const timestamp = parseProviderTimestamp(confirmed.data.payment.updatedAt) ?? event.timestamp;
       const applied = await recordPaymentStatus(resources, metrics, {
         details: confirmed.data,
