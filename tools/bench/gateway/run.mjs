@@ -12,6 +12,7 @@
 // dev PKI. Needs the builds: npx nx run-many -t build -p gateway sandbox
 //
 // Usage: node tools/bench/gateway/run.mjs [--seconds 5] [--connections 16] [--latency-requests 2000]
+//   GATEWAY_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the gateway process only.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -223,7 +224,9 @@ async function startRawProxy(childEnv) {
 }
 
 async function startGateway(childEnv) {
-  const child = startChild('gateway', [GATEWAY_MAIN], childEnv);
+  // --cpu-prof is refused in NODE_OPTIONS, so profiling flags for the gateway alone come through here.
+  const nodeArgs = (process.env.GATEWAY_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = startChild('gateway', [...nodeArgs, GATEWAY_MAIN], childEnv);
   const url = `http://127.0.0.1:${childEnv.GATEWAY_PORT}`;
   await waitFor(
     async () => {
