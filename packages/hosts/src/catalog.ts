@@ -135,8 +135,17 @@ export function getApi(name: ApiName): ApiDefinition {
 
 /** Names of the `{param}` segments of a path template, in order. */
 export function pathParams(path: string): string[] {
-  return [...path.matchAll(/\{([A-Za-z][A-Za-z0-9]*)\}/g)].map((m) => m[1] as string);
+  let names = PATH_PARAMS.get(path);
+  if (!names) {
+    names = [...path.matchAll(/\{([A-Za-z][A-Za-z0-9]*)\}/g)].map((m) => m[1] as string);
+    // Catalog templates are few and fixed; bounded anyway for callers passing arbitrary strings.
+    if (PATH_PARAMS.size < 1000) PATH_PARAMS.set(path, names);
+  }
+  return [...names];
 }
+
+// Every proxied call asks for its template's parameters: parse each template once.
+const PATH_PARAMS = new Map<string, readonly string[]>();
 
 /**
  * Checks a catalog for the mistakes that would let a call use the wrong host or credential. Run

@@ -12,10 +12,14 @@ export function basicAuthorization(credentials: BasicCredentials): string {
 }
 
 export function basicStrategy(credentials: BasicCredentials): AuthStrategy {
+  // Encoded on first use, not per call: the credentials of a strategy never change (a reload builds
+  // a new client), and the header is on the hot path of every Basic call.
+  let authorization: string | undefined;
   return {
     name: 'basic',
     apply(request: OutgoingRequest) {
-      request.headers['authorization'] = basicAuthorization(credentials);
+      authorization ??= basicAuthorization(credentials);
+      request.headers['authorization'] = authorization;
     },
   };
 }
