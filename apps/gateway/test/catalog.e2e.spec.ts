@@ -38,6 +38,55 @@ describe('generic catalog endpoint (mtls + basic)', () => {
     expect(response.status).toBe(200);
   });
 
+  it('takes an empty JSON body and a structured +json type as JSON', async () => {
+    const empty = await request(harness.url)
+      .post('/v1/catalog/reference.currencies')
+      .set(API_KEY)
+      .set('content-type', 'application/json')
+      .send('');
+    expect(empty.status).toBe(200);
+    const vendorJson = await request(harness.url)
+      .post('/v1/catalog/reference.currencies')
+      .set(API_KEY)
+      .set('content-type', 'application/vnd.acme+json; charset=utf-8')
+      .send('{}');
+    expect(vendorJson.status).toBe(200);
+  });
+
+  it('refuses text, oversized and prototype-polluting bodies in the error shape, calling nothing', async () => {
+    const calls = harness.sandboxRequestIds.length;
+    const text = await request(harness.url)
+      .post('/v1/catalog/reference.currencies')
+      .set(API_KEY)
+      .set('content-type', 'text/plain')
+      .send('{}');
+    expect(text.status).toBe(415);
+    expect(text.body.error).toMatchObject({
+      code: 'GATEWAY_UNSUPPORTED_MEDIA_TYPE',
+      message: expect.stringContaining('application/json'),
+    });
+
+    const huge = await request(harness.url)
+      .post('/v1/catalog/reference.currencies')
+      .set(API_KEY)
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ query: { pad: 'x'.repeat(300 * 1024) } }));
+    expect(huge.status).toBe(413);
+    expect(huge.body.error).toMatchObject({
+      code: 'GATEWAY_PAYLOAD_TOO_LARGE',
+      requestId: huge.headers['x-request-id'],
+    });
+
+    const polluting = await request(harness.url)
+      .post('/v1/catalog/reference.currencies')
+      .set(API_KEY)
+      .set('content-type', 'application/json')
+      .send('{"__proto__":{"admin":true}}');
+    expect(polluting.status).toBe(400);
+    expect(polluting.body.error.code).toBe('GATEWAY_INVALID_JSON');
+    expect(harness.sandboxRequestIds.length).toBe(calls);
+  });
+
   it('fills path params from `params` (accounts.get) and checks them against the template', async () => {
     const missing = await request(harness.url)
       .post('/v1/catalog/accounts.get')

@@ -62,12 +62,39 @@ describe('error mapping: gateway and framework errors', () => {
 
   it('names unknown routes, unparsable JSON and oversized bodies', () => {
     expect(mapError(new NotFoundException('Cannot GET /x'), ID).body.error.code).toBe('GATEWAY_ROUTE_NOT_FOUND');
-    const json = new BadRequestException('Unexpected end', { cause: new SyntaxError('Unexpected end') });
-    expect(mapError(json, ID).body.error.code).toBe('GATEWAY_INVALID_JSON');
+    const json = Object.assign(new Error('Body is not valid JSON'), {
+      code: 'FST_ERR_CTP_INVALID_JSON_BODY',
+      statusCode: 400,
+    });
+    expect(mapError(new BadRequestException(json.message, { cause: json }), ID).body.error.code).toBe(
+      'GATEWAY_INVALID_JSON',
+    );
     expect(mapError(new PayloadTooLargeException(), ID)).toMatchObject({
       status: 413,
       body: { error: { code: 'GATEWAY_PAYLOAD_TOO_LARGE' } },
     });
+  });
+
+  it('names the body and URL errors Fastify raises before a handler runs', () => {
+    const fastify = (code: string, statusCode: number) => Object.assign(new Error(code), { code, statusCode });
+    expect(mapError(fastify('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415), ID)).toMatchObject({
+      status: 415,
+      body: { error: { code: 'GATEWAY_UNSUPPORTED_MEDIA_TYPE' } },
+    });
+    expect(mapError(fastify('FST_ERR_CTP_BODY_TOO_LARGE', 413), ID)).toMatchObject({
+      status: 413,
+      body: { error: { code: 'GATEWAY_PAYLOAD_TOO_LARGE' } },
+    });
+    expect(mapError(fastify('FST_ERR_CTP_INVALID_JSON_BODY', 400), ID)).toMatchObject({
+      status: 400,
+      body: { error: { code: 'GATEWAY_INVALID_JSON' } },
+    });
+    expect(mapError(fastify('FST_ERR_SOMETHING_NEW', 400), ID)).toMatchObject({
+      status: 400,
+      body: { error: { code: 'GATEWAY_HTTP_400' } },
+    });
+    // A SyntaxError of our own code is a bug, not the caller's JSON.
+    expect(mapError(Object.assign(new SyntaxError('bug'), { statusCode: 400 }), ID).status).toBe(500);
   });
 
   it('hides the details of an unexpected error behind the request id', () => {

@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import request from 'supertest';
+import { Client } from 'undici';
 import { API_KEY, startGateway, tempDevPki } from './support/harness.js';
 
 describe('graceful shutdown', () => {
@@ -34,17 +34,23 @@ describe('graceful shutdown', () => {
       CONNECTPAY_LOCAL_ONEWAY_URL: oneway,
     });
 
-    const inFlight = request(started.url)
-      .get('/v1/merchant/payments/p-1')
-      .set(API_KEY)
-      .then((response) => response);
+    // Two requests pipelined on one keep-alive connection: the second is read after close() began.
+    const caller = new Client(started.url, { pipelining: 2 });
+    const inFlight = caller.request({ path: '/v1/merchant/payments/p-1', method: 'GET', headers: API_KEY });
     await upstreamReached;
     const closing = started.close();
+    const late = caller.request({ path: '/v1/merchant/payments/p-2', method: 'GET', headers: API_KEY });
 
     const response = await inFlight;
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({ payment: { paymentId: 'p-1', status: 'PendingProvider' } });
+    expect(response.statusCode).toBe(200);
+    expect(await response.body.json()).toEqual({ payment: { paymentId: 'p-1', status: 'PendingProvider' } });
+    const refused = await late;
+    expect(refused.statusCode).toBe(503);
+    expect(await refused.body.json()).toMatchObject({
+      error: { code: 'GATEWAY_SHUTTING_DOWN', requestId: refused.headers['x-request-id'] },
+    });
     await closing;
+    await caller.close();
 
     await expect(fetch(`${started.url}/health/live`)).rejects.toThrow();
     await expect(

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { Secret } from '@connectpay-kit/config';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   certsCredentialCheck,
   createConnectPayClient,
@@ -13,9 +13,9 @@ import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from '../app.module.js';
 import { GatewayExceptionFilter } from '../errors/gateway-exception.filter.js';
 import { CertificateMonitor } from '../health/certificate-monitor.js';
-import { jsonOnly } from '../http/json-only.js';
-import { requestContext } from '../http/request-context.js';
-import { createLogger } from '../observability/logger.js';
+import { registerJsonBodies } from '../http/json-bodies.js';
+import { registerRequestContext } from '../http/request-context.js';
+import { createLoggers } from '../observability/logger.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { PinoNestLogger } from '../observability/nest-logger.js';
 import { RecentUpstreamErrors } from '../observability/recent-errors.js';
@@ -36,7 +36,7 @@ export interface CreateGatewayOptions {
 }
 
 export interface Gateway {
-  readonly app: NestExpressApplication;
+  readonly app: NestFastifyApplication;
   readonly runtime: GatewayRuntime;
   /** Starts serving on GATEWAY_HOST:GATEWAY_PORT; resolves to the base URL. */
   listen(): Promise<string>;
@@ -44,14 +44,14 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const BODY_LIMIT = '256kb';
+const BODY_LIMIT_BYTES = 256 * 1024;
 
 /** Builds the whole gateway (configuration, storage, ConnectPay client, Nest app) without listening. */
 export async function createGateway(options: CreateGatewayOptions = {}): Promise<Gateway> {
   const env = options.env ?? process.env;
   const configuration = await loadConfiguration(env, options.cwd ?? process.cwd());
   const { config, settings } = configuration;
-  const logger = createLogger({
+  const { logger, accessLogger } = createLoggers({
     level: settings.logLevel,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
@@ -95,17 +95,16 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
         })
       : undefined;
 
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), {
+    // Fastify, not Express: on the same proxied call Nest on Fastify serves about 2.7x the requests
+    // of Nest on Express (tools/bench/gateway, apps/gateway/README.md "Performance").
+    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: false });
+    registerRequestContext(adapter.getInstance(), accessLogger, metrics);
+    registerJsonBodies(adapter.getInstance(), BODY_LIMIT_BYTES);
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime), adapter, {
       bodyParser: false,
       abortOnError: false,
       logger: new PinoNestLogger(logger),
     });
-    app.disable('x-powered-by');
-    // Provider answers are not cacheable resources: hashing every body for an ETag is wasted work.
-    app.set('etag', false);
-    app.use(requestContext(logger, metrics));
-    app.use(jsonOnly());
-    app.useBodyParser('json', { limit: BODY_LIMIT });
     app.useGlobalFilters(new GatewayExceptionFilter(runtime));
     if (options.shutdownHooks) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 

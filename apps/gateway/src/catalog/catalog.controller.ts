@@ -1,5 +1,4 @@
 import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
 import { API_CATALOG, API_NAMES, isApiName, pathParams, type ApiDefinition, type ApiName } from '@connectpay-kit/hosts';
 import type { ErrorDetail } from '../errors/error-body.js';
 import {
@@ -8,7 +7,7 @@ import {
   UseTypedEndpointError,
   ValidationFailedError,
 } from '../errors/gateway-error.js';
-import { type GatewayRequest, requestIdOf } from '../http/request-context.js';
+import { type GatewayReply, type GatewayRequest, requestIdOf } from '../http/request-context.js';
 import { parseRequest } from '../http/validation.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
 import { CatalogApiNameParamsSchema, CatalogCallBodySchema } from './catalog.schemas.js';
@@ -48,7 +47,7 @@ export class CatalogController {
     @Param() params: unknown,
     @Body() body: unknown,
     @Req() request: GatewayRequest,
-    @Res({ passthrough: true }) response: ServerResponse,
+    @Res({ passthrough: true }) response: GatewayReply,
   ): Promise<unknown> {
     const { api } = parseRequest(CatalogApiNameParamsSchema, params, 'path');
     const name = callableApi(api);
@@ -59,7 +58,7 @@ export class CatalogController {
       ...(input.query ? { query: input.query } : {}),
       ...(input.body !== undefined ? { body: input.body } : {}),
     });
-    response.statusCode = answer.status;
+    response.status(answer.status);
     return answer.body;
   }
 }

@@ -14,6 +14,8 @@ export type GatewayErrorCode =
   | 'GATEWAY_INVALID_JSON'
   | 'GATEWAY_UNSUPPORTED_MEDIA_TYPE'
   | 'GATEWAY_PAYLOAD_TOO_LARGE'
+  | 'GATEWAY_INVALID_BODY'
+  | 'GATEWAY_SHUTTING_DOWN'
   | 'GATEWAY_INTERNAL';
 
 /** The base of every error the gateway raises: a start that cannot proceed, or a request it refuses. */
@@ -37,6 +39,13 @@ export class GatewayRequestError extends GatewayError {
     readonly details?: readonly ErrorDetail[],
   ) {
     super(code, message);
+  }
+}
+
+/** A request that reached a replica after its shutdown began: the load balancer should retry it elsewhere. */
+export class ShuttingDownError extends GatewayRequestError {
+  constructor() {
+    super(503, 'GATEWAY_SHUTTING_DOWN', 'This gateway replica is shutting down; retry the request on another one.');
   }
 }
 

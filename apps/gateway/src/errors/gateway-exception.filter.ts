@@ -1,11 +1,11 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
-import { type GatewayRequest, requestIdOf } from '../http/request-context.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { requestIdOf } from '../http/request-context.js';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
 import { mapError } from './map-error.js';
 
 /**
- * Every error, from a guard, a handler, the body parser or the not-found route, leaves the gateway
+ * Every error, from a guard, a handler, Fastify's body parsing or the not-found route, leaves the gateway
  * in the one documented shape. Unexpected errors are logged with their stack under the request id;
  * the caller only gets the id.
  */
@@ -15,8 +15,8 @@ export class GatewayExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<GatewayRequest>();
-    const response = http.getResponse<ServerResponse>();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
     const requestId = requestIdOf(request);
     const mapped = mapError(exception, requestId);
     const { code, message } = mapped.body.error;
@@ -32,15 +32,15 @@ export class GatewayExceptionFilter implements ExceptionFilter {
         message,
       );
     }
-    if (response.headersSent) {
-      response.destroy();
+    if (reply.sent || reply.raw.headersSent) {
+      // Part of a body is out: the caller can only learn of the failure from a cut connection.
+      reply.raw.destroy();
       return;
     }
-    const text = JSON.stringify(mapped.body);
-    response.statusCode = mapped.status;
-    response.setHeader('content-type', 'application/json; charset=utf-8');
-    response.setHeader('content-length', Buffer.byteLength(text));
-    response.setHeader('x-request-id', requestId);
-    response.end(text);
+    reply
+      .status(mapped.status)
+      .header('content-type', 'application/json; charset=utf-8')
+      .header('x-request-id', requestId)
+      .send(JSON.stringify(mapped.body));
   }
 }

@@ -63,6 +63,9 @@ export function mapError(error: unknown, requestId: string): MappedError {
       body: body(error.code, message, requestId, cause ? { cause } : {}),
     };
   }
+  // Nest hands Fastify's own 4xx errors over as an HttpException caused by them.
+  const framework = frameworkError(error instanceof HttpException ? error.cause : error);
+  if (framework) return mapFrameworkError(framework, requestId);
   if (error instanceof HttpException) return mapHttpException(error, requestId);
   return {
     status: 500,
@@ -103,7 +106,6 @@ function mapProviderError(error: ProviderHttpError, requestId: string): MappedEr
 
 function mapHttpException(error: HttpException, requestId: string): MappedError {
   const status = error.getStatus();
-  const cause = error.cause;
   if (status === 404) {
     return {
       status,
@@ -113,20 +115,6 @@ function mapHttpException(error: HttpException, requestId: string): MappedError 
         `${truncate(error.message)}: no such route. GET /docs lists the endpoints.`,
         requestId,
       ),
-    };
-  }
-  if (status === 400 && cause instanceof SyntaxError) {
-    return {
-      status,
-      severity: 'warn',
-      body: body('GATEWAY_INVALID_JSON', 'The request body is not valid JSON.', requestId),
-    };
-  }
-  if (status === 400 && cause instanceof URIError) {
-    return {
-      status,
-      severity: 'warn',
-      body: body('GATEWAY_VALIDATION_FAILED', 'The URL holds an invalid percent-encoding.', requestId),
     };
   }
   if (status === 413) {
@@ -145,6 +133,53 @@ function mapHttpException(error: HttpException, requestId: string): MappedError 
     severity: status >= 500 ? 'error' : 'warn',
     body: body(status >= 500 ? 'GATEWAY_INTERNAL' : `GATEWAY_HTTP_${status}`, truncate(error.message, 300), requestId),
   };
+}
+
+/** An error Fastify raised before a handler ran: body parsing, a bad URL, a closing server. */
+interface FrameworkError {
+  readonly statusCode: number;
+  readonly code: string;
+}
+
+function frameworkError(error: unknown): FrameworkError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { statusCode, code } = error as { statusCode?: unknown; code?: unknown };
+  if (typeof statusCode !== 'number' || typeof code !== 'string' || !code.startsWith('FST_')) return undefined;
+  return { statusCode, code };
+}
+
+function mapFrameworkError(error: FrameworkError, requestId: string): MappedError {
+  const known: Record<string, [number, string, string]> = {
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+      415,
+      'GATEWAY_UNSUPPORTED_MEDIA_TYPE',
+      'The gateway takes JSON bodies: send Content-Type: application/json.',
+    ],
+    FST_ERR_CTP_INVALID_TYPE: [
+      415,
+      'GATEWAY_UNSUPPORTED_MEDIA_TYPE',
+      'The gateway takes JSON bodies: send Content-Type: application/json.',
+    ],
+    // Also a body with __proto__ or constructor.prototype keys, which Fastify's parser refuses.
+    FST_ERR_CTP_INVALID_JSON_BODY: [400, 'GATEWAY_INVALID_JSON', 'The request body is not valid JSON.'],
+    FST_ERR_CTP_BODY_TOO_LARGE: [
+      413,
+      'GATEWAY_PAYLOAD_TOO_LARGE',
+      'The request body is larger than the gateway accepts (256 KiB).',
+    ],
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: [
+      400,
+      'GATEWAY_INVALID_BODY',
+      'The request body does not match its Content-Length header.',
+    ],
+    FST_ERR_BAD_URL: [400, 'GATEWAY_VALIDATION_FAILED', 'The URL holds an invalid percent-encoding.'],
+  };
+  const [status, code, message] = known[error.code] ?? [
+    error.statusCode,
+    error.statusCode >= 500 ? 'GATEWAY_INTERNAL' : `GATEWAY_HTTP_${error.statusCode}`,
+    `The request could not be served (${error.code}).`,
+  ];
+  return { status, severity: status >= 500 ? 'error' : 'warn', body: body(code, message, requestId) };
 }
 
 function body(

@@ -1,7 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
 import { Public } from '../auth/public.decorator.js';
 import { type Readiness, ReadinessService } from './readiness.service.js';
+import type { GatewayReply } from '../http/request-context.js';
 
 @Public()
 @Controller('health')
@@ -16,9 +16,9 @@ export class HealthController {
 
   /** 200 when the gateway can serve calls, 503 with the failing checks otherwise. */
   @Get('ready')
-  async ready(@Res({ passthrough: true }) response: ServerResponse): Promise<Readiness> {
+  async ready(@Res({ passthrough: true }) response: GatewayReply): Promise<Readiness> {
     const readiness = await this.readiness.check();
-    response.statusCode = readiness.status === 'ready' ? 200 : 503;
+    response.status(readiness.status === 'ready' ? 200 : 503);
     return readiness;
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
 import { Public } from '../auth/public.decorator.js';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
+import type { GatewayReply } from '../http/request-context.js';
 
 @Public()
 @Controller('metrics')
@@ -11,7 +11,7 @@ export class MetricsController {
   /** Prometheus text format; the certificate gauge is refreshed on every scrape. */
   @Get()
   @Header('cache-control', 'no-store')
-  async metrics(@Res({ passthrough: true }) response: ServerResponse): Promise<string> {
+  async metrics(@Res({ passthrough: true }) response: GatewayReply): Promise<string> {
     const { metrics, client, environment } = this.runtime;
     const identity = client.identity;
     metrics.certificateExpiry.reset();
@@ -21,7 +21,7 @@ export class MetricsController {
         Math.floor((identity.notAfter.getTime() - Date.now()) / 1000),
       );
     }
-    response.setHeader('content-type', metrics.registry.contentType);
+    response.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   }
 }

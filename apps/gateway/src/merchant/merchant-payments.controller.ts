@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
 import { ValidationFailedError } from '../errors/gateway-error.js';
-import { type GatewayRequest, requestIdOf } from '../http/request-context.js';
+import { type GatewayReply, type GatewayRequest, requestIdOf } from '../http/request-context.js';
 import { parseRequest } from '../http/validation.js';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
@@ -19,13 +18,13 @@ export class MerchantPaymentsController {
   async create(
     @Body() body: unknown,
     @Req() request: GatewayRequest,
-    @Res({ passthrough: true }) response: ServerResponse,
+    @Res({ passthrough: true }) response: GatewayReply,
   ): Promise<unknown> {
     const input = parseRequest(CreatePaymentBodySchema, body, 'body');
     const created = await this.upstream.call('merchant.payments.create', requestIdOf(request), {
       body: this.withMerchantDefaults(input),
     });
-    response.statusCode = created.status;
+    response.status(created.status);
     return created.body;
   }
 
@@ -33,11 +32,11 @@ export class MerchantPaymentsController {
   async get(
     @Param() params: unknown,
     @Req() request: GatewayRequest,
-    @Res({ passthrough: true }) response: ServerResponse,
+    @Res({ passthrough: true }) response: GatewayReply,
   ): Promise<unknown> {
     const { paymentId } = parseRequest(PaymentIdParamsSchema, params, 'path');
     const payment = await this.upstream.call('merchant.payments.get', requestIdOf(request), { params: { paymentId } });
-    response.statusCode = payment.status;
+    response.status(payment.status);
     return payment.body;
   }
 
