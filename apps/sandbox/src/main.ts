@@ -15,17 +15,35 @@ function port(name: string, fallback: number): number {
   return value;
 }
 
+function publicUrl(name: string): string | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:' || url.pathname !== '/' || url.search !== '') {
+    console.error(`${name}=${raw} is not an https origin like https://localhost:8444 (no path or query).`);
+    process.exit(2);
+  }
+  return url.origin;
+}
+
 async function main(): Promise<void> {
   const dir = resolveDevPkiDir();
   await ensureDevPki(dir);
   const pki = optionsFromDevPki(dir);
   const webhookUrl = process.env['SANDBOX_WEBHOOK_URL'];
+  const publicOnewayUrl = publicUrl('SANDBOX_PUBLIC_ONEWAY_URL');
   const sandbox = await startSandbox({
     ...pki,
     host: process.env['SANDBOX_HOST'] ?? '127.0.0.1',
     mtlsPort: port('SANDBOX_MTLS_PORT', 8443),
     onewayPort: port('SANDBOX_ONEWAY_PORT', 8444),
     autoAdvanceMs: port('SANDBOX_AUTO_ADVANCE_MS', 3000),
+    ...(publicOnewayUrl ? { publicOnewayUrl } : {}),
     ...(webhookUrl
       ? {
           webhook: {

@@ -31,6 +31,11 @@ export interface SandboxOptions {
   readonly webhook?: WebhookTarget;
   readonly webhookRetryDelaysMs?: readonly number[];
   readonly tokenLifetimes?: Partial<TokenLifetimes>;
+  /**
+   * The one-way host's address as browsers and callers reach it, for payment redirect URLs. Default:
+   * the listen address, which is wrong when the sandbox listens on 0.0.0.0 in a container.
+   */
+  readonly publicOnewayUrl?: string;
   /** Moves each payment Created -> PendingProvider -> Completed on this cadence; off by default. */
   readonly autoAdvanceMs?: number;
   readonly log?: (line: Record<string, unknown>) => void;
@@ -67,7 +72,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const merchantKey: KeyObject = createPublicKey(options.merchantPublicKeyPem);
   const timers = new Set<NodeJS.Timeout>();
   const log = options.log ?? (() => undefined);
-  let onewayUrl = '';
+  // Base of the payment pages a redirectUrl points at; set once the one-way port is known.
+  let paymentPageBase = '';
 
   const notify = (paymentId: string) => {
     const payment = state.payments.get(paymentId);
@@ -181,7 +187,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const payload = validatePayment(parseJson(body));
     const merchant = (payload['merchant'] ?? {}) as Record<string, unknown>;
     const notificationUrl = typeof merchant['notificationUrl'] === 'string' ? merchant['notificationUrl'] : undefined;
-    const payment = state.createPayment(payload, onewayUrl, notificationUrl);
+    const payment = state.createPayment(payload, paymentPageBase, notificationUrl);
     sendJson(response, 201, {
       payment: { paymentId: payment.paymentId, redirectUrl: payment.redirectUrl, status: payment.status },
     });
@@ -251,7 +257,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         );
       }
       const handler = match ? handlers[match.api] : undefined;
-      if (match && handler) {
+      if (!match && request.method === 'GET' && pathname === '/sandbox/v1/health') {
+        // On both hosts, so an orchestrator can probe each listener; on the mTLS host it still
+        // takes a client certificate from the dev CA, as every request there does.
+        sendJson(response, 200, { status: 'ok', host: kind });
+      } else if (match && handler) {
         await handler(request, response, match, body);
       } else if (!(kind === 'oneway' && (await control(request, response, pathname, body)))) {
         throw new HttpProblem(404, 'not_found', `No API at ${request.method ?? ''} ${pathname} on this host.`);
@@ -295,11 +305,12 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const mtlsPort = await listen(mtlsServer, host, options.mtlsPort ?? 8443);
   const onewayPort = await listen(onewayServer, host, options.onewayPort ?? 8444);
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  onewayUrl = `https://${urlHost}:${onewayPort}`;
+  const listenOnewayUrl = `https://${urlHost}:${onewayPort}`;
+  paymentPageBase = options.publicOnewayUrl?.replace(/\/+$/, '') ?? listenOnewayUrl;
 
   return {
     mtlsUrl: `https://${urlHost}:${mtlsPort}`,
-    onewayUrl,
+    onewayUrl: listenOnewayUrl,
     state,
     webhooks,
     async close() {

@@ -47,6 +47,7 @@ beforeAll(async () => {
       token: pki.webhookToken,
     },
     webhookRetryDelaysMs: [10],
+    publicOnewayUrl: 'https://sandbox.example:9444/',
   });
   client = createConnectPayClient({
     environment: 'local',
@@ -81,6 +82,24 @@ const PAYMENT = {
   identifiers: { merchantReference: 'order-1' },
 };
 
+describe('sandbox: health', () => {
+  it('answers GET /sandbox/v1/health on the one-way host, and on the mTLS host with a client certificate', async () => {
+    const ca = read('ca.pem');
+    const browser = new Agent({ connect: { ca } });
+    const service = new Agent({ connect: { ca, cert: read('client-chain.pem'), key: read('client.key') } });
+    try {
+      const oneway = await request(`${sandbox.onewayUrl}/sandbox/v1/health`, { dispatcher: browser });
+      expect(oneway.statusCode).toBe(200);
+      expect(await oneway.body.json()).toEqual({ status: 'ok', host: 'oneway' });
+      const mtls = await request(`${sandbox.mtlsUrl}/sandbox/v1/health`, { dispatcher: service });
+      expect(mtls.statusCode).toBe(200);
+      expect(await mtls.body.json()).toEqual({ status: 'ok', host: 'mtls' });
+    } finally {
+      await Promise.all([browser.close(), service.close()]);
+    }
+  });
+});
+
 describe('sandbox: merchant API v2 on the one-way host', () => {
   it('creates a signed payment (201) and returns it with its status', async () => {
     const created = await client.call<{ payment: { paymentId: string; redirectUrl: string; status: string } }>(
@@ -88,7 +107,10 @@ describe('sandbox: merchant API v2 on the one-way host', () => {
       { body: PAYMENT },
     );
     expect(created.status).toBe(201);
-    expect(created.body.payment.redirectUrl).toContain(created.body.payment.paymentId);
+    // The page a shopper is sent to is on the public address, not the listen address.
+    expect(created.body.payment.redirectUrl).toBe(
+      `https://sandbox.example:9444/sandbox/pay/${created.body.payment.paymentId}`,
+    );
     const fetched = await client.call<{ payment: { status: string; instructedAmount: unknown } }>(
       'merchant.payments.get',
       {
