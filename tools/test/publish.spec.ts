@@ -1,0 +1,657 @@
+// The published packages as a company's registry would serve them (issue 7): each is packed the way
+// `npm publish` packs it, the tarballs are installed into a fresh project outside the workspace, and that
+// project uses them as a consumer does: ESM imports and require(), the cert-check bin, TypeScript through
+// the exports map, and a publish through .npmrc.publish.example to a registry on 127.0.0.1.
+// It packs the built dist/ folders: nx builds them before tools' tests (`^build`).
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { WORKSPACE_ROOT } from '../workspace.js';
+
+interface Published {
+  /** Nx project name (nx.json release.projects). */
+  readonly project: string;
+  readonly dir: string;
+}
+
+const PUBLISHED: readonly Published[] = [
+  { project: 'hosts', dir: 'packages/hosts' },
+  { project: 'config', dir: 'packages/config' },
+  { project: 'certs', dir: 'packages/certs' },
+  { project: 'transport', dir: 'packages/transport' },
+  { project: 'storage', dir: 'packages/storage' },
+  { project: 'testing-pki', dir: 'packages/testing-pki' },
+  { project: 'cert-check', dir: 'apps/cert-check' },
+];
+const PRIVATE = ['apps/gateway', 'apps/sandbox', 'apps/webhook', 'tools'];
+const SCOPE = '@connectpay-kit/';
+
+interface Manifest {
+  name: string;
+  version: string;
+  private?: boolean;
+  type?: string;
+  main?: string;
+  types?: string;
+  bin?: Record<string, string>;
+  exports?: Record<string, string | Record<string, string>>;
+  publishConfig?: Record<string, unknown>;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+const manifestOf = (dir: string): Manifest => readJson<Manifest>(join(WORKSPACE_ROOT, dir, 'package.json'));
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+
+interface RunResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Asynchronous on purpose: the registry stand-in below answers from this process while npm runs. */
+function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? consumerEnv(), stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+function describeRun(label: string, result: RunResult): string {
+  return `${label} exited ${String(result.code)}\n--- stdout\n${result.stdout.slice(-4000)}\n--- stderr\n${result.stderr.slice(-4000)}`;
+}
+
+async function mustRun(label: string, ...args: Parameters<typeof run>): Promise<RunResult> {
+  const result = await run(...args);
+  if (result.code !== 0) throw new Error(describeRun(label, result));
+  return result;
+}
+
+/**
+ * A consumer's shell: nothing from the workspace's npm run (npm_* settings, its node_modules/.bin on
+ * PATH) nor jest's NODE_OPTIONS, so a bin or a package can only come from the installed tarballs.
+ */
+function consumerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^npm_/i.test(key) || key === 'NODE_OPTIONS' || key === 'INIT_CWD') continue;
+    env[key] = value;
+  }
+  env.PATH = (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter((entry) => !entry.startsWith(WORKSPACE_ROOT))
+    .join(delimiter);
+  return { ...env, NO_COLOR: '1', ...extra };
+}
+
+/** Every non-test .ts file under src/, as the .js path tsc writes for it under `outDir`. */
+function expectedOutputs(projectDir: string, outDir: string): string[] {
+  const src = join(WORKSPACE_ROOT, projectDir, 'src');
+  const walk = (relative: string): string[] =>
+    readdirSync(join(src, relative), { withFileTypes: true }).flatMap((entry) => {
+      const path = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) return walk(path);
+      return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [path] : [];
+    });
+  return walk('')
+    .map((path) => `${outDir}/${path.replace(/\.ts$/, '.js')}`)
+    .sort();
+}
+
+// The consumer project's programs. They import the packages by name, so they can only see what the
+// tarballs and their exports maps provide.
+const MAKE_FILES = `
+import { writeFileSync } from 'node:fs';
+import { createChain, toPem } from '@connectpay-kit/testing-pki';
+const chain = await createChain();
+writeFileSync('chain.pem', chain.pem);
+writeFileSync('root.pem', chain.root.pem);
+writeFileSync('reversed.pem', toPem([chain.root, chain.intermediates[0], chain.leaf]));
+`;
+
+const ESM_CHECK = `
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import { join } from 'node:path';
+import { resolve, WrongHostKindError } from '@connectpay-kit/hosts';
+import { ensureDevPki } from '@connectpay-kit/testing-pki';
+import { verifyChain } from '@connectpay-kit/certs';
+import { loadConfig } from '@connectpay-kit/config';
+import { openStorage } from '@connectpay-kit/storage';
+import { createConnectPayClient } from '@connectpay-kit/transport';
+import hostsManifest from '@connectpay-kit/hosts/package.json' with { type: 'json' };
+
+const out = {};
+const call = resolve('merchant.payments.get', 'stage', { params: { paymentId: 'pay_123' } });
+let wrongHostKind;
+try {
+  resolve('oauth.token', 'prod', { hostKind: 'oneway' });
+} catch (error) {
+  wrongHostKind = error instanceof WrongHostKindError ? error.code : String(error);
+}
+out.hosts = { url: call.url, scheme: call.scheme, hostKind: call.hostKind, wrongHostKind, version: hostsManifest.version };
+
+const trust = [readFileSync('root.pem', 'utf8')];
+const good = await verifyChain(readFileSync('chain.pem'), { trust, offline: true });
+const reversed = await verifyChain(readFileSync('reversed.pem'), { trust, offline: true });
+const errors = (report) => report.findings.filter((f) => f.severity === 'error').map((f) => f.rule);
+out.certs = { goodOk: good.ok, goodErrors: errors(good), reversedOk: reversed.ok, reversedErrors: errors(reversed) };
+
+const devPki = await ensureDevPki('dev-pki');
+const config = loadConfig('local', { env: {}, envDir: process.cwd(), devPkiDir: devPki.dir });
+out.config = {
+  environment: config.environment,
+  clientId: config.basic.clientId,
+  keyShownAs: String(config.mtls.key),
+  keyIsPem: config.mtls.key.reveal().includes('PRIVATE KEY'),
+};
+
+// A real mTLS exchange: the dev PKI's server certificate, the client chain config loaded, Basic on top.
+const seen = [];
+const server = createServer(
+  {
+    cert: readFileSync(devPki.serverMtlsChain),
+    key: readFileSync(devPki.serverMtlsKey),
+    ca: readFileSync(devPki.ca),
+    requestCert: true,
+    rejectUnauthorized: true,
+  },
+  (request, response) => {
+    seen.push({
+      path: request.url,
+      authorization: (request.headers.authorization ?? '').split(' ')[0],
+      clientCertificate: request.socket.getPeerCertificate().subject?.CN,
+    });
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ currencies: ['EUR'] }));
+  },
+);
+await new Promise((ready) => server.listen(0, '127.0.0.1', ready));
+const client = createConnectPayClient({
+  environment: 'local',
+  baseUrls: { mtls: 'https://127.0.0.1:' + server.address().port },
+  mtls: { certChainPem: config.mtls.certChainPem, privateKeyPem: config.mtls.key },
+  basic: { clientId: config.basic.clientId, clientSecret: config.basic.clientSecret },
+  caPem: config.caPem,
+});
+try {
+  const response = await client.call('reference.currencies');
+  out.transport = { status: response.status, body: response.body, seen };
+} finally {
+  await client.close();
+  server.close();
+}
+
+const storage = await openStorage(join(process.cwd(), 'inbox.sqlite'));
+try {
+  const event = { deliveryKey: 'evt_1', receivedAt: new Date(), headers: {}, body: '{}', eventType: 'payment.updated' };
+  const first = await storage.inbox.append(event);
+  const again = await storage.inbox.append(event);
+  out.storage = { firstDuplicate: first.duplicate, againDuplicate: again.duplicate, sameId: first.id === again.id };
+} finally {
+  await storage.close();
+}
+
+out.exportsMap = { nest: import.meta.resolve('@connectpay-kit/config/nest') };
+for (const [key, specifier] of [['deepImport', '@connectpay-kit/hosts/dist/index.js'], ['certCheckMain', '@connectpay-kit/cert-check']]) {
+  out.exportsMap[key] = await import(specifier).then(() => 'loaded', (error) => error.code);
+}
+process.stdout.write(JSON.stringify(out));
+`;
+
+const CJS_CHECK = `
+const { readFileSync } = require('node:fs');
+const { resolve } = require('@connectpay-kit/hosts');
+const { parseChainFile, verifyChain } = require('@connectpay-kit/certs');
+const { version } = require('@connectpay-kit/certs/package.json');
+const parsed = parseChainFile(readFileSync('chain.pem'), 'chain.pem');
+verifyChain(parsed, { trust: [readFileSync('root.pem', 'utf8')], offline: true }).then((report) => {
+  process.stdout.write(JSON.stringify({
+    url: resolve('reference.currencies', 'stage').url,
+    certificates: parsed.certificates.length,
+    ok: report.ok,
+    version,
+  }));
+});
+`;
+
+const TS_CHECK = `
+import { resolve, type Environment, type ResolvedApi } from '@connectpay-kit/hosts';
+import { verifyChain, type Report } from '@connectpay-kit/certs';
+import { loadConfig, type ConnectPayConfig } from '@connectpay-kit/config';
+import { openStorage, type Storage } from '@connectpay-kit/storage';
+import { createConnectPayClient, type ConnectPayClient } from '@connectpay-kit/transport';
+import { createChain, type GeneratedChain } from '@connectpay-kit/testing-pki';
+
+const environment: Environment = 'stage';
+export const call: ResolvedApi = resolve('merchant.payments.get', environment, { params: { paymentId: 'p' } });
+
+export async function check(): Promise<boolean> {
+  const chain: GeneratedChain = await createChain();
+  const report: Report = await verifyChain(chain.pem, { trust: [chain.root.pem], offline: true });
+  const config: ConnectPayConfig = loadConfig('local');
+  const storage: Storage = await openStorage(':memory:');
+  const client: ConnectPayClient = createConnectPayClient({ environment: 'local', caPem: config.caPem });
+  await Promise.all([storage.close(), client.close()]);
+  return report.ok;
+}
+`;
+
+/** Wrong on purpose, in ways only the real declarations can tell (an unresolved module would be any). */
+const TS_WRONG = `
+import { resolve } from '@connectpay-kit/hosts';
+import { verifyChain } from '@connectpay-kit/certs';
+resolve('merchant.payments.get', 'stage', { hostKind: 'both' });
+export const ok: string = (await verifyChain('')).ok;
+`;
+
+interface PackResult {
+  readonly name: string;
+  readonly version: string;
+  readonly filename: string;
+  readonly files: readonly { path: string }[];
+}
+
+let work: string;
+let consumer: string;
+const packs = new Map<string, PackResult>();
+
+beforeAll(async () => {
+  const unbuilt = PUBLISHED.filter(({ dir }) => !existsSync(join(WORKSPACE_ROOT, dir, 'dist'))).map((p) => p.project);
+  if (unbuilt.length > 0)
+    throw new Error(
+      `${unbuilt.join(', ')} not built: run \`npx nx run-many -t build --outputStyle=static\` (nx builds them before tools' tests).`,
+    );
+  work = mkdtempSync(join(tmpdir(), 'connectpay-publish-'));
+  const tarballs = join(work, 'tarballs');
+  mkdirSync(tarballs);
+  for (const { dir } of PUBLISHED) {
+    // From the package's folder, as `npm publish` there (and nx release publish) packs it.
+    const packed = await mustRun(`npm pack in ${dir}`, 'npm', ['pack', '--json', '--pack-destination', tarballs], {
+      cwd: join(WORKSPACE_ROOT, dir),
+    });
+    const [result] = JSON.parse(packed.stdout) as PackResult[];
+    if (!result) throw new Error(`npm pack in ${dir} reported no tarball`);
+    packs.set(dir, result);
+  }
+
+  consumer = join(work, 'consumer');
+  mkdirSync(consumer);
+  writeFileSync(
+    join(consumer, 'package.json'),
+    `${JSON.stringify({ name: 'connectpay-consumer', version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`,
+  );
+  const typesNode = readJson<Manifest>(join(WORKSPACE_ROOT, 'package.json')).devDependencies?.['@types/node'];
+  await mustRun(
+    'npm install of the tarballs',
+    'npm',
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      ...[...packs.values()].map((pack) => join(tarballs, pack.filename)),
+      // What a TypeScript consumer adds anyway; the declarations use node:crypto types.
+      `@types/node@${typesNode ?? '20'}`,
+    ],
+    { cwd: consumer },
+  );
+  writeFileSync(join(consumer, 'make-files.mjs'), MAKE_FILES);
+  await mustRun('make-files.mjs', process.execPath, ['make-files.mjs'], { cwd: consumer });
+}, 900_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('release configuration', () => {
+  it('nx release versions exactly the published set, independently, from disk, with per-project tags and changelogs', () => {
+    const release = readJson<{ release: Record<string, unknown> }>(join(WORKSPACE_ROOT, 'nx.json')).release;
+    expect(release).toMatchObject({
+      projects: PUBLISHED.map((p) => p.project),
+      projectsRelationship: 'independent',
+      releaseTag: { pattern: '{projectName}@{version}' },
+      version: { currentVersionResolver: 'disk', updateDependents: 'auto' },
+      changelog: { workspaceChangelog: false, projectChangelogs: { file: '{projectRoot}/CHANGELOG.md' } },
+    });
+  });
+
+  it.each(PUBLISHED.map((p) => [p.dir]))(
+    '%s: public, restricted access, no registry host, exact workspace pins',
+    (dir) => {
+      const manifest = manifestOf(dir);
+      expect(manifest.private).toBeUndefined();
+      expect(manifest.type).toBe('module');
+      // Only access: the registry comes from the user's npmrc (.npmrc.publish.example), never from here.
+      expect(manifest.publishConfig).toEqual({ access: 'restricted' });
+      for (const field of ['dependencies', 'devDependencies', 'peerDependencies'] as const) {
+        for (const [name, range] of Object.entries(manifest[field] ?? {})) {
+          if (!name.startsWith(SCOPE)) continue;
+          const target = PUBLISHED.find((p) => manifestOf(p.dir).name === name);
+          // A release bumps these pins (updateDependents); a range would let a consumer mix versions.
+          if (target) expect(`${name}@${range}`).toBe(`${name}@${manifestOf(target.dir).version}`);
+        }
+      }
+    },
+  );
+
+  it.each(PRIVATE.map((dir) => [dir]))('%s stays private and takes workspace packages as they are', (dir) => {
+    const manifest = manifestOf(dir);
+    expect(manifest.private).toBe(true);
+    // nx release bumps only the published set; an exact pin here would go stale after the first
+    // release and make npm fetch the old version from the registry instead of linking the workspace.
+    for (const field of ['dependencies', 'devDependencies'] as const) {
+      for (const [name, range] of Object.entries(manifest[field] ?? {})) {
+        if (name.startsWith(SCOPE)) expect(`${name}@${range}`).toBe(`${name}@*`);
+      }
+    }
+  });
+
+  it('a dry-run release of certs bumps it and its dependents, and writes nothing', () => {
+    const before = PUBLISHED.map((p) => readFileSync(join(WORKSPACE_ROOT, p.dir, 'package.json'), 'utf8'));
+    const run = spawnSync('npx', ['nx', 'release', 'version', 'patch', '--projects', 'certs', '--dry-run'], {
+      cwd: WORKSPACE_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', FORCE_COLOR: '0', NO_COLOR: '1' },
+    });
+    expect(run.status).toBe(0);
+    // Nx prints the file list on stderr and the diffs on stdout.
+    const bumped = [...`${run.stdout}\n${run.stderr}`.matchAll(/UPDATE (\S+)\/package\.json \[dry-run\]/g)].map(
+      (m) => m[1],
+    );
+    expect(bumped).toEqual(expect.arrayContaining(['packages/certs', 'packages/transport', 'apps/cert-check']));
+    expect(bumped.filter((dir) => PRIVATE.includes(dir ?? ''))).toEqual([]);
+    const after = PUBLISHED.map((p) => readFileSync(join(WORKSPACE_ROOT, p.dir, 'package.json'), 'utf8'));
+    expect(after).toEqual(before);
+  });
+
+  it('exports types, import and default for every entry point, and ./package.json', () => {
+    for (const { dir } of PUBLISHED.filter((p) => p.project !== 'cert-check')) {
+      const { exports: map = {} } = manifestOf(dir);
+      expect(map['./package.json']).toBe('./package.json');
+      const entries = Object.entries(map).filter(([key]) => key !== './package.json');
+      expect(entries.map(([key]) => key)).toEqual(dir === 'packages/config' ? ['.', './nest'] : ['.']);
+      for (const [, conditions] of entries) {
+        expect(Object.keys(conditions as Record<string, string>)).toEqual(['types', 'import', 'default']);
+        const { types, import: esm, default: fallback } = conditions as Record<string, string>;
+        expect(fallback).toBe(esm);
+        expect(types).toBe(esm?.replace(/\.js$/, '.d.ts'));
+      }
+    }
+    // The CLI has no library entry: only its bin and manifest are public.
+    expect(manifestOf('apps/cert-check').exports).toEqual({ './package.json': './package.json' });
+  });
+
+  it('commits a registry template with placeholders only, and no auth in the root .npmrc', () => {
+    const template = readFileSync(join(WORKSPACE_ROOT, '.npmrc.publish.example'), 'utf8');
+    const settings = template.split('\n').filter((line) => line.trim() && !line.trim().startsWith('#'));
+    expect(settings).toEqual(['@connectpay-kit:registry=${NPM_REGISTRY_URL}', '//<host>/:_authToken=${NPM_TOKEN}']);
+    expect(template).not.toMatch(/https?:\/\/[a-z0-9]/i);
+    expect(readFileSync(join(WORKSPACE_ROOT, '.npmrc'), 'utf8')).not.toMatch(/_auth|registry/i);
+  });
+});
+
+describe('tarballs', () => {
+  it.each(PUBLISHED.filter((p) => p.project !== 'cert-check').map((p) => [p.dir]))(
+    '%s holds dist/**/*.js and .d.ts for every source file, README.md, package.json and nothing else',
+    (dir) => {
+      const files = (packs.get(dir)?.files ?? []).map((f) => f.path).sort();
+      const js = expectedOutputs(dir, 'dist');
+      expect(files).toEqual(
+        [...js, ...js.map((path) => path.replace(/\.js$/, '.d.ts')), 'README.md', 'package.json'].sort(),
+      );
+      expect(packs.get(dir)?.version).toBe(manifestOf(dir).version);
+    },
+  );
+
+  it('apps/cert-check holds its bin, the bundle and its code cache, the ESM build, README.md and package.json', () => {
+    const files = (packs.get('apps/cert-check')?.files ?? []).map((f) => f.path).sort();
+    const js = expectedOutputs('apps/cert-check', 'dist/esm');
+    expect(files).toEqual(
+      [
+        'bin/cert-check.cjs',
+        'dist/main.js',
+        'dist/cert-check.cjs',
+        'dist/cert-check.cache',
+        // "commonjs" for the bundle and "module" for the ESM build: both are needed to run them.
+        'dist/package.json',
+        'dist/esm/package.json',
+        ...js,
+        ...js.map((path) => path.replace(/\.js$/, '.d.ts')),
+        'README.md',
+        'package.json',
+      ].sort(),
+    );
+  });
+
+  it('ship no source maps, tests, tsconfig or key material', () => {
+    const all = [...packs.values()].flatMap((pack) => pack.files.map((f) => `${pack.name}/${f.path}`));
+    expect(all.length).toBeGreaterThan(PUBLISHED.length * 3);
+    expect(
+      all.filter((path) => /\.map$|\.spec\.|(^|\/)(src|test)\/|tsconfig|\.pem$|\.key$|\.tsbuildinfo$/.test(path)),
+    ).toEqual([]);
+  });
+});
+
+describe('installed from the tarballs into a project outside the workspace', () => {
+  it('has each package as a real folder (no workspace symlink) and the cert-check bin linked', () => {
+    const scope = join(consumer, 'node_modules/@connectpay-kit');
+    const names = readdirSync(scope).sort();
+    expect(names).toEqual(PUBLISHED.map((p) => p.project).sort());
+    for (const name of names) {
+      const stat = lstatSync(join(scope, name));
+      expect({ name, symlink: stat.isSymbolicLink(), folder: stat.isDirectory() }).toEqual({
+        name,
+        symlink: false,
+        folder: true,
+      });
+      // One copy of each: dependents use the installed tarball, not a nested or registry copy.
+      expect(existsSync(join(scope, name, 'node_modules/@connectpay-kit'))).toBe(false);
+    }
+    expect(existsSync(join(consumer, 'node_modules/.bin/cert-check'))).toBe(true);
+  });
+
+  it('imports every package as ESM and uses it: hosts, certs, config, transport over real mTLS, storage', async () => {
+    writeFileSync(join(consumer, 'check.mjs'), ESM_CHECK);
+    const result = await mustRun('check.mjs', process.execPath, ['check.mjs'], { cwd: consumer });
+    const out = JSON.parse(result.stdout) as Record<string, Record<string, unknown>>;
+    expect(out.hosts).toEqual({
+      url: 'https://api2-stage.connectpay.com/merchant/payments/pay_123',
+      scheme: 'basic+rsa-signature',
+      hostKind: 'oneway',
+      wrongHostKind: 'HOSTS_WRONG_HOST_KIND',
+      version: manifestOf('packages/hosts').version,
+    });
+    expect(out.certs).toEqual({
+      goodOk: true,
+      goodErrors: [],
+      reversedOk: false,
+      reversedErrors: expect.arrayContaining(['chain.order']),
+    });
+    expect(out.config).toEqual({
+      environment: 'local',
+      clientId: 'local-dev-client',
+      keyShownAs: '[redacted]',
+      keyIsPem: true,
+    });
+    expect(out.transport).toEqual({
+      status: 200,
+      body: { currencies: ['EUR'] },
+      seen: [{ path: '/reference/v1/currencies', authorization: 'Basic', clientCertificate: expect.any(String) }],
+    });
+    expect(out.storage).toEqual({ firstDuplicate: false, againDuplicate: true, sameId: true });
+    expect(out.exportsMap).toEqual({
+      nest: expect.stringMatching(/\/node_modules\/@connectpay-kit\/config\/dist\/nest\/index\.js$/),
+      deepImport: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+      certCheckMain: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+    });
+  }, 120_000);
+
+  it('loads hosts and certs with require() (the default condition, require(esm))', async () => {
+    writeFileSync(join(consumer, 'check.cjs'), CJS_CHECK);
+    const result = await mustRun('check.cjs', process.execPath, ['check.cjs'], { cwd: consumer });
+    expect(JSON.parse(result.stdout)).toEqual({
+      url: 'https://api-stage.connectpay.com/reference/v1/currencies',
+      certificates: 3,
+      ok: true,
+      version: manifestOf('packages/certs').version,
+    });
+  }, 60_000);
+
+  it('runs `npx cert-check --help` from the installed bin, naming every subcommand', async () => {
+    const result = await run('npx', ['--no', '--', 'cert-check', '--help'], { cwd: consumer });
+    expect(result.code).toBe(0);
+    const commands = [
+      ...readFileSync(join(WORKSPACE_ROOT, 'apps/cert-check/src/cli.ts'), 'utf8').matchAll(/\.command\('([a-z]+)'\)/g),
+    ].map((match) => match[1] as string);
+    expect(commands).toEqual(expect.arrayContaining(['verify', 'fix', 'bundle', 'inspect', 'expiry']));
+    expect(result.stdout).toMatch(/^Usage: cert-check /);
+    for (const command of commands) expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    const version = await run('npx', ['--no', '--', 'cert-check', '--version'], { cwd: consumer });
+    expect(version.stdout.trim()).toBe(manifestOf('apps/cert-check').version);
+  }, 60_000);
+
+  it('runs `npx cert-check verify` on testing-pki chains: exit 0 for a good one, 1 for a reversed one', async () => {
+    const good = await run(
+      'npx',
+      ['--no', '--', 'cert-check', 'verify', '--offline', '--trust', 'root.pem', 'chain.pem'],
+      {
+        cwd: consumer,
+      },
+    );
+    expect(good.code).toBe(0);
+    expect(good.stdout).toContain('chain.pem');
+    const reversed = await run(
+      'npx',
+      ['--no', '--', 'cert-check', 'verify', '--offline', '--format', 'json', '--trust', 'root.pem', 'reversed.pem'],
+      { cwd: consumer },
+    );
+    expect(reversed.code).toBe(1);
+    const report = JSON.parse(reversed.stdout) as { ok: boolean; findings: { rule: string }[] };
+    expect(report.ok).toBe(false);
+    expect(report.findings.map((f) => f.rule)).toContain('chain.order');
+  }, 60_000);
+
+  it("type-checks a consumer's TypeScript against the declarations, resolved through the exports maps", async () => {
+    writeFileSync(join(consumer, 'check.ts'), TS_CHECK);
+    writeFileSync(join(consumer, 'wrong.ts'), TS_WRONG);
+    const flags = [
+      '--noEmit',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--strict',
+      '--target',
+      'es2022',
+    ];
+    const right = await run(process.execPath, [tsc, ...flags, 'check.ts'], { cwd: consumer });
+    expect({ code: right.code, output: right.stdout + right.stderr }).toEqual({ code: 0, output: '' });
+    const wrong = await run(process.execPath, [tsc, ...flags, 'wrong.ts'], { cwd: consumer });
+    expect(wrong.code).not.toBe(0);
+    const errors = [...wrong.stdout.matchAll(/^wrong\.ts\((\d+),\d+\): error (TS\d+): (.*)$/gm)].map(
+      ([, line, code, message]) => ({ line: Number(line), code, message }),
+    );
+    expect(errors).toEqual([
+      { line: 4, code: 'TS2322', message: `Type '"both"' is not assignable to type '"mtls" | "oneway" | undefined'.` },
+      { line: 5, code: 'TS2322', message: "Type 'boolean' is not assignable to type 'string'." },
+    ]);
+  }, 120_000);
+});
+
+describe('publishing through .npmrc.publish.example', () => {
+  interface Received {
+    method: string;
+    url: string;
+    headers: IncomingHttpHeaders;
+    body: string;
+  }
+
+  it('sends each tarball to the registry named by NPM_REGISTRY_URL, with NPM_TOKEN and restricted access', async () => {
+    const received: Received[] = [];
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received.push({
+          method: request.method ?? '',
+          url: request.url ?? '',
+          headers: request.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+        const accepted = request.method === 'PUT' && request.url?.startsWith('/company/');
+        response.writeHead(accepted ? 201 : 404, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(accepted ? { ok: true } : { error: 'not found' }));
+      });
+    });
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+    try {
+      const { port } = server.address() as AddressInfo;
+      // The two edits docs/publishing.md asks for: a copy outside the repository, <host>/ filled in.
+      const npmrc = join(work, 'publish.npmrc');
+      const template = readFileSync(join(WORKSPACE_ROOT, '.npmrc.publish.example'), 'utf8');
+      writeFileSync(npmrc, template.replace(/^\/\/<host>\//m, `//127.0.0.1:${port}/company/`));
+      const token = randomBytes(16).toString('hex');
+      const env = consumerEnv({
+        NPM_CONFIG_USERCONFIG: npmrc,
+        NPM_REGISTRY_URL: `http://127.0.0.1:${port}/company/`,
+        NPM_TOKEN: token,
+        // Anything not routed by the template would land here and fail the test.
+        NPM_CONFIG_REGISTRY: `http://127.0.0.1:${port}/default-registry/`,
+      });
+      for (const pack of packs.values()) {
+        await mustRun(`npm publish ${pack.filename}`, 'npm', ['publish', join(work, 'tarballs', pack.filename)], {
+          cwd: work,
+          env,
+        });
+      }
+      const puts = received.filter((r) => r.method === 'PUT');
+      expect(received.filter((r) => !r.url.startsWith('/company/'))).toEqual([]);
+      expect(puts.map((r) => decodeURIComponent(r.url)).sort()).toEqual(
+        [...packs.values()].map((pack) => `/company/${pack.name}`).sort(),
+      );
+      for (const put of puts) {
+        expect(put.headers.authorization).toBe(`Bearer ${token}`);
+        const document = JSON.parse(put.body) as {
+          name: string;
+          access?: string;
+          versions: Record<string, Manifest>;
+          _attachments: Record<string, unknown>;
+        };
+        expect(document.access).toBe('restricted');
+        const published = Object.values(document.versions)[0];
+        expect(published?.name).toBe(document.name);
+        expect(published?.publishConfig).toEqual({ access: 'restricted' });
+        expect(Object.keys(document._attachments)).toHaveLength(1);
+      }
+    } finally {
+      await new Promise<void>((closed) => server.close(() => closed()));
+    }
+  }, 180_000);
+});
