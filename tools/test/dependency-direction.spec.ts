@@ -6,6 +6,8 @@ const STANDALONE = new Set(['certs', 'hosts', 'testing-pki']);
 const ALLOWED_RUNTIME: Record<string, readonly string[]> = {
   transport: ['hosts', 'certs', 'storage'],
   config: ['hosts', 'certs'],
+  // What apps share about running as a process; it must not pull testing-pki into stage/prod images.
+  'service-kit': ['config', 'hosts'],
 };
 
 const projects = listProjects();

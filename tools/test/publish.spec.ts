@@ -37,7 +37,7 @@ const PUBLISHED: readonly Published[] = [
   { project: 'testing-pki', dir: 'packages/testing-pki' },
   { project: 'cert-check', dir: 'apps/cert-check' },
 ];
-const PRIVATE = ['apps/gateway', 'apps/sandbox', 'apps/webhook', 'tools'];
+const PRIVATE = ['apps/gateway', 'apps/sandbox', 'apps/webhook', 'packages/service-kit', 'tools'];
 const SCOPE = '@connectpay-kit/';
 
 interface Manifest {

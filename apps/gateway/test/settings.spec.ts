@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GatewaySettingsError, loadGatewaySettings, type SettingsContext } from '../src/bootstrap/settings.js';
+import { SettingsError, type SettingsContext } from '@connectpay-kit/service-kit';
+import { loadGatewaySettings } from '../src/bootstrap/settings.js';
 
 let dir: string;
 let local: SettingsContext;
@@ -22,7 +23,7 @@ function issues(run: () => unknown): Record<string, string> {
   try {
     run();
   } catch (error) {
-    if (error instanceof GatewaySettingsError)
+    if (error instanceof SettingsError)
       return Object.fromEntries(error.issues.map((issue) => [issue.variable, issue.message]));
     throw error;
   }

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeStartupFailure, EXIT_CONFIG, StartupConfigError } from '@connectpay-kit/service-kit';
 import { createGateway } from '../src/bootstrap/create-gateway.js';
+import { GATEWAY_SERVICE } from '../src/bootstrap/service.js';
 import { start } from '../src/bootstrap/start.js';
-import { describeStartupFailure, EXIT_CONFIG, StartupConfigError } from '../src/bootstrap/startup-error.js';
 
 let workDir: string;
 
@@ -34,7 +35,7 @@ describe('startup with an invalid configuration', () => {
     expect(variables).toEqual(
       expect.arrayContaining(['CONNECTPAY_STAGE_CLIENT_CERT_FILE', 'CONNECTPAY_STAGE_CLIENT_ID', 'GATEWAY_PORT']),
     );
-    const { exitCode, message } = describeStartupFailure(error);
+    const { exitCode, message } = describeStartupFailure(GATEWAY_SERVICE, error);
     expect(exitCode).toBe(EXIT_CONFIG);
     expect(message).toMatch(/^The gateway cannot start: the stage configuration is invalid/);
     expect(message).toContain('CONNECTPAY_STAGE_CLIENT_CERT_FILE');
@@ -74,6 +75,6 @@ describe('startup with an invalid configuration', () => {
       createGateway({ cwd: workDir, env: { CONNECTPAY_ENV: 'production' } }),
     )) as StartupConfigError;
     expect(error.issues.map((issue) => issue.variable)).toEqual(['CONNECTPAY_ENV']);
-    expect(describeStartupFailure(error).exitCode).toBe(EXIT_CONFIG);
+    expect(describeStartupFailure(GATEWAY_SERVICE, error).exitCode).toBe(EXIT_CONFIG);
   });
 });

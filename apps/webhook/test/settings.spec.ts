@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadWebhookSettings, WebhookSettingsError, type SettingsContext } from '../src/bootstrap/settings.js';
+import { SettingsError, type SettingsContext } from '@connectpay-kit/service-kit';
+import { loadWebhookSettings } from '../src/bootstrap/settings.js';
 
 describe('receiver settings', () => {
   let dir: string;
@@ -19,7 +20,7 @@ describe('receiver settings', () => {
     try {
       loadWebhookSettings(env, context(environment));
     } catch (error) {
-      if (error instanceof WebhookSettingsError) return error.issues;
+      if (error instanceof SettingsError) return error.issues;
       throw error;
     }
     return [];

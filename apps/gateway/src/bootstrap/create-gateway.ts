@@ -9,6 +9,8 @@ import {
   type ConnectPayClient,
   watchCredentials,
 } from '@connectpay-kit/transport';
+import { openStorageOrExplain } from '@connectpay-kit/service-kit';
+import { PinoNestLogger } from '@connectpay-kit/service-kit/nest';
 import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from '../app.module.js';
 import { GatewayExceptionFilter } from '../errors/gateway-exception.filter.js';
@@ -17,12 +19,11 @@ import { registerJsonBodies } from '../http/json-bodies.js';
 import { registerRequestContext } from '../http/request-context.js';
 import { createLoggers } from '../observability/logger.js';
 import { GatewayMetrics } from '../observability/metrics.js';
-import { PinoNestLogger } from '../observability/nest-logger.js';
 import { RecentUpstreamErrors } from '../observability/recent-errors.js';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
 import { type GatewayStorage, openGatewayStorage } from '../storage/gateway-storage.js';
 import { type Configuration, loadConfiguration } from './load-configuration.js';
-import { StartupConfigError, StartupFailedError } from './startup-error.js';
+import { GATEWAY_SERVICE } from './service.js';
 
 export interface CreateGatewayOptions {
   /** Variables to read; default `process.env`. */
@@ -55,7 +56,9 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     level: settings.logLevel,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
-  const storage = await openStorageOrExplain(settings.storageLocation, config.environment);
+  const storage = await openStorageOrExplain(GATEWAY_SERVICE, config.environment, () =>
+    openGatewayStorage(settings.storageLocation),
+  );
   let client: ConnectPayClient | undefined;
   try {
     const metrics = new GatewayMetrics();
@@ -155,20 +158,4 @@ function createClient(
       if (event.errorCode) metrics.upstreamErrors.inc({ api: event.api, code: event.errorCode });
     },
   });
-}
-
-async function openStorageOrExplain(location: string, environment: string): Promise<GatewayStorage> {
-  try {
-    return await openGatewayStorage(location);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const reason = error instanceof Error ? error.message : String(error);
-    if (code === 'STORAGE_INVALID_LOCATION') {
-      throw new StartupConfigError(environment, [{ variable: 'GATEWAY_STORAGE', message: reason }]);
-    }
-    throw new StartupFailedError(
-      `storage could not be opened (${typeof code === 'string' ? code : 'error'}): ${reason}`,
-      { cause: error },
-    );
-  }
 }

@@ -1,15 +1,8 @@
 import { readFileSync } from 'node:fs';
-import {
-  type ConnectPayConfig,
-  ConfigError,
-  DEFAULT_ENVIRONMENT,
-  findWorkspaceRoot,
-  loadConfigFromEnv,
-  resolveDevPkiDir,
-} from '@connectpay-kit/config';
-import { type Environment, isEnvironment } from '@connectpay-kit/hosts';
-import { GatewaySettingsError, type LoadedSettings, loadGatewaySettings } from './settings.js';
-import { StartupConfigError, StartupFailedError, type StartupIssue } from './startup-error.js';
+import type { ConnectPayConfig } from '@connectpay-kit/config';
+import { loadServiceConfiguration } from '@connectpay-kit/service-kit';
+import { GATEWAY_SERVICE } from './service.js';
+import { type LoadedSettings, loadGatewaySettings } from './settings.js';
 
 export interface Configuration extends LoadedSettings {
   readonly config: ConnectPayConfig;
@@ -27,48 +20,26 @@ export async function loadConfiguration(
   env: Readonly<Record<string, string | undefined>>,
   cwd: string,
 ): Promise<Configuration> {
-  const requested = env['CONNECTPAY_ENV']?.trim() || DEFAULT_ENVIRONMENT;
-  const workspaceRoot = findWorkspaceRoot(cwd);
-  const devPkiDir = resolveDevPkiDir(env as NodeJS.ProcessEnv, cwd);
-  const clientTrustPems: string[] = [];
-  if (requested === 'local') clientTrustPems.push(await ensureLocalPki(devPkiDir));
-
-  const issues: StartupIssue[] = [];
-  let config: ConnectPayConfig | undefined;
-  try {
-    config = loadConfigFromEnv({ env, envDir: cwd, devPkiDir });
-  } catch (error) {
-    if (!(error instanceof ConfigError) || error.issues.length === 0) throw error;
-    issues.push(...error.issues.map((issue) => ({ variable: issue.variable, message: issue.message })));
-  }
-
-  let settings: LoadedSettings | undefined;
-  const environment: Environment | undefined = isEnvironment(requested) ? requested : undefined;
-  if (environment !== undefined) {
-    try {
-      settings = loadGatewaySettings(env, { environment, workspaceRoot, devPkiDir, cwd });
-    } catch (error) {
-      if (!(error instanceof GatewaySettingsError)) throw error;
-      issues.push(...error.issues);
-    }
-  }
-  if (issues.length > 0 || config === undefined || settings === undefined) {
-    throw new StartupConfigError(environment ?? 'requested', issues);
-  }
-  return { ...settings, config, workspaceRoot, clientTrustPems, warnings: [...config.warnings, ...settings.warnings] };
+  const loaded = await loadServiceConfiguration({
+    env,
+    cwd,
+    service: GATEWAY_SERVICE,
+    prepareLocal: ensureLocalPki,
+    loadSettings: loadGatewaySettings,
+  });
+  return {
+    ...loaded.settings,
+    config: loaded.config,
+    workspaceRoot: loaded.workspaceRoot,
+    clientTrustPems: loaded.prepared === undefined ? [] : [loaded.prepared],
+    warnings: loaded.warnings,
+  };
 }
 
+/** Creates the dev PKI if needed and returns its root, which `local` trusts for our own chain. */
 async function ensureLocalPki(dir: string): Promise<string> {
-  try {
-    // testing-pki is a devDependency: loaded only in `local`, so stage and prod images need not ship it.
-    const { ensureDevPki } = await import('@connectpay-kit/testing-pki');
-    const pki = await ensureDevPki(dir);
-    return readFileSync(pki.root, 'utf8');
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StartupFailedError(
-      `the local dev PKI in ${dir} could not be prepared: ${reason} (set CONNECTPAY_DEV_PKI_DIR to another folder, or delete this one to regenerate it).`,
-      { cause: error },
-    );
-  }
+  // testing-pki is a devDependency: loaded only in `local`, so stage and prod images need not ship it.
+  const { ensureDevPki } = await import('@connectpay-kit/testing-pki');
+  const pki = await ensureDevPki(dir);
+  return readFileSync(pki.root, 'utf8');
 }

@@ -1,6 +1,7 @@
+import { describeStartupFailure } from '@connectpay-kit/service-kit';
 import { LOCAL_DEV_API_KEY } from '../auth/api-keys.js';
 import { createGateway, type Gateway } from './create-gateway.js';
-import { describeStartupFailure } from './startup-error.js';
+import { GATEWAY_SERVICE } from './service.js';
 
 /**
  * The process entry (`nx serve gateway`, `node dist/main.js`): builds and starts the gateway,
@@ -29,7 +30,7 @@ export async function start(options: { env?: NodeJS.ProcessEnv; cwd?: string } =
     return gateway;
   } catch (error) {
     await gateway?.close().catch(() => undefined);
-    const { exitCode, message } = describeStartupFailure(error);
+    const { exitCode, message } = describeStartupFailure(GATEWAY_SERVICE, error);
     process.stderr.write(`${message}\n`);
     process.exitCode = exitCode;
     return undefined;

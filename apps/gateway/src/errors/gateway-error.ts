@@ -1,10 +1,10 @@
 import type { ErrorDetail } from './error-body.js';
 
-/** Stable codes of errors the gateway itself raises; callers match on these, never on messages. */
+/**
+ * Stable codes of errors the gateway itself raises; callers match on these, never on messages. A
+ * start that cannot proceed raises @connectpay-kit/service-kit's SERVICE_* errors instead.
+ */
 export type GatewayErrorCode =
-  | 'GATEWAY_CONFIG_INVALID'
-  | 'GATEWAY_SETTINGS_INVALID'
-  | 'GATEWAY_STARTUP_FAILED'
   | 'GATEWAY_UNAUTHENTICATED'
   | 'GATEWAY_ROUTE_NOT_FOUND'
   | 'GATEWAY_UNKNOWN_API'
@@ -18,7 +18,7 @@ export type GatewayErrorCode =
   | 'GATEWAY_SHUTTING_DOWN'
   | 'GATEWAY_INTERNAL';
 
-/** The base of every error the gateway raises: a start that cannot proceed, or a request it refuses. */
+/** The base of every error the gateway raises for a request it refuses. */
 export class GatewayError extends Error {
   constructor(
     readonly code: GatewayErrorCode,

@@ -1,44 +1,12 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
-
-/**
- * Every place a credential could appear in a log object is redacted by path, as a second line of
- * defence: the gateway never logs headers or bodies in the first place. A request is logged by
- * method, route, status and request id only.
- */
-export const REDACTED_PATHS = [
-  'authorization',
-  'cookie',
-  'apiKey',
-  'token',
-  'clientSecret',
-  'client_secret',
-  'privateKey',
-  'privateKeyPem',
-  'accessToken',
-  'access_token',
-  'refreshToken',
-  'refresh_token',
-  'headers.authorization',
-  'headers.cookie',
-  'headers["x-api-key"]',
-  'headers["x-signature"]',
-  '*.headers.authorization',
-  '*.headers["x-api-key"]',
-  '*.headers["x-signature"]',
-  '*.authorization',
-  '*.apiKey',
-  '*.clientSecret',
-  '*.client_secret',
-  '*.privateKey',
-  '*.privateKeyPem',
-  '*.accessToken',
-  '*.access_token',
-  '*.refreshToken',
-  '*.refresh_token',
-];
+import { createServiceLogger, stdoutDestination } from '@connectpay-kit/service-kit';
+import type { DestinationStream, Logger } from 'pino';
+import { GATEWAY_SERVICE } from '../bootstrap/service.js';
 
 export interface GatewayLoggers {
-  /** Everything but the per-request line: redacted by path. */
+  /**
+   * Everything but the per-request line: redacted by path (service-kit's SECRET_LOG_PATHS), as a
+   * second line of defence: the gateway never logs headers or bodies in the first place.
+   */
   readonly logger: Logger;
   /**
    * The one line per answered request. It is built only from requestId, method, route template,
@@ -63,15 +31,14 @@ export interface AccessLogger {
 }
 
 export function createLoggers(options: { level?: string; destination?: DestinationStream } = {}): GatewayLoggers {
-  // Synchronous stdout (pino's default): the last lines before a shutdown or crash are not lost.
-  const destination = options.destination ?? pino.destination({ dest: 1, sync: true });
+  // Both write to one stream, so the two kinds of line stay in the order they happened.
   const common = {
-    level: options.level ?? 'info',
-    base: { service: 'gateway' },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    service: GATEWAY_SERVICE,
+    destination: options.destination ?? stdoutDestination(),
+    level: options.level,
   };
   return {
-    logger: pino({ ...common, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination),
-    accessLogger: pino(common, destination),
+    logger: createServiceLogger(common),
+    accessLogger: createServiceLogger({ ...common, redactPaths: [] }),
   };
 }

@@ -1,7 +1,7 @@
 import type { ConnectPayConfig } from '@connectpay-kit/config';
+import { closeInOrder, type KeyRing } from '@connectpay-kit/service-kit';
 import type { ConnectPayClient } from '@connectpay-kit/transport';
 import type { Logger } from 'pino';
-import type { ApiKeyRing } from '../auth/api-keys.js';
 import type { GatewaySettings } from '../bootstrap/settings.js';
 import type { CertificateMonitor } from '../health/certificate-monitor.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
@@ -11,7 +11,7 @@ import type { GatewayStorage } from '../storage/gateway-storage.js';
 export interface GatewayRuntimeParts {
   readonly config: ConnectPayConfig;
   readonly settings: GatewaySettings;
-  readonly apiKeys: ApiKeyRing;
+  readonly apiKeys: KeyRing;
   readonly client: ConnectPayClient;
   readonly storage: GatewayStorage;
   readonly logger: Logger;
@@ -29,7 +29,7 @@ export interface GatewayRuntimeParts {
 export class GatewayRuntime {
   readonly config: ConnectPayConfig;
   readonly settings: GatewaySettings;
-  readonly apiKeys: ApiKeyRing;
+  readonly apiKeys: KeyRing;
   readonly client: ConnectPayClient;
   readonly storage: GatewayStorage;
   readonly logger: Logger;
@@ -59,20 +59,11 @@ export class GatewayRuntime {
 
   /** Closes the connection pools (after in-flight calls finish), then storage. Idempotent. */
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      await this.client
-        .close()
-        .catch((error: unknown) => this.logger.warn({ err: describe(error) }, 'closing the ConnectPay client failed'));
-      await this.storage
-        .close()
-        .catch((error: unknown) => this.logger.warn({ err: describe(error) }, 'closing storage failed'));
-      this.logger.info('gateway stopped');
-      this.logger.flush();
-    })();
+    this.closing ??= closeInOrder(
+      this.logger,
+      { 'the ConnectPay client': this.client, storage: this.storage },
+      'gateway stopped',
+    );
     return this.closing;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

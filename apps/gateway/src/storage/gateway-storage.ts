@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
+import { storageFolder } from '@connectpay-kit/service-kit';
 import { openStorage } from '@connectpay-kit/storage';
 import type { TokenPersistence } from '@connectpay-kit/transport';
-import { storageFolder } from '../bootstrap/settings.js';
 
 /** The part of packages/storage the gateway uses: the OAuth token store, a health ping, close. */
 export interface GatewayStorage {

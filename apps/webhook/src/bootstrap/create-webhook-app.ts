@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { openStorageOrExplain } from '@connectpay-kit/service-kit';
+import { PinoNestLogger } from '@connectpay-kit/service-kit/nest';
 import { createConnectPayClient, type ConnectPayClient } from '@connectpay-kit/transport';
 import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from '../app.module.js';
@@ -13,15 +15,13 @@ import { WebhookHttpAdapter } from '../http/webhook-http-adapter.js';
 import { IngestHandler } from '../ingest/ingest-handler.js';
 import { createLogger } from '../observability/logger.js';
 import { WebhookMetrics } from '../observability/metrics.js';
-import { PinoNestLogger } from '../observability/nest-logger.js';
 import { defaultHandlers } from '../processing/default-handlers.js';
 import { Dispatcher } from '../processing/dispatcher.js';
 import { Housekeeping } from '../processing/housekeeping.js';
 import { WebhookRuntime } from '../runtime/webhook-runtime.js';
 import { openWebhookStorage, type WebhookStorage } from '../storage/webhook-storage.js';
 import { type Configuration, loadConfiguration } from './load-configuration.js';
-import type { WebhookSettings } from './settings.js';
-import { StartupConfigError, StartupFailedError } from './startup-error.js';
+import { WEBHOOK_SERVICE } from './service.js';
 
 export interface CreateWebhookAppOptions {
   /** Variables to read; default `process.env`. */
@@ -52,7 +52,7 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
     level: settings.logLevel,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
-  const storage = await openStorageOrExplain(settings, config.environment);
+  const storage = await openStorageOrExplain(WEBHOOK_SERVICE, config.environment, () => openWebhookStorage(settings));
   let client: ConnectPayClient | undefined;
   try {
     const metrics = new WebhookMetrics();
@@ -164,20 +164,4 @@ function createClient(configuration: Configuration, storage: WebhookStorage, log
     logger: logger.child({ component: 'transport' }),
     userAgent: 'connectpay-kit-webhook',
   });
-}
-
-async function openStorageOrExplain(settings: WebhookSettings, environment: string): Promise<WebhookStorage> {
-  try {
-    return await openWebhookStorage(settings);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const reason = error instanceof Error ? error.message : String(error);
-    if (code === 'STORAGE_INVALID_LOCATION') {
-      throw new StartupConfigError(environment, [{ variable: 'WEBHOOK_STORAGE', message: reason }]);
-    }
-    throw new StartupFailedError(
-      `storage could not be opened (${typeof code === 'string' ? code : 'error'}): ${reason}`,
-      { cause: error },
-    );
-  }
 }

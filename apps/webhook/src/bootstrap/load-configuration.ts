@@ -1,8 +1,7 @@
-import { type ConnectPayConfig, ConfigError, DEFAULT_ENVIRONMENT, loadConfigFromEnv } from '@connectpay-kit/config';
-import { type Environment, isEnvironment } from '@connectpay-kit/hosts';
-import { type LoadedSettings, loadWebhookSettings, WebhookSettingsError } from './settings.js';
-import { StartupConfigError, StartupFailedError, type StartupIssue } from './startup-error.js';
-import { findWorkspaceRoot, resolveDevPkiDir } from '@connectpay-kit/config';
+import type { ConnectPayConfig } from '@connectpay-kit/config';
+import { loadServiceConfiguration } from '@connectpay-kit/service-kit';
+import { WEBHOOK_SERVICE } from './service.js';
+import { type LoadedSettings, loadWebhookSettings } from './settings.js';
 
 export interface Configuration extends LoadedSettings {
   readonly config: ConnectPayConfig;
@@ -18,46 +17,18 @@ export async function loadConfiguration(
   env: Readonly<Record<string, string | undefined>>,
   cwd: string,
 ): Promise<Configuration> {
-  const requested = env['CONNECTPAY_ENV']?.trim() || DEFAULT_ENVIRONMENT;
-  const workspaceRoot = findWorkspaceRoot(cwd);
-  const devPkiDir = resolveDevPkiDir(env, cwd);
-  if (requested === 'local') await ensureLocalPki(devPkiDir);
-
-  const issues: StartupIssue[] = [];
-  let config: ConnectPayConfig | undefined;
-  try {
-    config = loadConfigFromEnv({ env, envDir: cwd, devPkiDir });
-  } catch (error) {
-    if (!(error instanceof ConfigError) || error.issues.length === 0) throw error;
-    issues.push(...error.issues.map((issue) => ({ variable: issue.variable, message: issue.message })));
-  }
-
-  let settings: LoadedSettings | undefined;
-  const environment: Environment | undefined = isEnvironment(requested) ? requested : undefined;
-  if (environment !== undefined) {
-    try {
-      settings = loadWebhookSettings(env, { environment, workspaceRoot, devPkiDir, cwd });
-    } catch (error) {
-      if (!(error instanceof WebhookSettingsError)) throw error;
-      issues.push(...error.issues);
-    }
-  }
-  if (issues.length > 0 || config === undefined || settings === undefined) {
-    throw new StartupConfigError(environment ?? 'requested', issues);
-  }
-  return { ...settings, config, workspaceRoot, warnings: [...config.warnings, ...settings.warnings] };
+  const loaded = await loadServiceConfiguration({
+    env,
+    cwd,
+    service: WEBHOOK_SERVICE,
+    prepareLocal: ensureLocalPki,
+    loadSettings: loadWebhookSettings,
+  });
+  return { ...loaded.settings, config: loaded.config, workspaceRoot: loaded.workspaceRoot, warnings: loaded.warnings };
 }
 
 async function ensureLocalPki(dir: string): Promise<void> {
-  try {
-    // Loaded only in `local`, so stage and prod never run the test PKI generator.
-    const { ensureDevPki } = await import('@connectpay-kit/testing-pki');
-    await ensureDevPki(dir);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StartupFailedError(
-      `the local dev PKI in ${dir} could not be prepared: ${reason} (set CONNECTPAY_DEV_PKI_DIR to another folder, or delete this one to regenerate it).`,
-      { cause: error },
-    );
-  }
+  // Loaded only in `local`, so stage and prod never run the test PKI generator.
+  const { ensureDevPki } = await import('@connectpay-kit/testing-pki');
+  await ensureDevPki(dir);
 }

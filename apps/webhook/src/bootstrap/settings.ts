@@ -1,12 +1,29 @@
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { describeReadError, Secret } from '@connectpay-kit/config';
+import { Secret } from '@connectpay-kit/config';
 import type { Environment } from '@connectpay-kit/hosts';
+import {
+  blankAsUnset,
+  defaultStorageLocation,
+  flag,
+  integer,
+  isDatabaseUrl,
+  KeyRing,
+  logLevel,
+  optionalText,
+  pathFrom,
+  readKeyFile,
+  readText,
+  readVariables,
+  SettingsError,
+  storageLocationOf,
+  type SettingsContext,
+  type SettingsIssue,
+  type Variables,
+} from '@connectpay-kit/service-kit';
 import { TokenCipher } from '@connectpay-kit/transport';
-import { WebhookError } from '../errors/webhook-error.js';
-import { KeyRing } from '../security/key-ring.js';
 import { AddressSet, PROVIDER_SOURCE_IPS, SourcePolicy } from '../security/source-address.js';
+import { WEBHOOK_SERVICE } from './service.js';
 
 /** The key `local` accepts on the admin API, so a fresh clone can look at dead letters with no set-up. */
 export const LOCAL_DEV_ADMIN_KEY = 'local-dev-key';
@@ -54,61 +71,7 @@ export interface LoadedSettings {
   readonly warnings: readonly string[];
 }
 
-export interface SettingsIssue {
-  readonly variable: string;
-  readonly message: string;
-}
-
-export interface SettingsContext {
-  readonly environment: Environment;
-  readonly workspaceRoot: string;
-  /** Local only: where the dev PKI (webhook-token.txt, token-encryption.key) lives. */
-  readonly devPkiDir: string;
-  readonly cwd: string;
-}
-
-/** The documented variables, in the order the README lists them. */
-export const WEBHOOK_VARIABLES = [
-  'WEBHOOK_PORT',
-  'WEBHOOK_HOST',
-  'WEBHOOK_PUBLIC_URL',
-  'WEBHOOK_STORAGE',
-  'WEBHOOK_STORAGE_SCHEMA',
-  'WEBHOOK_TOKEN_STORAGE',
-  'WEBHOOK_STORAGE_LOCK_TIMEOUT_MS',
-  'WEBHOOK_TOKEN_FILE',
-  'WEBHOOK_TOKEN_HEADER',
-  'WEBHOOK_TRUSTED_PROXIES',
-  'WEBHOOK_EXTRA_ALLOWED_SOURCES',
-  'WEBHOOK_CHECK_NOTIFICATION_SOURCE',
-  'WEBHOOK_BODY_LIMIT_BYTES',
-  'WEBHOOK_ADMIN_KEYS_FILE',
-  'CONNECTPAY_TOKEN_KEY_FILE',
-  'WEBHOOK_WORKERS',
-  'WEBHOOK_MAX_ATTEMPTS',
-  'WEBHOOK_RETRY_BASE_MS',
-  'WEBHOOK_RETRY_MAX_MS',
-  'WEBHOOK_LEASE_MS',
-  'WEBHOOK_POLL_MS',
-  'WEBHOOK_RETENTION_HOURS',
-  'WEBHOOK_UPSTREAM_TIMEOUT_MS',
-  'WEBHOOK_SHUTDOWN_TIMEOUT_MS',
-  'LOG_LEVEL',
-] as const;
-
-const blankAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-const integer = (min: number, max: number, fallback: number) =>
-  z.preprocess(blankAsUnset, z.coerce.number().int().min(min).max(max).default(fallback));
-const optionalText = z.preprocess(blankAsUnset, z.string().trim().optional());
-const flag = (fallback: boolean) =>
-  z.preprocess(
-    blankAsUnset,
-    z
-      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-      .default(fallback ? 'true' : 'false')
-      .transform((value) => value === 'true' || value === '1' || value === 'yes'),
-  );
-
+// Its keys are the documented variables, in the order the README lists them.
 const SCHEMA = z.object({
   WEBHOOK_PORT: integer(0, 65_535, 3001),
   WEBHOOK_HOST: optionalText,
@@ -149,41 +112,19 @@ const SCHEMA = z.object({
   WEBHOOK_RETENTION_HOURS: integer(25, 24 * 365, 7 * 24),
   WEBHOOK_UPSTREAM_TIMEOUT_MS: integer(100, 300_000, 15_000),
   WEBHOOK_SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 20_000),
-  LOG_LEVEL: z.preprocess(
-    blankAsUnset,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ),
+  LOG_LEVEL: logLevel,
 });
-
-export class WebhookSettingsError extends WebhookError {
-  constructor(readonly issues: readonly SettingsIssue[]) {
-    super(
-      'WEBHOOK_SETTINGS_INVALID',
-      `Webhook receiver settings are invalid:\n${issues.map((issue) => `- ${issue.variable}: ${issue.message}`).join('\n')}`,
-    );
-  }
-}
 
 /**
  * Reads the receiver's variables. Every problem is collected, so one start shows everything to fix;
  * messages name the variable and the file path, never a file's content.
  */
-export function loadWebhookSettings(
-  env: Readonly<Record<string, string | undefined>>,
-  context: SettingsContext,
-): LoadedSettings {
+export function loadWebhookSettings(env: Variables, context: SettingsContext): LoadedSettings {
+  const values = readVariables(WEBHOOK_SERVICE, SCHEMA, env);
   const issues: SettingsIssue[] = [];
   const warnings: string[] = [];
-  const parsed = SCHEMA.safeParse(Object.fromEntries(WEBHOOK_VARIABLES.map((name) => [name, env[name]])));
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      issues.push({ variable: String(issue.path[0] ?? 'environment'), message: describeIssue(issue) });
-    }
-    throw new WebhookSettingsError(issues);
-  }
-  const values = parsed.data;
   const local = context.environment === 'local';
-  const path = (value: string) => (isAbsolute(value) ? value : resolve(context.cwd, value));
+  const path = pathFrom(context.cwd);
 
   const webhookTokens = readWebhookTokens(values.WEBHOOK_TOKEN_FILE, context, path, issues);
   const adminKeys = readAdminKeys(values.WEBHOOK_ADMIN_KEYS_FILE, local, path, issues, warnings);
@@ -204,10 +145,10 @@ export function loadWebhookSettings(
     });
   }
 
-  if (issues.length > 0) throw new WebhookSettingsError(issues);
+  if (issues.length > 0) throw new SettingsError(WEBHOOK_SERVICE, issues);
   const storageLocation = storageLocationOf(
     values.WEBHOOK_STORAGE,
-    defaultStorageLocation(context.workspaceRoot),
+    defaultStorageLocation(context.workspaceRoot, 'webhook.sqlite'),
     path,
   );
   return {
@@ -244,29 +185,9 @@ export function loadWebhookSettings(
   };
 }
 
-/** The default inbox: `<workspace root>/.data/webhook.sqlite`, folder created on first use. */
-export function defaultStorageLocation(workspaceRoot: string): string {
-  return join(workspaceRoot, '.data', 'webhook.sqlite');
-}
-
 /** The gateway's default storage, where it looks for the OAuth token pair. */
 export function gatewayStorageLocation(workspaceRoot: string): string {
-  return join(workspaceRoot, '.data', 'connectpay.sqlite');
-}
-
-/** The folder a SQLite location needs, or undefined for `:memory:` and database URLs. */
-export function storageFolder(location: string): string | undefined {
-  if (location === ':memory:' || isDatabaseUrl(location)) return undefined;
-  return dirname(location);
-}
-
-function isDatabaseUrl(location: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
-}
-
-function storageLocationOf(value: string | undefined, fallback: string, path: (value: string) => string): string {
-  if (value === undefined) return fallback;
-  return storageFolder(value) === undefined ? value : path(value);
+  return defaultStorageLocation(workspaceRoot, 'connectpay.sqlite');
 }
 
 /**
@@ -324,30 +245,14 @@ function readAdminKeys(
   issues: SettingsIssue[],
   warnings: string[],
 ): KeyRing | undefined {
-  const localKeys = local ? [LOCAL_DEV_ADMIN_KEY] : [];
   if (file === undefined) {
-    if (local) return new KeyRing(localKeys);
+    if (local) return new KeyRing([LOCAL_DEV_ADMIN_KEY]);
     warnings.push(
       'WEBHOOK_ADMIN_KEYS_FILE is not set: the admin API (/admin/dead-letters) answers 503 until it names a file with one key per line.',
     );
     return undefined;
   }
-  const text = readText(path(file), 'WEBHOOK_ADMIN_KEYS_FILE', issues);
-  if (text === undefined) return undefined;
-  const keys = KeyRing.parseLines(text);
-  if (keys.length === 0) {
-    issues.push({
-      variable: 'WEBHOOK_ADMIN_KEYS_FILE',
-      message: `${path(file)} holds no key (one per line; # starts a comment).`,
-    });
-  }
-  if (!local && keys.includes(LOCAL_DEV_ADMIN_KEY)) {
-    issues.push({
-      variable: 'WEBHOOK_ADMIN_KEYS_FILE',
-      message: `${path(file)} contains the public local development key; generate real keys (e.g. \`openssl rand -hex 32\`).`,
-    });
-  }
-  return new KeyRing([...keys, ...localKeys]);
+  return readKeyFile(path(file), { variable: 'WEBHOOK_ADMIN_KEYS_FILE', localKey: LOCAL_DEV_ADMIN_KEY, local }, issues);
 }
 
 function readTokenKey(
@@ -450,21 +355,4 @@ function sourcePolicy(
     );
   }
   return new SourcePolicy(allowed.set, proxies.set);
-}
-
-function readText(file: string, variable: string, issues: SettingsIssue[]): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    issues.push({ variable, message: describeReadError(error, file).reason });
-    return undefined;
-  }
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'too_small' || issue.code === 'too_big' || issue.code === 'invalid_type') {
-    return `${issue.message.replace(/^Invalid input: /, '')}.`;
-  }
-  if (issue.code === 'invalid_value') return `must be one of ${issue.values.map(String).join(', ')}.`;
-  return /[.!?]$/.test(issue.message) ? issue.message : `${issue.message}.`;
 }

@@ -1,6 +1,7 @@
+import { describeStartupFailure } from '@connectpay-kit/service-kit';
 import { createWebhookApp, type WebhookApp } from './create-webhook-app.js';
 import { LOCAL_DEV_ADMIN_KEY } from './settings.js';
-import { describeStartupFailure } from './startup-error.js';
+import { WEBHOOK_SERVICE } from './service.js';
 
 /**
  * The process entry (`nx serve webhook`, `node dist/main.js`): builds and starts the receiver, says
@@ -29,7 +30,7 @@ export async function start(options: { env?: NodeJS.ProcessEnv; cwd?: string } =
     return webhook;
   } catch (error) {
     await webhook?.close().catch(() => undefined);
-    const { exitCode, message } = describeStartupFailure(error);
+    const { exitCode, message } = describeStartupFailure(WEBHOOK_SERVICE, error);
     process.stderr.write(`${message}\n`);
     process.exitCode = exitCode;
     return undefined;

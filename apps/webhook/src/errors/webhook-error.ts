@@ -1,8 +1,8 @@
-/** Stable codes of errors the receiver raises; callers and dashboards match on these, never on messages. */
+/**
+ * Stable codes of errors the receiver raises; callers and dashboards match on these, never on
+ * messages. A start that cannot proceed raises @connectpay-kit/service-kit's SERVICE_* errors instead.
+ */
 export type WebhookErrorCode =
-  | 'WEBHOOK_CONFIG_INVALID'
-  | 'WEBHOOK_SETTINGS_INVALID'
-  | 'WEBHOOK_STARTUP_FAILED'
   | 'WEBHOOK_TOKEN_INVALID'
   | 'WEBHOOK_SOURCE_NOT_ALLOWED'
   | 'WEBHOOK_PAYLOAD_TOO_LARGE'
@@ -22,7 +22,7 @@ export type WebhookErrorCode =
   | 'WEBHOOK_HANDLER_CONFLICT'
   | 'WEBHOOK_INTERNAL';
 
-/** The base of every error the receiver raises: a start that cannot proceed, or a request it refuses. */
+/** The base of every error the receiver raises: a request it refuses, or an event it cannot process. */
 export class WebhookError extends Error {
   constructor(
     readonly code: WebhookErrorCode,

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KeyRing } from '@connectpay-kit/service-kit';
 import type { Inbox } from '@connectpay-kit/storage';
 import type { Logger } from 'pino';
 import { errorBody } from '../errors/error-body.js';
 import type { WebhookErrorCode } from '../errors/webhook-error.js';
 import { requestIdOf, type WebhookRequest } from '../http/request-id.js';
 import type { RejectReason, WebhookMetrics } from '../observability/metrics.js';
-import type { KeyRing } from '../security/key-ring.js';
 import type { SourcePolicy } from '../security/source-address.js';
 import { type DeliveryKind, describeDelivery } from './describe-delivery.js';
 import { BodyReadError, readBody } from './read-body.js';

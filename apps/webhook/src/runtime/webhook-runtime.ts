@@ -1,4 +1,5 @@
 import type { ConnectPayConfig } from '@connectpay-kit/config';
+import { closeInOrder, type KeyRing } from '@connectpay-kit/service-kit';
 import type { ConnectPayClient } from '@connectpay-kit/transport';
 import type { Logger } from 'pino';
 import type { WebhookSettings } from '../bootstrap/settings.js';
@@ -7,7 +8,6 @@ import type { WebhookMetrics } from '../observability/metrics.js';
 import type { Dispatcher } from '../processing/dispatcher.js';
 import type { HandlerRegistry } from '../processing/handler-registry.js';
 import type { Housekeeping } from '../processing/housekeeping.js';
-import type { KeyRing } from '../security/key-ring.js';
 import type { WebhookStorage } from '../storage/webhook-storage.js';
 
 export interface WebhookRuntimeParts {
@@ -94,19 +94,12 @@ export class WebhookRuntime {
     this.closing ??= (async () => {
       await this.housekeeping.stop();
       await this.dispatcher.stop(this.settings.shutdownTimeoutMs);
-      await this.client
-        .close()
-        .catch((error: unknown) => this.logger.warn({ err: describe(error) }, 'closing the ConnectPay client failed'));
-      await this.storage
-        .close()
-        .catch((error: unknown) => this.logger.warn({ err: describe(error) }, 'closing storage failed'));
-      this.logger.info('webhook receiver stopped');
-      this.logger.flush();
+      await closeInOrder(
+        this.logger,
+        { 'the ConnectPay client': this.client, storage: this.storage },
+        'webhook receiver stopped',
+      );
     })();
     return this.closing;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
+import { storageFolder } from '@connectpay-kit/service-kit';
 import { openStorage, type Storage } from '@connectpay-kit/storage';
-import { storageFolder, type WebhookSettings } from '../bootstrap/settings.js';
+import type { WebhookSettings } from '../bootstrap/settings.js';
 
 /** The inbox's storage, and the one the OAuth token pair goes to (the same one when they coincide). */
 export interface WebhookStorage {

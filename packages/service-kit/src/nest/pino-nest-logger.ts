@@ -1,7 +1,10 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Logger } from 'pino';
 
-/** Nest's own messages go through pino, so the process writes one JSON format; Nest's `log` becomes `debug`. */
+/**
+ * Nest's own messages (module wiring, route mapping) go through the service's pino logger, so the
+ * process writes one JSON format; Nest's chatty `log` level becomes pino's `debug`.
+ */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
@@ -9,6 +12,7 @@ export class PinoNestLogger implements LoggerService {
     this.logger.debug({ context }, String(message));
   }
 
+  // Nest passes (message, stack?, context?): the context is the last string.
   error(message: unknown, ...rest: unknown[]): void {
     const context = typeof rest[rest.length - 1] === 'string' ? rest[rest.length - 1] : undefined;
     this.logger.error({ context }, String(message));

@@ -1,0 +1,49 @@
+export type { ServiceDescriptor } from './service.js';
+export {
+  describeStartupFailure,
+  EXIT_CONFIG,
+  EXIT_FAILURE,
+  ServiceKitError,
+  SettingsError,
+  StartupConfigError,
+  StartupFailedError,
+  type ServiceKitErrorCode,
+  type SettingsIssue,
+} from './errors.js';
+export {
+  blankAsUnset,
+  describeIssue,
+  flag,
+  integer,
+  LOG_LEVELS,
+  logLevel,
+  optionalText,
+  pathFrom,
+  readText,
+  readVariables,
+  type LogLevel,
+  type SettingsContext,
+  type Variables,
+} from './settings.js';
+export {
+  defaultStorageLocation,
+  isDatabaseUrl,
+  openStorageOrExplain,
+  storageFolder,
+  storageLocationOf,
+} from './storage.js';
+export {
+  loadServiceConfiguration,
+  type LoadServiceConfigurationOptions,
+  type ServiceConfiguration,
+} from './load-configuration.js';
+export { KeyRing, readKeyFile, type KeyFileOptions } from './key-ring.js';
+export {
+  createServiceLogger,
+  EXPLICIT_SECRET_LOG_PATHS,
+  REDACTED,
+  SECRET_LOG_PATHS,
+  stdoutDestination,
+  type ServiceLoggerOptions,
+} from './logger.js';
+export { closeInOrder, type Closable } from './close.js';

@@ -1,0 +1,102 @@
+import {
+  type ConnectPayConfig,
+  ConfigError,
+  DEFAULT_ENVIRONMENT,
+  findWorkspaceRoot,
+  loadConfigFromEnv,
+  resolveDevPkiDir,
+} from '@connectpay-kit/config';
+import { type Environment, isEnvironment } from '@connectpay-kit/hosts';
+import { reasonOf, SettingsError, type SettingsIssue, StartupConfigError, StartupFailedError } from './errors.js';
+import type { ServiceDescriptor } from './service.js';
+import type { SettingsContext, Variables } from './settings.js';
+
+export interface LoadServiceConfigurationOptions<Loaded extends { readonly warnings: readonly string[] }, Prepared> {
+  /** Variables to read. */
+  readonly env: Variables;
+  /** Base of relative paths and of the workspace-root search. */
+  readonly cwd: string;
+  readonly service: Pick<ServiceDescriptor, 'displayName' | 'readme'>;
+  /**
+   * `local` only, before anything is read: creates the dev PKI in `devPkiDir`. The service supplies
+   * it (a dynamic import of @connectpay-kit/testing-pki), so stage and prod images need not ship the
+   * generator. What it returns comes back as `prepared`.
+   */
+  readonly prepareLocal?: (devPkiDir: string) => Promise<Prepared>;
+  /** The service's own settings; throws SettingsError with every issue, which join config's. */
+  readonly loadSettings: (env: Variables, context: SettingsContext) => Loaded;
+}
+
+export interface ServiceConfiguration<Loaded, Prepared> {
+  readonly config: ConnectPayConfig;
+  readonly settings: Loaded;
+  readonly workspaceRoot: string;
+  readonly devPkiDir: string;
+  /** What prepareLocal returned; undefined outside local. */
+  readonly prepared: Prepared | undefined;
+  /** Config's warnings, then the settings' warnings. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The ConnectPay profile (packages/config) and the service's settings, validated together so one
+ * start reports every variable to fix, in one StartupConfigError. In `local` the dev PKI is prepared
+ * first (lock-safe, shared with the sandbox), so a fresh clone starts with no set-up.
+ */
+export async function loadServiceConfiguration<Loaded extends { readonly warnings: readonly string[] }, Prepared>(
+  options: LoadServiceConfigurationOptions<Loaded, Prepared>,
+): Promise<ServiceConfiguration<Loaded, Prepared>> {
+  const { env, cwd, service } = options;
+  const requested = env['CONNECTPAY_ENV']?.trim() || DEFAULT_ENVIRONMENT;
+  const workspaceRoot = findWorkspaceRoot(cwd);
+  const devPkiDir = resolveDevPkiDir(env, cwd);
+  let prepared: Prepared | undefined;
+  if (requested === 'local' && options.prepareLocal) prepared = await prepareLocal(options.prepareLocal, devPkiDir);
+
+  const issues: SettingsIssue[] = [];
+  let config: ConnectPayConfig | undefined;
+  try {
+    config = loadConfigFromEnv({ env, envDir: cwd, devPkiDir });
+  } catch (error) {
+    if (!(error instanceof ConfigError) || error.issues.length === 0) throw error;
+    issues.push(...error.issues.map((issue) => ({ variable: issue.variable, message: issue.message })));
+  }
+
+  let settings: Loaded | undefined;
+  // An unknown environment is config's issue (CONNECTPAY_ENV); the settings need a known one.
+  const environment: Environment | undefined = isEnvironment(requested) ? requested : undefined;
+  if (environment !== undefined) {
+    try {
+      settings = options.loadSettings(env, { environment, workspaceRoot, devPkiDir, cwd });
+    } catch (error) {
+      if (!(error instanceof SettingsError)) throw error;
+      issues.push(...error.issues);
+    }
+  }
+  if (issues.length > 0 || config === undefined || settings === undefined) {
+    throw new StartupConfigError(service, environment ?? 'requested', issues);
+  }
+  return {
+    config,
+    settings,
+    workspaceRoot,
+    devPkiDir,
+    prepared,
+    warnings: [...config.warnings, ...settings.warnings],
+  };
+}
+
+async function prepareLocal<Prepared>(
+  prepare: (devPkiDir: string) => Promise<Prepared>,
+  dir: string,
+): Promise<Prepared> {
+  try {
+    return await prepare(dir);
+  } catch (error) {
+    const reason = reasonOf(error);
+    throw new StartupFailedError(
+      `the local dev PKI in ${dir} could not be prepared: ${reason} (set CONNECTPAY_DEV_PKI_DIR to another folder, or delete this one to regenerate it).`,
+      { cause: error },
+    );
+  }
+}
