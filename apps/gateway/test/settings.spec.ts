@@ -100,4 +100,34 @@ describe('gateway settings', () => {
         .storageLocation,
     ).toBe(join(dir, 'data', 'gw.sqlite'));
   });
+
+  it('reads the storage URL from GATEWAY_STORAGE_FILE, so its password stays out of the environment', () => {
+    const url = 'postgres://gateway:s3cret-pw@db.internal:5432/connectpay';
+    writeFileSync(join(dir, 'database-url'), `${url}\n`);
+    expect(
+      loadGatewaySettings({ GATEWAY_STORAGE_FILE: 'database-url', CONNECTPAY_TOKEN_KEY_FILE: 'token.key' }, local)
+        .settings.storageLocation,
+    ).toBe(url);
+
+    const both = issues(() =>
+      loadGatewaySettings(
+        { GATEWAY_STORAGE: url, GATEWAY_STORAGE_FILE: 'database-url', CONNECTPAY_TOKEN_KEY_FILE: 'token.key' },
+        local,
+      ),
+    );
+    expect(both['GATEWAY_STORAGE_FILE']).toMatch(/and GATEWAY_STORAGE are both set/);
+
+    const missing = issues(() =>
+      loadGatewaySettings({ GATEWAY_STORAGE_FILE: 'nope', CONNECTPAY_TOKEN_KEY_FILE: 'token.key' }, local),
+    );
+    expect(missing['GATEWAY_STORAGE_FILE']).toContain(join(dir, 'nope'));
+
+    writeFileSync(join(dir, 'two-lines'), `${url}\nsomething else\n`);
+    const twoLines = issues(() =>
+      loadGatewaySettings({ GATEWAY_STORAGE_FILE: 'two-lines', CONNECTPAY_TOKEN_KEY_FILE: 'token.key' }, local),
+    );
+    expect(twoLines['GATEWAY_STORAGE_FILE']).toMatch(/one line/);
+    // No message repeats the file's content.
+    expect(JSON.stringify([both, missing, twoLines])).not.toContain('s3cret-pw');
+  });
 });

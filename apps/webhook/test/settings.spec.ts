@@ -106,6 +106,27 @@ describe('receiver settings', () => {
     expect(loaded.settings.tokenStorageLocation).toBe('postgres://hooks@db/connectpay');
   });
 
+  it('reads the inbox and token database URLs from _FILE variables', () => {
+    const inbox = 'postgres://hooks:inbox-pw@db/connectpay';
+    const tokens = 'postgres://gateway:token-pw@db/gateway';
+    const loaded = loadWebhookSettings(
+      {
+        WEBHOOK_TOKEN_FILE: file('token', 'b5c0d0a8-6c1e-4a8e-9d53-2f5f2a7c9e11'),
+        WEBHOOK_STORAGE_FILE: file('inbox-url', `${inbox}\n`),
+        WEBHOOK_TOKEN_STORAGE_FILE: file('token-url', tokens),
+      },
+      context('prod'),
+    );
+    expect(loaded.settings).toMatchObject({ storageLocation: inbox, tokenStorageLocation: tokens });
+    const both = issues({
+      WEBHOOK_TOKEN_FILE: file('token', 'b5c0d0a8-6c1e-4a8e-9d53-2f5f2a7c9e11'),
+      WEBHOOK_STORAGE: inbox,
+      WEBHOOK_STORAGE_FILE: file('inbox-url', inbox),
+    });
+    expect(both).toEqual([{ variable: 'WEBHOOK_STORAGE_FILE', message: expect.stringContaining('both set') }]);
+    expect(JSON.stringify(both)).not.toContain('inbox-pw');
+  });
+
   it('requires the upstream timeout to fit in half a lease', () => {
     const found = issues({
       WEBHOOK_TOKEN_FILE: file('token', 'b5c0d0a8-6c1e-4a8e-9d53-2f5f2a7c9e11'),

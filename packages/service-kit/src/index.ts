@@ -21,6 +21,7 @@ export {
   pathFrom,
   readText,
   readVariables,
+  valueOrFile,
   type LogLevel,
   type SettingsContext,
   type Variables,

@@ -95,3 +95,35 @@ export function readText(file: string, variable: string, issues: SettingsIssue[]
     return undefined;
   }
 }
+
+/**
+ * A setting that may carry a secret (a database URL with its password), given as `NAME` or, read
+ * from a file, as `NAME_FILE`. Compose and Kubernetes mount secrets as files, and a file keeps the
+ * secret out of the process environment and `docker inspect`. Both set is a mistake worth stopping
+ * for: which one wins would be a guess.
+ */
+export function valueOrFile(
+  name: string,
+  value: string | undefined,
+  file: string | undefined,
+  path: (value: string) => string,
+  issues: SettingsIssue[],
+): string | undefined {
+  const fileVariable = `${name}_FILE`;
+  if (file === undefined) return value;
+  if (value !== undefined) {
+    issues.push({
+      variable: fileVariable,
+      message: `and ${name} are both set: keep one (${fileVariable} for a value with a password).`,
+    });
+    return undefined;
+  }
+  const text = readText(path(file), fileVariable, issues);
+  if (text === undefined) return undefined;
+  const content = text.trim();
+  if (content === '' || content.includes('\n')) {
+    issues.push({ variable: fileVariable, message: `${path(file)} must hold the ${name} value on one line.` });
+    return undefined;
+  }
+  return content;
+}

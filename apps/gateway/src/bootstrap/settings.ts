@@ -14,6 +14,7 @@ import {
   readVariables,
   SettingsError,
   storageLocationOf,
+  valueOrFile,
   type SettingsContext,
   type SettingsIssue,
   type Variables,
@@ -49,6 +50,7 @@ const SCHEMA = z.object({
   GATEWAY_HOST: z.preprocess(blankAsUnset, z.string().trim().default('127.0.0.1')),
   GATEWAY_API_KEYS_FILE: optionalText,
   GATEWAY_STORAGE: optionalText,
+  GATEWAY_STORAGE_FILE: optionalText,
   CONNECTPAY_TOKEN_KEY_FILE: optionalText,
   GATEWAY_MERCHANT_BRAND_ID: z.preprocess(blankAsUnset, z.string().trim().max(100).optional()),
   GATEWAY_NOTIFICATION_URL: optionalText,
@@ -69,6 +71,7 @@ export function loadGatewaySettings(env: Variables, context: SettingsContext): L
   const path = pathFrom(context.cwd);
 
   const apiKeys = readApiKeys(values.GATEWAY_API_KEYS_FILE, local, path, issues);
+  const storage = valueOrFile('GATEWAY_STORAGE', values.GATEWAY_STORAGE, values.GATEWAY_STORAGE_FILE, path, issues);
 
   let tokenKey: LoadedSettings['tokenKey'];
   const tokenKeyFile =
@@ -90,7 +93,7 @@ export function loadGatewaySettings(env: Variables, context: SettingsContext): L
       port: values.GATEWAY_PORT,
       host: values.GATEWAY_HOST,
       storageLocation: storageLocationOf(
-        values.GATEWAY_STORAGE,
+        storage,
         defaultStorageLocation(context.workspaceRoot, 'connectpay.sqlite'),
         path,
       ),

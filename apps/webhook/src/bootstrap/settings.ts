@@ -17,6 +17,7 @@ import {
   readVariables,
   SettingsError,
   storageLocationOf,
+  valueOrFile,
   type SettingsContext,
   type SettingsIssue,
   type Variables,
@@ -77,6 +78,7 @@ const SCHEMA = z.object({
   WEBHOOK_HOST: optionalText,
   WEBHOOK_PUBLIC_URL: optionalText,
   WEBHOOK_STORAGE: optionalText,
+  WEBHOOK_STORAGE_FILE: optionalText,
   WEBHOOK_STORAGE_SCHEMA: z.preprocess(
     blankAsUnset,
     z
@@ -86,6 +88,7 @@ const SCHEMA = z.object({
       .optional(),
   ),
   WEBHOOK_TOKEN_STORAGE: optionalText,
+  WEBHOOK_TOKEN_STORAGE_FILE: optionalText,
   WEBHOOK_STORAGE_LOCK_TIMEOUT_MS: integer(0, 60_000, 5_000),
   WEBHOOK_TOKEN_FILE: optionalText,
   WEBHOOK_TOKEN_HEADER: z.preprocess(
@@ -130,6 +133,14 @@ export function loadWebhookSettings(env: Variables, context: SettingsContext): L
   const adminKeys = readAdminKeys(values.WEBHOOK_ADMIN_KEYS_FILE, local, path, issues, warnings);
   const tokenKey = readTokenKey(values.CONNECTPAY_TOKEN_KEY_FILE, context, path, issues, warnings);
   const publicUrl = checkPublicUrl(values.WEBHOOK_PUBLIC_URL, local, issues, warnings);
+  const storage = valueOrFile('WEBHOOK_STORAGE', values.WEBHOOK_STORAGE, values.WEBHOOK_STORAGE_FILE, path, issues);
+  const tokenStorage = valueOrFile(
+    'WEBHOOK_TOKEN_STORAGE',
+    values.WEBHOOK_TOKEN_STORAGE,
+    values.WEBHOOK_TOKEN_STORAGE_FILE,
+    path,
+    issues,
+  );
   const sources = sourcePolicy(values, context.environment, issues, warnings);
 
   if (values.WEBHOOK_RETRY_MAX_MS < values.WEBHOOK_RETRY_BASE_MS) {
@@ -147,7 +158,7 @@ export function loadWebhookSettings(env: Variables, context: SettingsContext): L
 
   if (issues.length > 0) throw new SettingsError(WEBHOOK_SERVICE, issues);
   const storageLocation = storageLocationOf(
-    values.WEBHOOK_STORAGE,
+    storage,
     defaultStorageLocation(context.workspaceRoot, 'webhook.sqlite'),
     path,
   );
@@ -159,7 +170,7 @@ export function loadWebhookSettings(env: Variables, context: SettingsContext): L
       publicUrl,
       storageLocation,
       storageSchema: values.WEBHOOK_STORAGE_SCHEMA,
-      tokenStorageLocation: tokenStorageLocation(values.WEBHOOK_TOKEN_STORAGE, storageLocation, context, path),
+      tokenStorageLocation: tokenStorageLocation(tokenStorage, storageLocation, context, path),
       storageLockTimeoutMs: values.WEBHOOK_STORAGE_LOCK_TIMEOUT_MS,
       tokenHeader: values.WEBHOOK_TOKEN_HEADER,
       bodyLimitBytes: values.WEBHOOK_BODY_LIMIT_BYTES,
