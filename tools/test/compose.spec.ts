@@ -664,8 +664,9 @@ const MUTATIONS: [title: string, check: Check, change: (input: Input) => void, e
   [
     'a port variable that moves the app',
     checkPorts,
-    (i) => void (env(i, 'gateway')['GATEWAY_PORT'] = '4000'),
-    /GATEWAY_PORT=4000 moves gateway off its default port 3000/,
+    // Port 1 can never be a default, whatever ports a renamed template picked.
+    (i) => void (env(i, 'gateway')['GATEWAY_PORT'] = '1'),
+    /GATEWAY_PORT=1 moves gateway off its default port 3000/,
   ],
   [
     'an EXPOSE that is not the app port',
@@ -916,7 +917,12 @@ describe('docker-compose.yml and the Dockerfiles', () => {
   it('reads facts from the apps, so the checks have something to compare', () => {
     expect(factsOf('gateway').ports).toEqual([{ variable: 'GATEWAY_PORT', port: 3000 }]);
     expect(factsOf('webhook').ports).toEqual([{ variable: 'WEBHOOK_PORT', port: 3001 }]);
-    expect(factsOf('sandbox').ports.map((p) => p.port)).toEqual([8443, 8444]);
+    expect(factsOf('sandbox').ports).toEqual(
+      expect.arrayContaining([
+        { variable: 'SANDBOX_MTLS_PORT', port: 8443 },
+        { variable: 'SANDBOX_ONEWAY_PORT', port: 8444 },
+      ]),
+    );
     expect(serves('gateway', '/health/ready', 'GET')).toBe(true);
     expect(serves('webhook', '/webhooks/connectpay')).toBe(true);
     expect(factsOf('gateway').variables).toContain('CONNECTPAY_LOCAL_MTLS_URL');

@@ -229,6 +229,8 @@ async function allocatePorts(compose, plan, offset) {
     for (const { port } of appPortDefaults(app)) {
       const wanted = published.get(port);
       const local = wanted === undefined ? await freePort() : wanted + offset;
+      // A renamed template may publish high ports: an offset that would overflow is one to skip.
+      if (local > 65_535) throw new PortInUseError(`port ${wanted} + offset ${offset} is past 65535.`);
       if (taken.has(local)) throw new TopologyError(`port ${local} is allocated twice: publish distinct host ports.`);
       if (!(await isFree(local))) {
         throw new PortInUseError(
