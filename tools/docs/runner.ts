@@ -1,0 +1,180 @@
+// Runs a page's doc-test blocks the way a reader would: in order, in one folder, with bash
+// (`set -euo pipefail`) or node, and checks each block's exit status and promised output.
+import { spawn } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import {
+  DOCUMENTED_PORTS,
+  type DocTestBlock,
+  missingOutputLine,
+  type PortMap,
+  toActualPorts,
+  toDocumentedPorts,
+  undocumentedAddresses,
+} from './blocks.js';
+import { signalGroup, WORKSPACE_ROOT } from './stack.js';
+
+export class DocTestFailure extends Error {}
+
+export interface PageRun {
+  /** e.g. `docs/environments.md`, as failure messages name it. */
+  readonly page: string;
+  readonly blocks: readonly DocTestBlock[];
+  /** An empty folder that becomes the page's stand-in for the repository root. */
+  readonly dir: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly ports: PortMap;
+  readonly blockTimeoutMs?: number;
+}
+
+/**
+ * Pages are written for a shell at the repository root. The page's folder gets the parts of the
+ * repository its commands name (apps/, packages/, node_modules/ and the dev PKI, linked), so files
+ * the commands write land in the folder and never in the checkout.
+ */
+export function prepareRepositoryStandIn(dir: string, devPkiDir: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const entry of ['apps', 'packages', 'node_modules']) symlinkSync(join(WORKSPACE_ROOT, entry), join(dir, entry));
+  symlinkSync(devPkiDir, join(dir, '.dev-pki'));
+}
+
+export async function runPage(run: PageRun): Promise<void> {
+  for (const block of run.blocks) {
+    if (!block.run) continue;
+    const where = `${run.page} block ${block.index} (${block.language}, line ${block.line})`;
+    const stray = undocumentedAddresses(block.code);
+    if (stray.length > 0) {
+      throw new DocTestFailure(
+        `${where} calls ${stray.join(', ')}, none of the apps' default ports (${JSON.stringify(DOCUMENTED_PORTS)}, tools/rename/current.mjs): update the page to the defaults.`,
+      );
+    }
+    const code = toActualPorts(block.code, run.ports);
+    let script: string;
+    if (block.language === 'sh') {
+      // On the block's first line, so bash's "line N" in an error is the block's line N.
+      script = `set -euo pipefail; exec 2>&1; ${code}\n`;
+    } else {
+      const file = `.doc-test-${block.index}.mjs`;
+      writeFileSync(join(run.dir, file), transpile(code, `${run.page}-block-${block.index}.ts`));
+      script = `exec node ${file} 2>&1\n`;
+    }
+    const result = await runBash(script, run.dir, run.env, run.blockTimeoutMs ?? 60_000);
+    // Colour codes are not part of what a page promises (a terminal shows them, a pipe does not).
+    const output = toDocumentedPorts(stripAnsi(result.output), run.ports);
+    if (result.timedOut) {
+      throw new DocTestFailure(
+        `${where} did not finish within ${(run.blockTimeoutMs ?? 60_000) / 1000} s.\n--- output ---\n${output}`,
+      );
+    }
+    if (result.code !== block.expectedExit) {
+      throw new DocTestFailure(
+        `${where} exited with ${result.code ?? result.signal}, the page expects ${block.expectedExit}.\n--- output ---\n${output}`,
+      );
+    }
+    if (block.output) {
+      const missing = missingOutputLine(block.output.lines, output);
+      if (missing !== undefined) {
+        throw new DocTestFailure(
+          `${where}: the doc-output block (line ${block.output.line}) promises a line matching\n  ${missing}\n` +
+            `(in this order, … = anything), but the output is:\n${output}`,
+        );
+      }
+    }
+  }
+}
+
+function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex -- ESC is exactly what is removed
+  return text.replace(/\x1b\[[0-9;]*m/g, '');
+}
+
+interface BashResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly output: string;
+  readonly timedOut: boolean;
+}
+
+function runBash(script: string, cwd: string, env: Readonly<Record<string, string>>, timeoutMs: number) {
+  return new Promise<BashResult>((resolve, reject) => {
+    // Its own process group: a timeout stops the block and whatever it started.
+    const child = spawn('bash', ['-c', script], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      signalGroup(child, 'SIGKILL');
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, output: Buffer.concat(chunks).toString('utf8'), timedOut });
+    });
+  });
+}
+
+function transpile(code: string, fileName: string): string {
+  return ts.transpileModule(code, {
+    fileName,
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, sourceMap: false },
+  }).outputText;
+}
+
+export interface TypecheckInput {
+  readonly page: string;
+  readonly blocks: readonly DocTestBlock[];
+}
+
+/**
+ * Type-checks every ts doc-test block against the workspace packages' sources (the paths of
+ * tsconfig.base.json), as one strict program. Each block is its own module, named after its page,
+ * block number and line, so an error points at the page.
+ */
+export async function typecheckBlocks(
+  inputs: readonly TypecheckInput[],
+  dir: string,
+): Promise<{ files: number; errors?: string }> {
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  for (const { page, blocks } of inputs) {
+    for (const block of blocks) {
+      if (block.language !== 'ts') continue;
+      const name = `${page.replace(/^docs\//, '').replace(/\.md$/, '')}.block-${block.index}.line-${block.line}.ts`;
+      writeFileSync(join(dir, name), `${block.code}\n`);
+      files.push(name);
+    }
+  }
+  if (files.length === 0) return { files: 0 };
+  // ESM, like every workspace package: the snippets use import and top-level await.
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify(
+      {
+        extends: join(WORKSPACE_ROOT, 'tsconfig.base.json'),
+        compilerOptions: {
+          noEmit: true,
+          types: ['node'],
+          typeRoots: [join(WORKSPACE_ROOT, 'node_modules/@types')],
+        },
+        files,
+      },
+      null,
+      2,
+    ),
+  );
+  const tsc = join(WORKSPACE_ROOT, 'node_modules/typescript/bin/tsc');
+  const result = await runBash(
+    `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(tsc)} -p tsconfig.json --pretty false 2>&1\n`,
+    dir,
+    { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    120_000,
+  );
+  return result.code === 0 ? { files: files.length } : { files: files.length, errors: result.output };
+}

@@ -1,0 +1,177 @@
+// The local platform the pages' curl lines talk to: the sandbox, the webhook receiver and the gateway,
+// each the built `dist/main.js` run as its own process (as `nx serve` does), on free ports of
+// 127.0.0.1, sharing one dev PKI and one temp folder as their workspace root.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import type { PortMap } from './blocks.js';
+
+export const WORKSPACE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** What the pages run, built: `npx nx run-many -t build` (tools' test target builds them first). */
+export const BUILT = {
+  certCheck: join(WORKSPACE_ROOT, 'apps/cert-check/dist/main.js'),
+  certCheckBin: join(WORKSPACE_ROOT, 'apps/cert-check/bin/cert-check.cjs'),
+  sandbox: join(WORKSPACE_ROOT, 'apps/sandbox/dist/main.js'),
+  gateway: join(WORKSPACE_ROOT, 'apps/gateway/dist/main.js'),
+  webhook: join(WORKSPACE_ROOT, 'apps/webhook/dist/main.js'),
+} as const;
+
+export function missingBuilds(): string[] {
+  return Object.values(BUILT)
+    .filter((path) => !existsSync(path))
+    .map((path) => path.slice(WORKSPACE_ROOT.length + 1));
+}
+
+/**
+ * The test's own environment minus everything that would configure the apps or the pages'
+ * commands behind their back (a developer's CONNECTPAY_ENV, jest's NODE_OPTIONS, nx's FORCE_COLOR).
+ */
+export function cleanEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value === undefined) continue;
+    // FORCE_COLOR (set by nx) would colour node's output in the pages' examples.
+    if (
+      /^(CONNECTPAY|GATEWAY|WEBHOOK|SANDBOX)_/.test(name) ||
+      ['NODE_OPTIONS', 'LOG_LEVEL', 'FORCE_COLOR'].includes(name)
+    ) {
+      continue;
+    }
+    env[name] = value;
+  }
+  return { ...env, NO_COLOR: '1' };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Service {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly logFile: string;
+  exited: Promise<number | null>;
+}
+
+export class LocalStack {
+  private readonly services: Service[] = [];
+
+  private constructor(
+    readonly dir: string,
+    readonly devPkiDir: string,
+    readonly ports: PortMap,
+  ) {}
+
+  /** Starts the three apps on fresh ports and resolves once the gateway and the receiver are ready. */
+  static async start(dir: string, devPkiDir: string): Promise<LocalStack> {
+    const ports: PortMap = {
+      gateway: await freePort(),
+      webhook: await freePort(),
+      sandboxMtls: await freePort(),
+      sandboxOneway: await freePort(),
+    };
+    const stack = new LocalStack(dir, devPkiDir, ports);
+    try {
+      const base = { ...cleanEnvironment(), CONNECTPAY_DEV_PKI_DIR: devPkiDir };
+      const connectpay = {
+        CONNECTPAY_LOCAL_MTLS_URL: `https://127.0.0.1:${ports.sandboxMtls}`,
+        CONNECTPAY_LOCAL_ONEWAY_URL: `https://127.0.0.1:${ports.sandboxOneway}`,
+      };
+      stack.spawn('sandbox', BUILT.sandbox, {
+        ...base,
+        SANDBOX_MTLS_PORT: String(ports.sandboxMtls),
+        SANDBOX_ONEWAY_PORT: String(ports.sandboxOneway),
+        // Payments change status only when a page advances them: output stays the same on every run.
+        SANDBOX_AUTO_ADVANCE_MS: '0',
+        SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${ports.webhook}/webhooks/connectpay`,
+      });
+      stack.spawn('webhook', BUILT.webhook, { ...base, ...connectpay, WEBHOOK_PORT: String(ports.webhook) });
+      stack.spawn('gateway', BUILT.gateway, { ...base, ...connectpay, GATEWAY_PORT: String(ports.gateway) });
+      // The gateway is ready in `local` only once the sandbox answers, so this waits for all three.
+      await stack.waitReady(`http://127.0.0.1:${ports.gateway}/health/ready`, 90_000);
+      await stack.waitReady(`http://127.0.0.1:${ports.webhook}/health/ready`, 60_000);
+      return stack;
+    } catch (error) {
+      const logs = stack.logs();
+      await stack.stop();
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${logs}`, { cause: error });
+    }
+  }
+
+  private spawn(name: string, main: string, env: Record<string, string>): void {
+    const logFile = join(this.dir, `${name}.log`);
+    const fd = openSync(logFile, 'a');
+    // Its own process group, so stop() reaches anything it starts.
+    const child = spawn(process.execPath, [main], { cwd: this.dir, env, detached: true, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    this.services.push({ name, child, logFile, exited });
+  }
+
+  private async waitReady(url: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = 'no answer';
+    while (Date.now() < deadline) {
+      for (const service of this.services) {
+        if (service.child.exitCode !== null) {
+          throw new Error(`${service.name} exited with ${service.child.exitCode} before ${url} was ready`);
+        }
+      }
+      try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+        if (response.status === 200) return;
+        last = `HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`;
+      } catch (error) {
+        last = error instanceof Error ? error.message : String(error);
+      }
+      await sleep(250);
+    }
+    throw new Error(`${url} was not ready after ${timeoutMs / 1000} s (last answer: ${last})`);
+  }
+
+  /** The last lines of every service's log, for a failure message. */
+  logs(lines = 20): string {
+    return this.services
+      .map((service) => {
+        const text = existsSync(service.logFile) ? readFileSync(service.logFile, 'utf8') : '';
+        return `--- last lines of ${service.name} ---\n${text.trimEnd().split('\n').slice(-lines).join('\n')}`;
+      })
+      .join('\n');
+  }
+
+  /** SIGTERM (graceful, as an operator would), SIGKILL for whatever is still running 15 s later. */
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.services.map(async (service) => {
+        if (service.child.exitCode !== null || service.child.signalCode !== null) return;
+        signalGroup(service.child, 'SIGTERM');
+        const stopped = await Promise.race([service.exited.then(() => true), sleep(15_000, false, { ref: false })]);
+        if (!stopped) {
+          signalGroup(service.child, 'SIGKILL');
+          await service.exited;
+        }
+      }),
+    );
+  }
+}
+
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}

@@ -1,0 +1,254 @@
+// Every example a reader of docs/ would run is run here, so the pages stay true (issue 7). A page's
+// ```sh doc-test``` blocks run in order with bash in a fresh folder per page; ```ts doc-test``` blocks
+// are type-checked against the workspace packages and run with node; a ```text doc-output``` block
+// lists lines the output must contain (docs/README.md, "How the examples are tested").
+//
+// The pages are written for a fresh clone: the gateway, the webhook receiver and the sandbox on their
+// default ports of localhost, the dev PKI in .dev-pki/. Here the three apps run from their built dist/
+// on free ports of 127.0.0.1 with a dev PKI in a temp folder, and the pages' localhost:<default port>
+// addresses are rewritten to those ports before a block runs, and back in its output.
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import {
+  DOCUMENTED_PORTS,
+  DocBlockError,
+  docTestBlocks,
+  missingOutputLine,
+  relativeLinks,
+  toActualPorts,
+  toDocumentedPorts,
+  type DocTestBlock,
+  undocumentedAddresses,
+} from '../docs/blocks.js';
+import { type DocsDevPki, writeDevPki } from '../docs/dev-pki.js';
+import { DocTestFailure, prepareRepositoryStandIn, runPage, typecheckBlocks } from '../docs/runner.js';
+import { BUILT, cleanEnvironment, LocalStack, missingBuilds, WORKSPACE_ROOT } from '../docs/stack.js';
+
+const DOCS = join(WORKSPACE_ROOT, 'docs');
+const PAGES = readdirSync(DOCS)
+  .filter((name) => name.endsWith('.md'))
+  .sort()
+  .map((name) => `docs/${name}`);
+
+function blocksOf(page: string): DocTestBlock[] {
+  try {
+    return docTestBlocks(readFileSync(join(WORKSPACE_ROOT, page), 'utf8'));
+  } catch (error) {
+    if (error instanceof DocBlockError) throw new DocBlockError(`${page}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * Files a page uses but cannot make with the commands it shows. rotating-certificates.md needs a
+ * renewed client certificate from the CA the sandbox trusts; the page says where it comes from.
+ */
+const FIXTURES: Record<string, (dir: string, pki: DocsDevPki) => Promise<void>> = {
+  'docs/rotating-certificates.md': async (dir, pki) => {
+    const renewed = await pki.renewClient(397);
+    mkdirSync(join(dir, 'renewed'), { mode: 0o700 });
+    writeFileSync(join(dir, 'renewed/client.crt'), renewed.certificatePem);
+    writeFileSync(join(dir, 'renewed/client.key'), renewed.privateKeyPem, { mode: 0o600 });
+  },
+};
+
+let work: string;
+let stack: LocalStack | undefined;
+let pki: DocsDevPki;
+let pageEnvironment: Record<string, string>;
+
+beforeAll(async () => {
+  const missing = missingBuilds();
+  if (missing.length > 0) {
+    throw new Error(
+      `the docs test runs the built apps, and ${missing.join(', ')} is missing: run \`npx nx run-many -t build\` (nx runs it before tools' tests).`,
+    );
+  }
+  work = mkdtempSync(join(tmpdir(), 'connectpay-docs-'));
+  const stackDir = join(work, 'stack');
+  mkdirSync(stackDir);
+  pki = await writeDevPki(join(stackDir, '.dev-pki'));
+  stack = await LocalStack.start(stackDir, pki.dir);
+
+  const bin = join(work, 'bin');
+  mkdirSync(bin);
+  symlinkSync(BUILT.certCheckBin, join(bin, 'cert-check'));
+  pageEnvironment = {
+    ...cleanEnvironment(),
+    PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+    // The TypeScript examples load the `local` profile, whose sandbox URLs default to the sandbox's
+    // default ports; these are the ones the test's sandbox really listens on (code has no URL to rewrite).
+    CONNECTPAY_LOCAL_MTLS_URL: `https://127.0.0.1:${stack.ports.sandboxMtls}`,
+    CONNECTPAY_LOCAL_ONEWAY_URL: `https://127.0.0.1:${stack.ports.sandboxOneway}`,
+  };
+}, 180_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+}, 60_000);
+
+describe('docs pages: every doc-test block runs and prints what the page promises', () => {
+  it('finds the pages and their examples', () => {
+    expect(PAGES).toEqual(
+      expect.arrayContaining([
+        'docs/README.md',
+        'docs/getting-a-certificate.md',
+        'docs/environments.md',
+        'docs/rotating-certificates.md',
+        'docs/adding-an-api.md',
+        'docs/operating-webhooks.md',
+        'docs/security-model.md',
+      ]),
+    );
+    const runnable = PAGES.flatMap(blocksOf).filter((block) => block.run);
+    expect(runnable.length).toBeGreaterThan(20);
+  });
+
+  it.each(PAGES.filter((page) => blocksOf(page).length > 0))(
+    '%s',
+    async (page) => {
+      const dir = join(work, 'pages', page.replace(/^docs\//, '').replace(/\.md$/, ''));
+      prepareRepositoryStandIn(dir, pki.dir);
+      await FIXTURES[page]?.(dir, pki);
+      try {
+        await runPage({
+          page,
+          blocks: blocksOf(page),
+          dir,
+          env: pageEnvironment,
+          ports: (stack as LocalStack).ports,
+        });
+      } catch (error) {
+        if (error instanceof DocTestFailure) error.message += `\n${(stack as LocalStack).logs(8)}`;
+        throw error;
+      }
+    },
+    240_000,
+  );
+
+  it('type-checks every ts doc-test block against the workspace packages', async () => {
+    const inputs = PAGES.map((page) => ({ page, blocks: blocksOf(page) }));
+    const result = await typecheckBlocks(inputs, join(work, 'typecheck'));
+    expect(result.files).toBeGreaterThan(0);
+    // File names are <page>.block-<n>.line-<line>.ts: the block and the line of its fence.
+    expect(result.errors).toBeUndefined();
+  }, 120_000);
+});
+
+describe('docs links', () => {
+  const files = [...PAGES, 'README.md'];
+
+  it.each(files)('every relative link in %s resolves to a file in the repository', (file) => {
+    const broken = relativeLinks(readFileSync(join(WORKSPACE_ROOT, file), 'utf8'))
+      .filter((link) => !existsSync(resolve(dirname(join(WORKSPACE_ROOT, file)), link.target)))
+      .map((link) => `${file}:${link.line} -> ${link.target}`);
+    expect(broken).toEqual([]);
+  });
+});
+
+describe('the docs runner fails when a page is wrong', () => {
+  const page = (body: string) => `# A page\n\n${body}\n`;
+
+  it('reads blocks, flags, expected output and line numbers', () => {
+    const blocks = docTestBlocks(
+      page(
+        '```sh doc-test exit=1\nfalse\n```\n\n```text doc-output\n  first …\n\nsecond\n```\n\n```sh\nnot run\n```\n\n```ts doc-test no-run\nconst x = 1;\n```',
+      ),
+    );
+    expect(blocks).toEqual([
+      {
+        language: 'sh',
+        index: 1,
+        line: 3,
+        code: 'false',
+        expectedExit: 1,
+        run: true,
+        output: { line: 7, lines: ['first …', 'second'] },
+      },
+      { language: 'ts', index: 2, line: 17, code: 'const x = 1;', expectedExit: 0, run: false },
+    ]);
+  });
+
+  it('refuses unknown flags, other languages, stray doc-output blocks and unclosed fences', () => {
+    expect(() => docTestBlocks(page('```sh doc-test exit=one\nx\n```'))).toThrow(DocBlockError);
+    expect(() => docTestBlocks(page('```python doc-test\nx\n```'))).toThrow(/only sh and ts blocks run/);
+    expect(() => docTestBlocks(page('```sh\nx\n```\n\n```text doc-output\nx\n```'))).toThrow(/does not follow/);
+    expect(() => docTestBlocks(page('```sh doc-test\nx\n'))).toThrow(/never closed/);
+  });
+
+  it('matches expected lines in order, with … for volatile values', () => {
+    const output = 'chain.pem: OK (3 certificates; 0 errors, 2 warnings)\nid 9f3c…\nwrote x.zip\n';
+    expect(missingOutputLine(['chain.pem: OK (… 0 errors, …)', 'wrote x.zip'], output)).toBeUndefined();
+    expect(missingOutputLine(['chain.pem: FAIL (…)'], output)).toBe('chain.pem: FAIL (…)');
+    expect(missingOutputLine(['wrote x.zip', 'chain.pem: OK …'], output)).toBe('chain.pem: OK …');
+    // Regular-expression characters in the page are literal text.
+    expect(missingOutputLine(['OK (3 certificates; 0 errors.*'], output)).toBe('OK (3 certificates; 0 errors.*');
+  });
+
+  it("rewrites the documented ports to the test's and back", () => {
+    const { gateway, webhook, sandboxOneway } = DOCUMENTED_PORTS;
+    // Some port that is none of the defaults, whatever a rename made them.
+    const other = [1025, 1026, 1027, 1028, 1029].find((port) => !Object.values(DOCUMENTED_PORTS).includes(port));
+    const ports = { gateway: 41000, webhook: 41001, sandboxMtls: 41002, sandboxOneway: 41003 };
+    const command = `curl -s localhost:${gateway}/x http://127.0.0.1:${webhook}/y https://127.0.0.1:${sandboxOneway}/z localhost:${other}`;
+    const actual = toActualPorts(command, ports);
+    expect(actual).toBe(
+      `curl -s localhost:41000/x http://127.0.0.1:41001/y https://127.0.0.1:41003/z localhost:${other}`,
+    );
+    expect(toDocumentedPorts(actual, ports)).toBe(command);
+    // A port that is no default is refused before the block runs, not sent to whatever listens there.
+    expect(undocumentedAddresses(command)).toEqual([`localhost:${other}`]);
+  });
+
+  it('fails a block on its exit status and on a promised line that is missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'connectpay-docs-runner-'));
+    try {
+      const ports = DOCUMENTED_PORTS;
+      const run = (markdown: string) =>
+        runPage({
+          page: 'docs/x.md',
+          blocks: docTestBlocks(markdown),
+          dir,
+          env: cleanEnvironment(),
+          ports,
+        });
+      await expect(
+        run(page('```sh doc-test\necho fine\n```\n\n```text doc-output\nfine\n```')),
+      ).resolves.toBeUndefined();
+      await expect(run(page('```sh doc-test\necho one\nfalse\necho never\n```'))).rejects.toThrow(
+        /docs\/x\.md block 1 \(sh, line 3\) exited with 1, the page expects 0\.\n--- output ---\none\n$/,
+      );
+      await expect(run(page('```sh doc-test\necho actual\n```\n\n```text doc-output\npromised\n```'))).rejects.toThrow(
+        /promises a line matching\n {2}promised\n/,
+      );
+      // Files carry over from block to block, shell variables do not.
+      await expect(
+        run(
+          page(
+            '```sh doc-test\nx=1; echo kept > file\n```\n\n```sh doc-test\ncat file; echo "${x:-unset}"\n```\n\n```text doc-output\nkept\nunset\n```',
+          ),
+        ),
+      ).resolves.toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports links that do not resolve, and ignores URLs, anchors and code', () => {
+    const markdown = page(
+      '[a](a.md) [b](../b.md#part) [web](https://example.com) [top](#top) `[c](c.md)`\n\n```md\n[d](d.md)\n```\n\n[ref]: e.md',
+    );
+    expect(relativeLinks(markdown).map((link) => link.target)).toEqual(['a.md', '../b.md', 'e.md']);
+  });
+});
