@@ -1011,7 +1011,8 @@ describe('the compose topology as plain processes (tools/topology/run.mjs)', () 
       try {
         const copy = structuredClone(real.compose);
         const replica = copy.services['webhook-2'] as ComposeService;
-        replica.environment = { ...environmentOf(replica), WEBHOOK_STORAGE: ':memory:' };
+        const { WEBHOOK_STORAGE_FILE: _shared, ...environment } = environmentOf(replica);
+        replica.environment = { ...environment, WEBHOOK_STORAGE: ':memory:' };
         const file = join(work, 'docker-compose.yml');
         writeFileSync(file, stringify(copy));
         const { code, output } = await runTopology(['--no-build', '--compose', file, '--deadline-seconds', '40']);

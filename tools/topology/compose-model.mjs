@@ -368,8 +368,11 @@ export function variablesRead(app) {
   ];
   const names = new Set();
   for (const file of files) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/['"`]([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)['"`]/g)) {
-      names.add(match[1]);
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/['"`]([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)['"`]/g)) names.add(match[1]);
+    // The apps' settings schemas list their variables as object keys (`GATEWAY_STORAGE_FILE: optionalText`).
+    if (file.endsWith('/settings.ts')) {
+      for (const match of text.matchAll(/^\s+([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+):/gm)) names.add(match[1]);
     }
   }
   if (packages.includes('config')) {
