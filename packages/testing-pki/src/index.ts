@@ -15,12 +15,14 @@ export {
   DEV_PKI_FILES,
   DEV_PKI_VERSION,
   DEV_SERVER_NAMES,
+  SECRET_FILES as DEV_PKI_SECRET_FILES,
   devPkiPaths,
   type DevPkiFile,
   type DevPkiManifest,
   type DevPkiPaths,
 } from './dev-pki/layout.js';
 export { ensureDevPki, type DevPkiResult, type EnsureDevPkiOptions } from './dev-pki/ensure-dev-pki.js';
+export { generateDevPki } from './dev-pki/generate.js';
 export {
   DevPkiDirectoryNotOwnedError,
   DevPkiLockedError,

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createRoot } from '../authority.js';
+import { createRoot, type CertificateAuthority } from '../authority.js';
 import { toPem } from '../chain.js';
 import { generateKeyPair } from '../keys.js';
 import {
@@ -15,6 +15,17 @@ const ORGANIZATION = 'ConnectPay Kit Dev';
 
 /** Contents of every dev PKI file, from fresh keys (never the test key pool: these live on disk). */
 export async function generateDevPkiContents(now: Date): Promise<Record<DevPkiFile, string>> {
+  return (await generateDevPki(now)).contents;
+}
+
+/**
+ * A fresh dev PKI: every file's contents and, for tests that must issue more certificates the
+ * sandbox trusts (a renewed client certificate), the intermediate CA with its key. ensureDevPki()
+ * writes only the contents: no CA key is kept on disk.
+ */
+export async function generateDevPki(
+  now: Date,
+): Promise<{ contents: Record<DevPkiFile, string>; intermediate: CertificateAuthority }> {
   const [rootKey, intermediateKey, clientKey, mtlsKey, onewayKey, merchantKey] = await Promise.all([
     generateKeyPair({ type: 'ec', curve: 'P-256' }),
     generateKeyPair({ type: 'ec', curve: 'P-256' }),
@@ -59,7 +70,7 @@ export async function generateDevPkiContents(now: Date): Promise<Record<DevPkiFi
     clientNotAfter: client.notAfter.toISOString(),
     files: DEV_PKI_FILES,
   };
-  return {
+  const contents: Record<DevPkiFile, string> = {
     root: root.pem,
     intermediate: intermediate.pem,
     ca: root.pem,
@@ -77,4 +88,5 @@ export async function generateDevPkiContents(now: Date): Promise<Record<DevPkiFi
     tokenEncryptionKey: randomBytes(32).toString('base64'),
     manifest: `${JSON.stringify(manifest, null, 2)}\n`,
   };
+  return { contents, intermediate };
 }
