@@ -43,6 +43,8 @@ export interface ResolvedApi {
   readonly hostKind: HostKind;
   readonly scheme: SecurityScheme;
   readonly baseUrl: string;
+  /** Scheme, host and port of `url` (`https://api-stage.connectpay.com`): the connection it goes to. */
+  readonly origin: string;
   /** Full URL: base + filled path template + query string. */
   readonly url: string;
 }
@@ -92,6 +94,7 @@ export function resolve(api: string, environment: string, options: ResolveOption
     hostKind: definition.hostKind,
     scheme: definition.scheme,
     baseUrl,
+    origin: url.origin,
     url: url.toString(),
   };
 }
@@ -101,9 +104,19 @@ export function baseUrlFor(environment: Environment, hostKind: HostKind, overrid
   const configured =
     overrides?.[hostKind] ?? (environment === 'local' ? undefined : PROVIDER_BASE_URLS[environment][hostKind]);
   if (configured === undefined || configured === '') throw new HostNotConfiguredError(environment, hostKind);
-  checkBaseUrl(configured, environment, hostKind);
+  const key = `${environment}|${hostKind}|${configured}`;
+  if (!CHECKED_BASE_URLS.has(key)) {
+    checkBaseUrl(configured, environment, hostKind);
+    if (CHECKED_BASE_URLS.size >= CHECKED_BASE_URLS_LIMIT) CHECKED_BASE_URLS.clear();
+    CHECKED_BASE_URLS.add(key);
+  }
   return configured.replace(/\/+$/, '');
 }
+
+// Every call resolves its base URL, and the answer for one (environment, host kind, URL) never changes:
+// the check parses a URL, so it runs once per triple. Bounded in case a caller passes many overrides.
+const CHECKED_BASE_URLS = new Set<string>();
+const CHECKED_BASE_URLS_LIMIT = 64;
 
 /**
  * Refuses a base URL that cannot be the given host: not https, carrying a query or credentials,

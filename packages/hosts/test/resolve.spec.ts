@@ -32,6 +32,7 @@ describe('resolve over the whole catalog', () => {
     const resolved = resolve(api, env, { params: paramsFor(api) });
     const expectedHost = new URL(PROVIDER_BASE_URLS[env][API_CATALOG[api].hostKind]).hostname;
     expect(new URL(resolved.url).hostname).toBe(expectedHost);
+    expect(resolved.origin).toBe(new URL(resolved.url).origin);
     expect(resolved.scheme).toBe(API_CATALOG[api].scheme);
     expect(resolved.method).toBe(API_CATALOG[api].method);
     expect(classifyProviderHost(expectedHost)).toEqual({ environment: env, kind: API_CATALOG[api].hostKind });
@@ -124,8 +125,18 @@ describe('resolve', () => {
     ['https://user:pw@127.0.0.1', /credentials do not belong in a URL/],
     ['https://127.0.0.1/?x=1', /no query string/],
     ['not a url', /not an absolute URL/],
-  ])('refuses the base URL %s', (url, message) => {
+  ])('refuses the base URL %s, on every call', (url, message) => {
     expect(() => resolve('oauth.token', 'local', { baseUrls: { mtls: url } })).toThrow(message);
+    expect(() => resolve('oauth.token', 'local', { baseUrls: { mtls: url } })).toThrow(message);
+  });
+
+  it('checks a base URL per environment and host kind, even after it passed for another', () => {
+    const stageMtls = PROVIDER_BASE_URLS.stage.mtls;
+    expect(resolve('oauth.token', 'stage', { baseUrls: { mtls: stageMtls } }).origin).toBe(stageMtls);
+    expect(() => resolve('oauth.token', 'prod', { baseUrls: { mtls: stageMtls } })).toThrow(InvalidBaseUrlError);
+    expect(() => resolve('merchant.payments.create', 'stage', { baseUrls: { oneway: stageMtls } })).toThrow(
+      WrongHostKindError,
+    );
   });
 
   it('keeps a path parameter inside its segment (no traversal to another API)', () => {

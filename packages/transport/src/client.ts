@@ -333,7 +333,7 @@ export class ConnectPayClient {
   ): Promise<Omit<ProviderResponse<T>, 'attempts'>> {
     const outgoing: OutgoingRequest = { ...prepared, headers: { ...prepared.headers } };
     for (const strategy of strategies) await strategy.apply(outgoing);
-    const context: TransportErrorContext = { api: resolved.api, requestId, origin: new URL(resolved.url).origin };
+    const context: TransportErrorContext = { api: resolved.api, requestId, origin: resolved.origin };
     if (this.dispatchers.isClosed)
       throw new TransportError('TRANSPORT_CLOSED', 'The ConnectPay client is closed.', context);
     // Take the dispatcher right before dispatching, after every await: a credential swap in between

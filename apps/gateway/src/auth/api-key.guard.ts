@@ -1,8 +1,8 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { UnauthenticatedError } from '../errors/gateway-error.js';
 import type { GatewayRequest } from '../http/request-context.js';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
+import { authenticateCaller } from './authenticate.js';
 import { PUBLIC_ROUTE } from './public.decorator.js';
 
 /** Internal callers authenticate with `x-api-key`; every route needs it unless marked @Public(). */
@@ -19,13 +19,7 @@ export class ApiKeyGuard implements CanActivate {
       context.getClass(),
     ]);
     if (isPublic) return true;
-    const header = context.switchToHttp().getRequest<GatewayRequest>().headers['x-api-key'];
-    if (header === undefined || header === '') {
-      throw new UnauthenticatedError('Send the gateway API key in the x-api-key header.');
-    }
-    if (typeof header !== 'string' || !this.runtime.apiKeys.accepts(header)) {
-      throw new UnauthenticatedError('The x-api-key header does not hold a key this gateway accepts.');
-    }
+    authenticateCaller(context.switchToHttp().getRequest<GatewayRequest>().headers['x-api-key'], this.runtime.apiKeys);
     return true;
   }
 }

@@ -13,6 +13,7 @@ import { openStorageOrExplain } from '@connectpay-kit/service-kit';
 import { PinoNestLogger } from '@connectpay-kit/service-kit/nest';
 import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from '../app.module.js';
+import { registerCatalogCallRoute } from '../catalog/catalog-call.route.js';
 import { GatewayExceptionFilter } from '../errors/gateway-exception.filter.js';
 import { CertificateMonitor } from '../health/certificate-monitor.js';
 import { registerJsonBodies } from '../http/json-bodies.js';
@@ -21,6 +22,7 @@ import { createLoggers } from '../observability/logger.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { RecentUpstreamErrors } from '../observability/recent-errors.js';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
+import { UpstreamService } from '../upstream/upstream.service.js';
 import { type GatewayStorage, openGatewayStorage } from '../storage/gateway-storage.js';
 import { type Configuration, loadConfiguration } from './load-configuration.js';
 import { GATEWAY_SERVICE } from './service.js';
@@ -109,6 +111,11 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       logger: new PinoNestLogger(logger),
     });
     app.useGlobalFilters(new GatewayExceptionFilter(runtime));
+    registerCatalogCallRoute(adapter.getInstance(), {
+      apiKeys: runtime.apiKeys,
+      upstream: app.get(UpstreamService),
+      logger,
+    });
     if (options.shutdownHooks) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 
     return {

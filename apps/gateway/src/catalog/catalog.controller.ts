@@ -1,26 +1,13 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import { API_CATALOG, API_NAMES, isApiName, pathParams, type ApiDefinition, type ApiName } from '@connectpay-kit/hosts';
-import type { ErrorDetail } from '../errors/error-body.js';
-import {
-  ApiNotCallableError,
-  UnknownApiError,
-  UseTypedEndpointError,
-  ValidationFailedError,
-} from '../errors/gateway-error.js';
-import { type GatewayReply, type GatewayRequest, requestIdOf } from '../http/request-context.js';
-import { parseRequest } from '../http/validation.js';
-import { UpstreamService } from '../upstream/upstream.service.js';
-import { CatalogApiNameParamsSchema, CatalogCallBodySchema } from './catalog.schemas.js';
+import { Controller, Get } from '@nestjs/common';
+import { API_CATALOG, API_NAMES, type ApiDefinition } from '@connectpay-kit/hosts';
 import { TYPED_ENDPOINTS } from './typed-endpoints.js';
 
 /**
- * Any catalog API without a typed endpoint, by name. The name is the only thing the caller picks:
- * host, path template, scheme and credentials come from packages/hosts, so this is no open proxy.
+ * The catalog listing. Calling an API by name (`POST /v1/catalog/:api`) is a plain Fastify route:
+ * catalog-call.route.ts.
  */
 @Controller('v1/catalog')
 export class CatalogController {
-  constructor(private readonly upstream: UpstreamService) {}
-
   @Get()
   list() {
     return {
@@ -40,68 +27,5 @@ export class CatalogController {
         };
       }),
     };
-  }
-
-  @Post(':api')
-  async call(
-    @Param() params: unknown,
-    @Body() body: unknown,
-    @Req() request: GatewayRequest,
-    @Res({ passthrough: true }) response: GatewayReply,
-  ): Promise<unknown> {
-    const { api } = parseRequest(CatalogApiNameParamsSchema, params, 'path');
-    const name = callableApi(api);
-    const input = parseRequest(CatalogCallBodySchema, body ?? {}, 'body');
-    checkAgainstCatalog(name, input);
-    const answer = await this.upstream.call(name, requestIdOf(request), {
-      ...(input.params ? { params: input.params } : {}),
-      ...(input.query ? { query: input.query } : {}),
-      ...(input.body !== undefined ? { body: input.body } : {}),
-    });
-    response.status(answer.status);
-    return answer.body;
-  }
-}
-
-function callableApi(api: string): ApiName {
-  if (!isApiName(api)) {
-    const prefix = api.split('.')[0] ?? '';
-    throw new UnknownApiError(api, prefix ? API_NAMES.filter((name) => name.startsWith(`${prefix}.`)).slice(0, 3) : []);
-  }
-  const definition: ApiDefinition = API_CATALOG[api];
-  if (definition.scheme === 'browser') {
-    throw new ApiNotCallableError(`"${api}" is a page a person's browser is sent to; it cannot be called server-side.`);
-  }
-  const typed = TYPED_ENDPOINTS[api];
-  if (typed) throw new UseTypedEndpointError(api, typed);
-  return api;
-}
-
-function checkAgainstCatalog(api: ApiName, input: { params?: Record<string, string>; body?: unknown }): void {
-  const definition: ApiDefinition = API_CATALOG[api];
-  const expected = pathParams(definition.path);
-  const given = Object.keys(input.params ?? {});
-  const details: ErrorDetail[] = [
-    ...expected
-      .filter((name) => !given.includes(name))
-      .map((name) => ({
-        path: `params.${name}`,
-        message: `is required: ${api} is ${definition.method} ${definition.path}.`,
-      })),
-    ...given
-      .filter((name) => !expected.includes(name))
-      .map((name) => ({
-        path: `params.${name}`,
-        message: `is not a path parameter of ${api} (${expected.length > 0 ? `it takes ${expected.join(', ')}` : 'it takes none'}).`,
-      })),
-  ];
-  if (input.body !== undefined && definition.requestBody === undefined) {
-    details.push({
-      path: 'body',
-      message: `is not allowed: ${api} (${definition.method} ${definition.path}) takes no body.`,
-    });
-  }
-  if (details.length > 0) {
-    throw new ValidationFailedError(`The request does not fit ${api}: fix the fields listed in details.`, details);
   }
 }

@@ -1,0 +1,34 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { requestIdOf } from '../http/request-context.js';
+import { mapError } from './map-error.js';
+
+/**
+ * Answers a failed request in the one documented error shape and logs it under the request id.
+ * Unexpected errors are logged with their stack; the caller only gets the id. Used by the Nest
+ * exception filter and by the plain Fastify catalog route, so both fail alike.
+ */
+export function sendError(exception: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
+  const requestId = requestIdOf(request);
+  const mapped = mapError(exception, requestId);
+  const { code, message } = mapped.body.error;
+  if (code === 'GATEWAY_INTERNAL') {
+    const error =
+      exception instanceof Error
+        ? { type: exception.name, message: exception.message, stack: exception.stack }
+        : { value: String(exception) };
+    logger.error({ requestId, code, err: error }, 'unexpected error');
+  } else {
+    logger[mapped.severity]({ requestId, code, status: mapped.status, cause: mapped.body.error.cause }, message);
+  }
+  if (reply.sent || reply.raw.headersSent) {
+    // Part of a body is out: the caller can only learn of the failure from a cut connection.
+    reply.raw.destroy();
+    return;
+  }
+  reply
+    .status(mapped.status)
+    .header('content-type', 'application/json; charset=utf-8')
+    .header('x-request-id', requestId)
+    .send(JSON.stringify(mapped.body));
+}
