@@ -49,16 +49,16 @@ export const PORT_RULES = Object.freeze([
 
   // Images and the Compose topology.
   {
-    file: 'apps/gateway/Dockerfile',
-    patterns: ['EXPOSE {gateway}', "fetch('http://127.0.0.1:{gateway}/health/ready')"],
-  },
-  {
-    file: 'apps/webhook/Dockerfile',
-    patterns: ['EXPOSE {webhook}', "fetch('http://127.0.0.1:{webhook}/health/ready')"],
-  },
-  {
-    file: 'apps/sandbox/Dockerfile',
-    patterns: ['EXPOSE {sandboxMtls} {sandboxOneway}', "get('https://127.0.0.1:{sandboxOneway}/sandbox/v1/health'"],
+    // The three apps' targets share this file: each pattern carries the port of the app whose stage holds it.
+    file: 'Dockerfile',
+    patterns: [
+      'EXPOSE {gateway}',
+      "fetch('http://127.0.0.1:{gateway}/health/ready')",
+      'EXPOSE {webhook}',
+      "fetch('http://127.0.0.1:{webhook}/health/ready')",
+      'EXPOSE {sandboxMtls} {sandboxOneway}',
+      "get('https://127.0.0.1:{sandboxOneway}/sandbox/v1/health'",
+    ],
   },
   {
     file: 'docker-compose.yml',
@@ -251,7 +251,7 @@ export const PORT_RULES = Object.freeze([
  */
 /** @type {readonly { file: string; texts: readonly string[] }[]} */
 export const NOT_DEFAULTS = Object.freeze([
-  { file: 'apps/sandbox/Dockerfile', texts: ['timeout:3000'] },
+  { file: 'Dockerfile', texts: ['timeout:3000'] },
   { file: 'docker-compose.yml', texts: ['timeout:3000'] },
   { file: 'packages/config/test/local.spec.ts', texts: ['https://sandbox.internal:8444'] },
   {

@@ -1,6 +1,6 @@
-// Keeps docker-compose.yml and apps/*/Dockerfile true to the apps' sources (there is no Docker engine
-// here: the files are parsed and checked), then runs the same topology as plain processes
-// (tools/topology/run.mjs). Every check is also fed a broken copy, so none of them can pass vacuously.
+// Keeps docker-compose.yml and the root Dockerfile (one target per app) true to the apps' sources
+// (there is no Docker engine here: the files are parsed and checked), then runs the same topology as
+// plain processes (tools/topology/run.mjs). Every check is also fed a broken copy, so none of them can pass vacuously.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -16,6 +16,7 @@ import {
   buildOf,
   dependenciesOf,
   devPkiLayout,
+  dockerfilePath,
   environmentOf,
   healthcheckOf,
   parseCompose,
@@ -28,16 +29,19 @@ import {
   secretTarget,
   secretsOf,
   serviceApp,
+  stageChain,
   variablesRead,
   type CommandForm,
+  type Dockerfile,
+  type DockerStage,
   type RunImage,
 } from '../topology/compose-model.mjs';
 
 /** What the checks read; the mutation tests hand them altered copies. */
 interface Input {
   readonly compose: Compose;
-  /** app -> Dockerfile text */
-  readonly dockerfiles: Record<string, string>;
+  /** The root Dockerfile's text: a build stage and one target per app. */
+  dockerfile: string;
   dockerignore: string;
   /** tools/topology/README.md: where users are told which ./secrets/ files to fill. */
   readonly topologyReadme: string;
@@ -48,11 +52,9 @@ type Check = (input: Input) => string[];
 const read = (path: string) => readFileSync(join(WORKSPACE_ROOT, path), 'utf8');
 
 function realInput(): Input {
-  const compose = parseCompose(read('docker-compose.yml'));
-  const apps = new Set(Object.keys(compose.services).flatMap((name) => serviceApp(compose, name) ?? []));
   return {
-    compose,
-    dockerfiles: Object.fromEntries([...apps].map((app) => [app, read(`apps/${app}/Dockerfile`)])),
+    compose: parseCompose(read('docker-compose.yml')),
+    dockerfile: read('Dockerfile'),
     dockerignore: read('.dockerignore'),
     topologyReadme: read('tools/topology/README.md'),
   };
@@ -101,11 +103,21 @@ function appServices(input: Input): [name: string, service: ComposeService, app:
   });
 }
 
+/**
+ * The image of an app's target; undefined when the Dockerfile cannot be read or has no such target
+ * (checkBuilds and checkDockerfiles say which).
+ */
 function imageOf(input: Input, app: string): RunImage | undefined {
-  const text = input.dockerfiles[app];
-  if (text === undefined) return undefined;
   try {
-    return runStage(parseDockerfile(text));
+    return runStage(parseDockerfile(input.dockerfile), app);
+  } catch {
+    return undefined;
+  }
+}
+
+function stageNames(input: Input): string[] | undefined {
+  try {
+    return parseDockerfile(input.dockerfile).stages.flatMap((stage) => stage.name ?? []);
   } catch {
     return undefined;
   }
@@ -126,20 +138,40 @@ function serves(app: string, path: string, method?: string): boolean {
 // ---------------------------------------------------------------------------------------------------
 // The checks
 
-/** Every service builds from a Dockerfile that exists, or runs a pinned public image. */
-const checkBuilds: Check = ({ compose, dockerfiles }) => {
+/** Every service builds its app's target of the root Dockerfile, or runs a pinned public image. */
+const checkBuilds: Check = (input) => {
+  const { compose } = input;
   const problems: string[] = [];
+  const stages = stageNames(input);
   for (const [name, service] of Object.entries(compose.services)) {
     const build = buildOf(service);
     if (build) {
       const context = join(WORKSPACE_ROOT, build.context);
       const dockerfile = join(context, build.dockerfile);
       if (!existsSync(context)) problems.push(`${name}: build context ${build.context} does not exist.`);
-      if (!existsSync(dockerfile)) problems.push(`${name}: ${build.dockerfile} does not exist in ${build.context}.`);
-      const app = serviceApp(compose, name);
-      if (app === undefined)
-        problems.push(`${name}: ${build.dockerfile} is not an app's Dockerfile (apps/<app>/Dockerfile).`);
-      else if (dockerfiles[app] === undefined) problems.push(`${name}: apps/${app}/Dockerfile was not read.`);
+      if (!existsSync(dockerfile))
+        problems.push(`${name}: ${build.dockerfile} does not exist in the build context ${build.context}.`);
+      const path = dockerfilePath(build);
+      if (posix.normalize(build.context) !== '.') {
+        problems.push(
+          `${name}: build context ${build.context} is not the repository root; the Dockerfile copies paths relative to it (context: .).`,
+        );
+      }
+      if (path !== 'Dockerfile') {
+        problems.push(
+          `${name}: builds from ${path}; the apps' images build from the root Dockerfile (build: { context: ., dockerfile: Dockerfile, target: <app> }).`,
+        );
+      } else if (build.target === undefined) {
+        problems.push(
+          `${name}: names no build target, so docker would build the Dockerfile's last stage; set target to its app.`,
+        );
+      } else if (stages !== undefined && !stages.includes(build.target)) {
+        problems.push(`${name}: the Dockerfile has no stage ${build.target} (its stages: ${stages.join(', ')}).`);
+      } else if (serviceApp(compose, name) === undefined) {
+        problems.push(
+          `${name}: target ${build.target} is not an app (apps/${build.target}/package.json does not exist).`,
+        );
+      }
     } else if (service.image === undefined) {
       problems.push(`${name}: neither build nor image.`);
     } else if (serviceApp(compose, name) === undefined && !/:[\w][\w.-]*$/.test(service.image)) {
@@ -186,7 +218,7 @@ const checkPorts: Check = (input) => {
     const exposed = [...new Set(image?.expose ?? [])].sort();
     if (exposed.join(',') !== [...listening].sort().join(',')) {
       problems.push(
-        `apps/${app}/Dockerfile: EXPOSE ${exposed.join(' ')} differs from ${app}'s ports ${[...listening].join(' ')}.`,
+        `Dockerfile target ${app}: EXPOSE ${exposed.join(' ')} differs from ${app}'s ports ${[...listening].join(' ')}.`,
       );
     }
   }
@@ -311,7 +343,7 @@ const checkHealth: Check = (input) => {
         problems.push(`${name}: a one-shot service should disable the image's health check.`);
       continue;
     }
-    checks.push([`apps/${app}/Dockerfile HEALTHCHECK`, imageOf(input, app)?.healthcheck]);
+    checks.push([`Dockerfile target ${app} HEALTHCHECK`, imageOf(input, app)?.healthcheck]);
     for (const [where, check] of checks) {
       if (check === undefined) {
         problems.push(`${where}: missing.`);
@@ -360,79 +392,142 @@ function dockerIgnored(dockerignore: string, path: string): boolean {
   return ignored;
 }
 
-/** Multi-stage images: every COPY source exists and reaches the builder; the run stage ships what the app imports. */
-const checkDockerfiles: Check = (input) => {
+/**
+ * Whether a RUN line builds the app: `nx run <app>:build`, or `nx run-many` with the build target and
+ * the app among its projects (every project when it names none).
+ */
+function buildsApp(command: string, app: string): boolean {
+  if (new RegExp(`\\bnx run ${app}:build\\b`).test(command)) return true;
+  const runMany = /\bnx run-many\b(.*)/.exec(command);
+  if (!runMany) return false;
+  const targets: string[] = [];
+  const projects: string[] = [];
+  let projectsNamed = false;
+  let list: string[] | undefined;
+  // Up to the end of this command: `nx run-many … && npm prune` names no more projects.
+  const args = (runMany[1] ?? '').split(/&&|\|\||;|\|/)[0]!.trim();
+  for (const token of args.split(/\s+/)) {
+    if (token.startsWith('-')) {
+      const [flag = '', inline] = token.split('=', 2);
+      list = ['-t', '--target', '--targets'].includes(flag)
+        ? targets
+        : ['-p', '--projects'].includes(flag)
+          ? projects
+          : undefined;
+      if (list === projects) projectsNamed = true;
+      if (inline !== undefined) list?.push(...inline.split(','));
+    } else {
+      list?.push(...token.split(','));
+    }
+  }
+  return targets.includes('build') && (!projectsNamed || projects.includes(app));
+}
+
+/** The build stage a target copies from: npm ci with every manifest, builds the app, drops dev dependencies. */
+function buildStageProblems(build: DockerStage, app: string, workspaces: string[]): string[] {
+  const where = `Dockerfile stage ${build.name ?? `at line ${build.line}`}`;
   const problems: string[] = [];
+  if (build.image !== 'node:20-bookworm')
+    problems.push(`${where}: the build stage should be node:20-bookworm, not ${build.image}.`);
+  const runs = build.instructions.filter((i) => i.keyword === 'RUN');
+  const ci = runs.find((i) => /\bnpm ci\b/.test(i.value));
+  if (!ci) problems.push(`${where}: the build stage never runs npm ci.`);
+  else {
+    const before = build.instructions
+      .filter((i) => i.keyword === 'COPY' && i.line < ci.line)
+      .flatMap((i) => parseCopy(i.value).sources.map((s) => posix.normalize(s)));
+    for (const workspace of workspaces) {
+      if (!before.includes(`${workspace}/package.json`)) {
+        problems.push(
+          `${where}: copies no ${workspace}/package.json before npm ci, so npm ci fails against the lockfile.`,
+        );
+      }
+    }
+  }
+  if (!runs.some((i) => buildsApp(i.value, app))) {
+    problems.push(
+      `${where}: never builds ${app} (nx run ${app}:build, or nx run-many -t build -p … ${app}), whose dist target ${app} copies.`,
+    );
+  }
+  if (!runs.some((i) => /--omit=dev\b/.test(i.value)))
+    problems.push(`${where}: dev dependencies are never dropped (--omit=dev).`);
+  return problems;
+}
+
+/**
+ * The one multi-stage Dockerfile: every COPY source exists and reaches the builder; each app's target
+ * starts from the slim image, copies from the build stage exactly the dist of the workspace packages the
+ * app imports (in its own stage or a stage it is built FROM, such as runtime-base), and runs as node.
+ */
+const checkDockerfiles: Check = (input) => {
+  // A Set: a problem of the shared build stage would otherwise be reported once per target.
+  const problems = new Set<string>();
+  let parsed: Dockerfile;
+  try {
+    parsed = parseDockerfile(input.dockerfile);
+  } catch (error) {
+    return [`Dockerfile: ${(error as Error).message}`];
+  }
+  const { stages } = parsed;
   const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, unknown> };
   const workspaces = Object.keys(lock.packages).filter((key) => key !== '' && !key.includes('node_modules'));
-  for (const [app, text] of Object.entries(input.dockerfiles)) {
-    const where = `apps/${app}/Dockerfile`;
-    let parsed;
+
+  const stagesSoFar = new Set<string>();
+  for (const stage of stages) {
+    for (const { keyword, value, line } of stage.instructions) {
+      if (keyword !== 'COPY' && keyword !== 'ADD') continue;
+      const { flags, sources } = parseCopy(value);
+      const from = flags['from'];
+      if (from !== undefined) {
+        if (!stagesSoFar.has(from)) problems.add(`Dockerfile:${line}: --from=${from} is not an earlier stage.`);
+        continue;
+      }
+      for (const source of sources) {
+        const relative = posix.normalize(source).replace(/\/$/, '');
+        if (!existsSync(join(WORKSPACE_ROOT, relative)))
+          problems.add(`Dockerfile:${line}: COPY source ${source} does not exist.`);
+        else if (relative !== '.' && dockerIgnored(input.dockerignore, relative)) {
+          problems.add(`Dockerfile:${line}: COPY source ${source} is excluded by .dockerignore.`);
+        }
+      }
+    }
+    if (stage.name) stagesSoFar.add(stage.name);
+  }
+
+  const apps = [...new Set(appServices(input).map(([, , app]) => app))];
+  for (const app of apps) {
+    const where = `Dockerfile target ${app}`;
+    let chain: DockerStage[];
     try {
-      parsed = parseDockerfile(text);
+      chain = stageChain(parsed, app);
     } catch (error) {
-      problems.push(`${where}: ${(error as Error).message}`);
+      problems.add(`${where}: ${(error as Error).message}`);
       continue;
     }
-    const { stages } = parsed;
-    const build = stages[0];
-    const run = stages[stages.length - 1];
-    if (stages.length < 2 || !build || !run) {
-      problems.push(`${where}: needs a build stage and a run stage.`);
-      continue;
+    const base = chain[0]!;
+    if (base.image !== 'node:20-bookworm-slim') {
+      problems.add(
+        `${where}: the run stage should be node:20-bookworm-slim, not ${base.image} (stage ${base.name ?? `at line ${base.line}`}).`,
+      );
     }
-    if (!/^node:20-bookworm$/.test(build.image))
-      problems.push(`${where}: the build stage should be node:20-bookworm, not ${build.image}.`);
-    if (!/^node:20-bookworm-slim$/.test(run.image))
-      problems.push(`${where}: the run stage should be node:20-bookworm-slim, not ${run.image}.`);
+    const fromStages = chain.flatMap((stage) =>
+      stage.instructions
+        .filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD')
+        .map((i) => parseCopy(i.value))
+        .filter((copy) => copy.flags['from'] !== undefined),
+    );
+    const builders = [...new Set(fromStages.map((copy) => copy.flags['from']))];
+    if (builders.length !== 1) {
+      problems.add(
+        `${where}: copies from ${builders.join(' and ') || 'no stage'}; it should copy from one build stage.`,
+      );
+    }
+    const build = builders.length === 1 ? stages.find((stage) => stage.name === builders[0]) : undefined;
+    if (build) for (const problem of buildStageProblems(build, app, workspaces)) problems.add(problem);
 
-    const copiedFromContext: string[] = [];
-    const copiedFromBuild: string[] = [];
-    const stagesSoFar = new Set<string>();
-    for (const stage of stages) {
-      for (const { keyword, value, line } of stage.instructions) {
-        if (keyword !== 'COPY' && keyword !== 'ADD') continue;
-        const { flags, sources } = parseCopy(value);
-        if (flags['from'] !== undefined) {
-          if (!stagesSoFar.has(flags['from']))
-            problems.push(`${where}:${line}: --from=${flags['from']} is not an earlier stage.`);
-          if (stage === run) copiedFromBuild.push(...sources.map((s) => s.replace(/^\/app\//, '').replace(/\/$/, '')));
-          continue;
-        }
-        for (const source of sources) {
-          const relative = posix.normalize(source).replace(/\/$/, '');
-          if (stage === build) copiedFromContext.push(relative);
-          if (!existsSync(join(WORKSPACE_ROOT, relative)))
-            problems.push(`${where}:${line}: COPY source ${source} does not exist.`);
-          else if (relative !== '.' && dockerIgnored(input.dockerignore, relative)) {
-            problems.push(`${where}:${line}: COPY source ${source} is excluded by .dockerignore.`);
-          }
-        }
-      }
-      if (stage.name) stagesSoFar.add(stage.name);
-    }
-
-    const runs = build.instructions.filter((i) => i.keyword === 'RUN');
-    const ci = runs.find((i) => /\bnpm ci\b/.test(i.value));
-    if (!ci) problems.push(`${where}: the build stage never runs npm ci.`);
-    else {
-      const before = build.instructions
-        .filter((i) => i.keyword === 'COPY' && i.line < ci.line)
-        .flatMap((i) => parseCopy(i.value).sources.map((s) => posix.normalize(s)));
-      for (const workspace of workspaces) {
-        if (!before.includes(`${workspace}/package.json`)) {
-          problems.push(
-            `${where}: copies no ${workspace}/package.json before npm ci, so npm ci fails against the lockfile.`,
-          );
-        }
-      }
-    }
-    if (!runs.some((i) => new RegExp(`\\bnx run ${app}:build\\b`).test(i.value))) {
-      problems.push(`${where}: the build stage never runs nx run ${app}:build.`);
-    }
-    if (!runs.some((i) => /--omit=dev\b/.test(i.value)))
-      problems.push(`${where}: dev dependencies are never dropped (--omit=dev).`);
-
+    const copiedFromBuild = fromStages.flatMap((copy) =>
+      copy.sources.map((s) => s.replace(/^\/app\//, '').replace(/\/$/, '')),
+    );
     const packages = factsOf(app).packages;
     const required = [
       'package.json',
@@ -443,22 +538,22 @@ const checkDockerfiles: Check = (input) => {
     ];
     for (const path of required) {
       if (!copiedFromBuild.includes(path))
-        problems.push(`${where}: the run stage does not copy ${path} from the build.`);
+        problems.add(`${where}: the run stage does not copy ${path} from the build.`);
     }
     for (const path of copiedFromBuild) {
       const shipped = /^packages\/([a-z0-9-]+)\//.exec(path)?.[1];
       if (shipped !== undefined && !packages.includes(shipped)) {
-        problems.push(`${where}: the run stage ships packages/${shipped}, which ${app} never imports.`);
+        problems.add(`${where}: the run stage ships packages/${shipped}, which ${app} never imports.`);
       }
     }
-    const image = runStage(parsed);
-    if (image.user !== 'node') problems.push(`${where}: the run stage runs as ${image.user ?? 'root'}, not node.`);
+    const image = runStage(parsed, app);
+    if (image.user !== 'node') problems.add(`${where}: the run stage runs as ${image.user ?? 'root'}, not node.`);
     const main = `apps/${app}/dist/main.js`;
-    if (image.cmd?.argv?.join(' ') !== `node ${main}`) problems.push(`${where}: CMD should be ["node", "${main}"].`);
+    if (image.cmd?.argv?.join(' ') !== `node ${main}`) problems.add(`${where}: CMD should be ["node", "${main}"].`);
     if (!existsSync(join(WORKSPACE_ROOT, `apps/${app}/src/main.ts`)))
-      problems.push(`${where}: apps/${app}/src/main.ts does not exist.`);
+      problems.add(`${where}: apps/${app}/src/main.ts does not exist.`);
   }
-  return problems;
+  return [...problems];
 };
 
 // Sample paths standing for what must never reach an image layer: dependencies and builds made on the
@@ -597,7 +692,7 @@ const CHECKS: [string, Check][] = [
   ['environment', checkEnvironment],
   ['files, secrets and volumes', checkFiles],
   ['health checks', checkHealth],
-  ['Dockerfiles', checkDockerfiles],
+  ['Dockerfile', checkDockerfiles],
   ['build context', checkBuildContext],
   ['depends_on', checkDependencies],
   ['service URLs', checkServiceUrls],
@@ -628,20 +723,66 @@ function broken(change: (input: Input) => void): Input {
   return copy;
 }
 
-function replaceIn(input: Input, app: string, from: string | RegExp, to: string): void {
-  const text = input.dockerfiles[app];
-  if (text === undefined || !(typeof from === 'string' ? text.includes(from) : from.test(text))) {
-    throw new Error(`apps/${app}/Dockerfile no longer contains ${String(from)}: update this mutation.`);
+/** Replaces text in one stage of the Dockerfile (its FROM line up to the next): a mutation hits the stage it names. */
+function replaceIn(input: Input, stage: string, from: string | RegExp, to: string): void {
+  const text = input.dockerfile;
+  const starts = [...text.matchAll(/^FROM\s.*$/gim)].map((match) => ({
+    at: match.index,
+    name: /\sAS\s+(\S+)\s*$/i.exec(match[0])?.[1],
+  }));
+  const index = starts.findIndex((start) => start.name === stage);
+  if (index === -1) throw new Error(`the Dockerfile has no stage ${stage}: update this mutation.`);
+  const begin = starts[index]!.at;
+  const end = starts[index + 1]?.at ?? text.length;
+  const section = text.slice(begin, end);
+  if (!(typeof from === 'string' ? section.includes(from) : from.test(section))) {
+    throw new Error(`the Dockerfile's stage ${stage} no longer contains ${String(from)}: update this mutation.`);
   }
-  input.dockerfiles[app] = text.replace(from, to);
+  input.dockerfile = text.slice(0, begin) + section.replace(from, to) + text.slice(end);
 }
 
 const MUTATIONS: [title: string, check: Check, change: (input: Input) => void, expected: RegExp][] = [
   [
     'a Dockerfile path that does not exist',
     checkBuilds,
-    (i) => void (service(i, 'gateway').build = { context: '.', dockerfile: 'apps/gatewy/Dockerfile' }),
-    /gatewy\/Dockerfile does not exist/,
+    (i) => void (service(i, 'gateway').build = { context: '.', dockerfile: 'Dockerfil', target: 'gateway' }),
+    /gateway: Dockerfil does not exist in the build context \./,
+  ],
+  [
+    'an app built from another Dockerfile',
+    checkBuilds,
+    (i) =>
+      void (service(i, 'gateway').build = { context: '.', dockerfile: 'apps/gateway/Dockerfile', target: 'gateway' }),
+    /gateway: builds from apps\/gateway\/Dockerfile; the apps' images build from the root Dockerfile/,
+  ],
+  [
+    'a build context other than the repository root',
+    checkBuilds,
+    (i) =>
+      void (service(i, 'gateway').build = {
+        context: 'apps/gateway',
+        dockerfile: '../../Dockerfile',
+        target: 'gateway',
+      }),
+    /gateway: build context apps\/gateway is not the repository root/,
+  ],
+  [
+    'a build without a target',
+    checkBuilds,
+    (i) => void (service(i, 'gateway').build = { context: '.', dockerfile: 'Dockerfile' }),
+    /gateway: names no build target/,
+  ],
+  [
+    'a target the Dockerfile lacks',
+    checkBuilds,
+    (i) => void (service(i, 'webhook-1').build = { context: '.', dockerfile: 'Dockerfile', target: 'webhok' }),
+    /webhook-1: the Dockerfile has no stage webhok/,
+  ],
+  [
+    'a target that is not an app',
+    checkBuilds,
+    (i) => void (service(i, 'gateway').build = { context: '.', dockerfile: 'Dockerfile', target: 'runtime-base' }),
+    /gateway: target runtime-base is not an app/,
   ],
   [
     'an unpinned public image',
@@ -689,8 +830,14 @@ const MUTATIONS: [title: string, check: Check, change: (input: Input) => void, e
   [
     'a variable in the image ENV nobody reads',
     checkEnvironment,
-    (i) => replaceIn(i, 'webhook', 'ENV NODE_ENV=production', 'ENV NODE_ENV=production WEBHOOK_LISTEN=0.0.0.0'),
+    (i) => replaceIn(i, 'webhook', 'ENV WEBHOOK_HOST=0.0.0.0', 'ENV WEBHOOK_HOST=0.0.0.0 WEBHOOK_LISTEN=0.0.0.0'),
     /webhook-1: sets WEBHOOK_LISTEN/,
+  ],
+  [
+    'a variable in the shared run stage one app never reads',
+    checkEnvironment,
+    (i) => replaceIn(i, 'runtime-base', 'ENV NODE_ENV=production', 'ENV NODE_ENV=production GATEWAY_HOST=0.0.0.0'),
+    /sandbox: sets GATEWAY_HOST, which sandbox never reads/,
   ],
   [
     'an unknown postgres image variable',
@@ -780,7 +927,7 @@ const MUTATIONS: [title: string, check: Check, change: (input: Input) => void, e
   [
     'a COPY source that does not exist',
     checkDockerfiles,
-    (i) => replaceIn(i, 'gateway', 'COPY tools/package.json tools/', 'COPY tool/package.json tools/'),
+    (i) => replaceIn(i, 'build', 'COPY tools/package.json tools/', 'COPY tool/package.json tools/'),
     /COPY source tool\/package.json does not exist/,
   ],
   [
@@ -789,7 +936,7 @@ const MUTATIONS: [title: string, check: Check, change: (input: Input) => void, e
     (i) =>
       replaceIn(
         i,
-        'sandbox',
+        'build',
         'COPY package.json package-lock.json .npmrc ./',
         'COPY package.json package-lock.json .npmrc .git ./',
       ),
@@ -798,14 +945,26 @@ const MUTATIONS: [title: string, check: Check, change: (input: Input) => void, e
   [
     'a workspace manifest missing before npm ci',
     checkDockerfiles,
-    (i) => replaceIn(i, 'webhook', 'COPY apps/cert-check/package.json apps/cert-check/\n', ''),
+    (i) => replaceIn(i, 'build', 'COPY apps/cert-check/package.json apps/cert-check/\n', ''),
     /copies no apps\/cert-check\/package.json before npm ci/,
+  ],
+  [
+    'a build stage that does not build one of the apps',
+    checkDockerfiles,
+    (i) => replaceIn(i, 'build', '-p gateway webhook sandbox', '-p gateway webhook'),
+    /stage build: never builds sandbox/,
   ],
   [
     'a run stage without a package the app imports',
     checkDockerfiles,
     (i) => replaceIn(i, 'gateway', 'COPY --from=build /app/packages/config/dist packages/config/dist\n', ''),
-    /does not copy packages\/config\/dist/,
+    /target gateway: the run stage does not copy packages\/config\/dist/,
+  ],
+  [
+    'a run stage without a package only that app imports',
+    checkDockerfiles,
+    (i) => replaceIn(i, 'webhook', 'COPY --from=build /app/packages/storage/dist packages/storage/dist\n', ''),
+    /target webhook: the run stage does not copy packages\/storage\/dist/,
   ],
   [
     'a run stage shipping a package the app never imports',
@@ -817,13 +976,31 @@ const MUTATIONS: [title: string, check: Check, change: (input: Input) => void, e
         'COPY --from=build /app/packages/hosts/dist',
         'COPY --from=build /app/packages/storage/dist packages/storage/dist\nCOPY --from=build /app/packages/hosts/dist',
       ),
-    /ships packages\/storage, which sandbox never imports/,
+    /target sandbox: the run stage ships packages\/storage, which sandbox never imports/,
+  ],
+  [
+    'the shared run stage shipping a package one app never imports',
+    checkDockerfiles,
+    (i) =>
+      replaceIn(
+        i,
+        'runtime-base',
+        'USER node',
+        'COPY --from=build /app/packages/service-kit/dist packages/service-kit/dist\nUSER node',
+      ),
+    /target sandbox: the run stage ships packages\/service-kit, which sandbox never imports/,
   ],
   [
     'a run stage as root',
     checkDockerfiles,
-    (i) => replaceIn(i, 'webhook', 'USER node', 'USER root'),
-    /runs as root, not node/,
+    (i) => replaceIn(i, 'webhook', 'ENV WEBHOOK_HOST=0.0.0.0', 'ENV WEBHOOK_HOST=0.0.0.0\nUSER root'),
+    /target webhook: the run stage runs as root, not node/,
+  ],
+  [
+    'a shared run stage that never leaves root',
+    checkDockerfiles,
+    (i) => replaceIn(i, 'runtime-base', 'USER node\n', ''),
+    /target gateway: the run stage runs as root, not node/,
   ],
   [
     'a CMD that is not the app entry',
@@ -832,15 +1009,21 @@ const MUTATIONS: [title: string, check: Check, change: (input: Input) => void, e
     /CMD should be/,
   ],
   [
-    'a single-stage image',
+    'run stages on the build image, not the slim one',
     checkDockerfiles,
-    (i) => replaceIn(i, 'sandbox', /FROM node:20-bookworm-slim AS run/, 'FROM node:20-bookworm AS run'),
-    /run stage should be node:20-bookworm-slim/,
+    (i) => replaceIn(i, 'runtime-base', /FROM node:20-bookworm-slim AS/, 'FROM node:20-bookworm AS'),
+    /target webhook: the run stage should be node:20-bookworm-slim, not node:20-bookworm/,
+  ],
+  [
+    'a target run from the build stage',
+    checkDockerfiles,
+    (i) => replaceIn(i, 'sandbox', 'FROM runtime-base AS sandbox', 'FROM build AS sandbox'),
+    /target sandbox: the run stage should be node:20-bookworm-slim, not node:20-bookworm \(stage build\)/,
   ],
   [
     '--from naming no stage',
     checkDockerfiles,
-    (i) => replaceIn(i, 'gateway', 'COPY --from=build /app/node_modules', 'COPY --from=builder /app/node_modules'),
+    (i) => replaceIn(i, 'runtime-base', 'COPY --from=build /app/node_modules', 'COPY --from=builder /app/node_modules'),
     /--from=builder is not an earlier stage/,
   ],
   [
@@ -906,7 +1089,7 @@ const MUTATIONS: [title: string, check: Check, change: (input: Input) => void, e
   ],
 ];
 
-describe('docker-compose.yml and the Dockerfiles', () => {
+describe('docker-compose.yml and the Dockerfile', () => {
   it('runs the topology DESIGN.md "Scale" describes', () => {
     const apps = Object.keys(real.compose.services).map((name) => serviceApp(real.compose, name));
     expect(apps.filter((app) => app === 'webhook')).toHaveLength(2);

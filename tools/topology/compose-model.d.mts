@@ -2,12 +2,13 @@
 
 export declare const WORKSPACE_ROOT: string;
 export declare const COMPOSE_FILE: string;
+export declare const DOCKERFILE: string;
 
 export type ComposeValue = string | number | boolean | null | ComposeValue[] | { [key: string]: ComposeValue };
 
 export interface ComposeService {
   image?: string;
-  build?: string | { context?: string; dockerfile?: string };
+  build?: string | { context?: string; dockerfile?: string; target?: string };
   command?: string | string[];
   environment?: string[] | Record<string, string | number | boolean | null>;
   ports?: (string | { target: number; published?: number | string; host_ip?: string })[];
@@ -62,8 +63,18 @@ export interface Dockerfile {
   readonly stages: DockerStage[];
 }
 
+export interface BuildSpec {
+  readonly context: string;
+  /** Relative to the context. */
+  readonly dockerfile: string;
+  readonly target: string | undefined;
+}
+
 export interface RunImage {
+  /** The target stage. */
   readonly stage: DockerStage;
+  /** The stages it is made of, first the one that starts from an image, last the target. */
+  readonly chain: DockerStage[];
   readonly env: Record<string, string>;
   readonly workdir: string;
   readonly user: string | undefined;
@@ -91,7 +102,8 @@ export declare function secretTarget(service: ComposeService, name: string): str
 export declare function healthcheckOf(service: ComposeService): CommandForm | undefined;
 export declare function commandForm(test: string | string[]): CommandForm | undefined;
 export declare function serviceApp(compose: Compose, name: string): string | undefined;
-export declare function buildOf(service: ComposeService): { context: string; dockerfile: string } | undefined;
+export declare function buildOf(service: ComposeService): BuildSpec | undefined;
+export declare function dockerfilePath(build: BuildSpec): string;
 
 export declare function parseDockerfile(text: string): Dockerfile;
 export declare function parseCopy(value: string): {
@@ -101,8 +113,9 @@ export declare function parseCopy(value: string): {
 };
 export declare function parseExecForm(value: string): CommandForm;
 export declare function parseEnv(value: string): Record<string, string>;
-export declare function runStage(dockerfile: Dockerfile): RunImage;
-export declare function readDockerfile(app: string): Dockerfile;
+export declare function stageChain(dockerfile: Dockerfile, target?: string): DockerStage[];
+export declare function runStage(dockerfile: Dockerfile, target?: string): RunImage;
+export declare function readDockerfile(path?: string): Dockerfile;
 
 export declare function runtimeSources(folder: string): string[];
 export declare function appPortDefaults(app: string): { variable: string; port: number }[];

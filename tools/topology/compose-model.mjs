@@ -1,14 +1,16 @@
-// Reads docker-compose.yml, the apps' Dockerfiles and the facts about each app that its sources hold
+// Reads docker-compose.yml, the root Dockerfile (one target per app) and the facts about each app that its sources hold
 // (ports, routes, variables, workspace imports). Shared by run.mjs (which starts the topology as plain
 // processes) and tools/test/compose.spec.ts (which checks the files against the sources), so both
 // read the compose file the same way. Types: compose-model.d.mts.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 export const WORKSPACE_ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
 export const COMPOSE_FILE = join(WORKSPACE_ROOT, 'docker-compose.yml');
+/** The one Dockerfile of the apps' images: a shared build stage and one run stage (target) per app. */
+export const DOCKERFILE = join(WORKSPACE_ROOT, 'Dockerfile');
 
 // ---------------------------------------------------------------------------------------------------
 // docker-compose.yml
@@ -139,11 +141,19 @@ export function commandForm(test) {
   return { argv: test };
 }
 
-/** The workspace app a service runs: from its Dockerfile, or from another service that builds its image. */
+/**
+ * The workspace app a service runs: the target it builds from the root Dockerfile (targets are named
+ * after the apps), or the app of another service that builds its image. Undefined for anything else,
+ * including a target that is not an app (`build`, `runtime-base`).
+ */
 export function serviceApp(compose, name) {
   const service = compose.services[name];
-  const dockerfile = buildOf(service)?.dockerfile;
-  if (dockerfile) return /^apps\/([a-z0-9-]+)\/Dockerfile$/.exec(dockerfile.replace(/^\.\//, ''))?.[1];
+  const build = buildOf(service);
+  if (build) {
+    if (dockerfilePath(build) !== 'Dockerfile' || build.target === undefined) return undefined;
+    const app = build.target;
+    return /^[a-z0-9-]+$/.test(app) && existsSync(join(WORKSPACE_ROOT, 'apps', app, 'package.json')) ? app : undefined;
+  }
   if (service.image === undefined) return undefined;
   for (const [other, candidate] of Object.entries(compose.services)) {
     if (other !== name && candidate.image === service.image && buildOf(candidate)) return serviceApp(compose, other);
@@ -151,11 +161,16 @@ export function serviceApp(compose, name) {
   return undefined;
 }
 
-/** `build` in string or mapping form, with the Dockerfile path relative to the context's parent. */
+/** `build` in string or mapping form; `dockerfile` is relative to the context, as compose reads it. */
 export function buildOf(service) {
   if (service.build === undefined) return undefined;
   const build = typeof service.build === 'string' ? { context: service.build } : service.build;
-  return { context: build.context ?? '.', dockerfile: build.dockerfile ?? 'Dockerfile' };
+  return { context: build.context ?? '.', dockerfile: build.dockerfile ?? 'Dockerfile', target: build.target };
+}
+
+/** The Dockerfile a build reads, relative to the workspace root (`Dockerfile` for the root one). */
+export function dockerfilePath(build) {
+  return posix.normalize(posix.join(build.context, build.dockerfile));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -231,11 +246,45 @@ export function parseEnv(value) {
   return result;
 }
 
-/** What the image runs with: the last stage's ENV, WORKDIR, USER, EXPOSE, CMD and HEALTHCHECK. */
-export function runStage(dockerfile) {
-  const stage = dockerfile.stages[dockerfile.stages.length - 1];
-  const image = { stage, env: {}, workdir: '/', user: undefined, expose: [], cmd: undefined, healthcheck: undefined };
-  for (const { keyword, value } of stage.instructions) {
+/**
+ * The stages a target is made of, from the one that starts from an image to the target itself: a
+ * stage `FROM <earlier stage>` continues that stage. Without a target, the last stage (as docker).
+ */
+export function stageChain(dockerfile, target) {
+  const { stages } = dockerfile;
+  let stage = target === undefined ? stages[stages.length - 1] : stages.find((s) => s.name === target);
+  if (stage === undefined) {
+    const names = stages.flatMap((s) => s.name ?? []);
+    throw new Error(`the Dockerfile has no stage ${target} (its stages: ${names.join(', ') || 'none named'}).`);
+  }
+  const chain = [stage];
+  for (;;) {
+    const earlier = stages.slice(0, stages.indexOf(stage));
+    const parent = earlier.find((s) => s.name !== undefined && s.name === stage.image);
+    if (parent === undefined) return chain;
+    chain.unshift(parent);
+    stage = parent;
+  }
+}
+
+/**
+ * What a target's image runs with: ENV, WORKDIR, USER, EXPOSE, CMD and HEALTHCHECK over its stage
+ * chain, a later stage overriding an earlier one as in docker. Without a target, the last stage.
+ */
+export function runStage(dockerfile, target) {
+  const chain = stageChain(dockerfile, target);
+  const stage = chain[chain.length - 1];
+  const image = {
+    stage,
+    chain,
+    env: {},
+    workdir: '/',
+    user: undefined,
+    expose: [],
+    cmd: undefined,
+    healthcheck: undefined,
+  };
+  for (const { keyword, value } of chain.flatMap((s) => s.instructions)) {
     if (keyword === 'ENV') Object.assign(image.env, parseEnv(value));
     else if (keyword === 'WORKDIR') image.workdir = value.startsWith('/') ? value : join(image.workdir, value);
     else if (keyword === 'USER') image.user = value;
@@ -250,8 +299,8 @@ export function runStage(dockerfile) {
   return image;
 }
 
-export function readDockerfile(app) {
-  return parseDockerfile(readFileSync(join(WORKSPACE_ROOT, 'apps', app, 'Dockerfile'), 'utf8'));
+export function readDockerfile(path = DOCKERFILE) {
+  return parseDockerfile(readFileSync(path, 'utf8'));
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Runs the docker-compose.yml topology as plain processes, with no Docker engine: the same services,
 // commands, environment, secrets, volumes, dependency conditions and health checks, read from the
-// compose file and the apps' Dockerfiles. Then it creates a payment through the gateway (x-api-key
-// from the gateway's secret), advances it in the sandbox, and checks that each resulting webhook
-// reached the replica the compose file sends it to and was processed exactly once from the shared
-// PostgreSQL inbox. Everything is stopped and removed at the end, pass or fail.
+// compose file and the root Dockerfile's app targets. Then it creates a payment through the gateway
+// (x-api-key from the gateway's secret), advances it in the sandbox, and checks that each resulting
+// webhook reached the replica the compose file sends it to and was processed exactly once from the
+// shared PostgreSQL inbox. Everything is stopped and removed at the end, pass or fail.
 //
 // What changes from compose, and only that: service host names become 127.0.0.1 and their ports are
 // shifted by an offset (two replicas cannot share :3001 on one host); listening on 0.0.0.0 becomes
@@ -27,8 +27,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import {
   WORKSPACE_ROOT,
+  buildOf,
   commandForm,
   dependenciesOf,
+  dockerfilePath,
   environmentOf,
   healthcheckOf,
   parseMount,
@@ -154,7 +156,12 @@ function planServices(compose) {
   const postgres = [];
   for (const [name, service] of Object.entries(compose.services)) {
     const app = serviceApp(compose, name);
+    const build = buildOf(service);
     if (app !== undefined) runnable.push(name);
+    else if (build !== undefined)
+      throw new TopologyError(
+        `service ${name} builds ${dockerfilePath(build)} target ${build.target ?? '(none)'}, which is not an app: build the root Dockerfile with target: <app>.`,
+      );
     else if (/^postgres(:|$)/.test(service.image ?? '')) postgres.push(name);
     else
       throw new TopologyError(
@@ -162,7 +169,14 @@ function planServices(compose) {
       );
   }
   const apps = [...new Set(runnable.map((name) => serviceApp(compose, name)))];
-  const images = Object.fromEntries(apps.map((app) => [app, runStage(readDockerfile(app))]));
+  let images;
+  try {
+    const dockerfile = readDockerfile();
+    images = Object.fromEntries(apps.map((app) => [app, runStage(dockerfile, app)]));
+  } catch (error) {
+    // The parser's and stageChain's messages name the Dockerfile and what is wrong in it.
+    throw new TopologyError(error.message);
+  }
   return { runnable, postgres, apps, images };
 }
 
