@@ -1,7 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type ConnectPayConfig,
   ConfigError,
   DEFAULT_ENVIRONMENT,
+  DEV_PKI_FILES,
   findWorkspaceRoot,
   loadConfigFromEnv,
   resolveDevPkiDir,
@@ -34,6 +37,12 @@ export interface ServiceConfiguration<Loaded, Prepared> {
   readonly devPkiDir: string;
   /** What prepareLocal returned; undefined outside local. */
   readonly prepared: Prepared | undefined;
+  /**
+   * Extra trust anchors (PEM) for checking the service's own client chain with packages/certs
+   * (`certsCredentialCheck` on a rotation, readiness): in `local` the dev PKI's root, which no public
+   * store holds; none in stage and prod, where the chain must reach a root packages/certs trusts.
+   */
+  readonly clientTrustPems: readonly string[];
   /** Config's warnings, then the settings' warnings. */
   readonly warnings: readonly string[];
 }
@@ -51,7 +60,11 @@ export async function loadServiceConfiguration<Loaded extends { readonly warning
   const workspaceRoot = findWorkspaceRoot(cwd);
   const devPkiDir = resolveDevPkiDir(env, cwd);
   let prepared: Prepared | undefined;
-  if (requested === 'local' && options.prepareLocal) prepared = await prepareLocal(options.prepareLocal, devPkiDir);
+  let clientTrustPems: readonly string[] = [];
+  if (requested === 'local') {
+    if (options.prepareLocal) prepared = await prepareLocal(options.prepareLocal, devPkiDir);
+    clientTrustPems = devRootTrust(devPkiDir);
+  }
 
   const issues: SettingsIssue[] = [];
   let config: ConnectPayConfig | undefined;
@@ -82,6 +95,7 @@ export async function loadServiceConfiguration<Loaded extends { readonly warning
     workspaceRoot,
     devPkiDir,
     prepared,
+    clientTrustPems,
     warnings: [...config.warnings, ...settings.warnings],
   };
 }
@@ -96,6 +110,24 @@ async function prepareLocal<Prepared>(
     const reason = reasonOf(error);
     throw new StartupFailedError(
       `the local dev PKI in ${dir} could not be prepared: ${reason} (set CONNECTPAY_DEV_PKI_DIR to another folder, or delete this one to regenerate it).`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * The dev PKI's root (its `ca.pem`, the file `local`'s CA_FILE defaults to), when the folder has one.
+ * A missing file is config's to report (it warns that the sandbox will not be trusted), so it only
+ * means no extra trust here.
+ */
+function devRootTrust(dir: string): readonly string[] {
+  const file = join(dir, DEV_PKI_FILES.ca);
+  if (!existsSync(file)) return [];
+  try {
+    return [readFileSync(file, 'utf8')];
+  } catch (error) {
+    throw new StartupFailedError(
+      `the local dev PKI's root ${file} cannot be read: ${reasonOf(error)} (set CONNECTPAY_DEV_PKI_DIR to another folder, or delete this one to regenerate it).`,
       { cause: error },
     );
   }

@@ -82,11 +82,36 @@ describe('loadServiceConfiguration', () => {
     });
     expect(loaded.prepared).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect(loaded.prepared).toBe(readFileSync(join(pkiDir, 'ca.pem'), 'utf8'));
+    // The dev root is what `local` checks its own client chain against (gateway and webhook alike).
+    expect(loaded.clientTrustPems).toEqual([readFileSync(join(pkiDir, 'ca.pem'), 'utf8')]);
     expect(loaded.config.environment).toBe('local');
     expect(loaded.config.basic?.clientId).toBe('service-kit-test');
     expect(loaded.settings.port).toBe(4000);
     expect(contexts).toEqual([{ environment: 'local', workspaceRoot: dir, devPkiDir: pkiDir, cwd: dir }]);
     expect(loaded.warnings.at(-1)).toBe('settings warning');
+  });
+
+  it('never trusts the dev root outside local, even with a dev PKI on disk', async () => {
+    const pkiDir = join(dir, 'pki');
+    await opensslDevPki(pkiDir);
+    const stageDir = join(dir, 'stage');
+    await opensslDevPki(stageDir);
+    const loaded = await loadServiceConfiguration({
+      env: {
+        CONNECTPAY_ENV: 'stage',
+        CONNECTPAY_DEV_PKI_DIR: pkiDir,
+        CONNECTPAY_STAGE_CLIENT_CERT_FILE: join(stageDir, 'client-chain.pem'),
+        CONNECTPAY_STAGE_CLIENT_KEY_FILE: join(stageDir, 'client.key'),
+        CONNECTPAY_STAGE_CLIENT_ID: 'service-kit-test',
+        CONNECTPAY_STAGE_CLIENT_SECRET_FILE: join(stageDir, 'client-secret.txt'),
+      },
+      cwd: dir,
+      service: GATEWAY,
+      prepareLocal: () => Promise.reject(new Error('prepareLocal runs in local only')),
+      loadSettings: noSettings,
+    });
+    expect(loaded.config.environment).toBe('stage');
+    expect(loaded.clientTrustPems).toEqual([]);
   });
 
   it('collects config and settings issues into one SERVICE_CONFIG_INVALID error (exit 78)', async () => {

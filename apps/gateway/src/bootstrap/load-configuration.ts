@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { ConnectPayConfig } from '@connectpay-kit/config';
 import { loadServiceConfiguration } from '@connectpay-kit/service-kit';
 import { GATEWAY_SERVICE } from './service.js';
@@ -7,7 +6,7 @@ import { type LoadedSettings, loadGatewaySettings } from './settings.js';
 export interface Configuration extends LoadedSettings {
   readonly config: ConnectPayConfig;
   readonly workspaceRoot: string;
-  /** Trust anchors for checking our own client chain: the dev root in `local` (it is not public). */
+  /** Trust anchors for checking our own client chain: the dev root in `local` (service-kit's rule). */
   readonly clientTrustPems: readonly string[];
 }
 
@@ -31,15 +30,14 @@ export async function loadConfiguration(
     ...loaded.settings,
     config: loaded.config,
     workspaceRoot: loaded.workspaceRoot,
-    clientTrustPems: loaded.prepared === undefined ? [] : [loaded.prepared],
+    clientTrustPems: loaded.clientTrustPems,
     warnings: loaded.warnings,
   };
 }
 
-/** Creates the dev PKI if needed and returns its root, which `local` trusts for our own chain. */
-async function ensureLocalPki(dir: string): Promise<string> {
+/** Creates the dev PKI if needed; service-kit then reads its root as `local`'s client trust. */
+async function ensureLocalPki(dir: string): Promise<void> {
   // testing-pki is a devDependency: loaded only in `local`, so stage and prod images need not ship it.
   const { ensureDevPki } = await import('@connectpay-kit/testing-pki');
-  const pki = await ensureDevPki(dir);
-  return readFileSync(pki.root, 'utf8');
+  await ensureDevPki(dir);
 }
