@@ -211,6 +211,14 @@ export class ConnectPayClient {
         problems,
       );
     }
+    // The check is asynchronous: the client may have closed meanwhile, and a closed client must not
+    // open a new pool for an identity nobody will use.
+    if (this.dispatchers.isClosed) {
+      throw new TransportError(
+        'TRANSPORT_CLOSED',
+        'The ConnectPay client is closed: the new client certificate was not loaded.',
+      );
+    }
     const drained = this.dispatchers.useIdentity(loaded);
     drained.catch((error: unknown) =>
       this.options.logger?.warn({ error: String(error) }, 'closing the previous mTLS pool failed'),

@@ -28,6 +28,7 @@ export function watchCredentials(client: ConnectPayClient, options: CredentialWa
   const names = new Set([basename(options.certFile), basename(options.keyFile)]);
   const folders = [...new Set([dirname(options.certFile), dirname(options.keyFile)])];
   let timer: NodeJS.Timeout | undefined;
+  let closed = false;
   let lastLoaded = read();
 
   function read(): string {
@@ -49,6 +50,8 @@ export function watchCredentials(client: ConnectPayClient, options: CredentialWa
         options.onReload?.(identity, { certChainPem, privateKeyPem });
       },
       (error: unknown) => {
+        // A check still running at close() ends after it: a service shutting down does not report it.
+        if (closed) return;
         options.onError?.(
           error instanceof TransportError
             ? error
@@ -74,6 +77,7 @@ export function watchCredentials(client: ConnectPayClient, options: CredentialWa
 
   return {
     close() {
+      closed = true;
       if (timer) clearTimeout(timer);
       for (const watcher of watchers) watcher.close();
     },

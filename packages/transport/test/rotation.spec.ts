@@ -97,6 +97,16 @@ describe('certificate rotation without a restart', () => {
     await cp.close();
   });
 
+  it('does not load a new identity into a client that closed while the chain was being checked', async () => {
+    const cp = client();
+    const current = cp.identity?.leafFingerprint;
+    const renewed = await pki.issueClient();
+    const reloading = cp.reloadCredentials({ certChainPem: renewed.chainPem, privateKeyPem: renewed.keyPem });
+    await cp.close();
+    await expect(reloading).rejects.toMatchObject({ code: 'TRANSPORT_CLOSED' });
+    expect(cp.identity?.leafFingerprint).toBe(current);
+  });
+
   it('says which rule refused the chain, without echoing the key', async () => {
     const cp = client();
     const expired = await pki.issueClient({ validity: { days: 10, startsInDays: -30 } });
