@@ -6,7 +6,13 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { openStorageOrExplain } from '@connectpay-kit/service-kit';
 import { PinoNestLogger } from '@connectpay-kit/service-kit/nest';
-import { createConnectPayClient, type ConnectPayClient } from '@connectpay-kit/transport';
+import {
+  certsCredentialCheck,
+  createConnectPayClient,
+  type ConnectPayClient,
+  type CredentialWatcher,
+  watchCredentials,
+} from '@connectpay-kit/transport';
 import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from '../app.module.js';
 import { WebhookExceptionFilter } from '../errors/webhook-exception.filter.js';
@@ -54,9 +60,13 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
   });
   const storage = await openStorageOrExplain(WEBHOOK_SERVICE, config.environment, () => openWebhookStorage(settings));
   let client: ConnectPayClient | undefined;
+  let credentialWatcher: CredentialWatcher | undefined;
   try {
     const metrics = new WebhookMetrics();
     client = createClient(configuration, storage, logger);
+    // A renewed certificate (cert-manager, a secret mount) is picked up without a restart, as in the
+    // gateway; a chain with packages/certs errors is refused and the current one kept.
+    credentialWatcher = config.mtls ? watchClientCertificate(client, config.mtls, logger) : undefined;
     const registry = defaultHandlers(storage.main.resources, client, metrics);
     // The dispatcher and the ingest handler refer to each other through callbacks that run only once
     // both exist (after listen).
@@ -94,6 +104,7 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
       settings,
       storage,
       client,
+      ...(credentialWatcher ? { credentialWatcher } : {}),
       logger,
       metrics,
       registry,
@@ -132,6 +143,7 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
       close: () => app.close(),
     };
   } catch (error) {
+    credentialWatcher?.close();
     await client?.close().catch(() => undefined);
     await storage.close().catch(() => undefined);
     throw error;
@@ -161,7 +173,30 @@ function createClient(configuration: Configuration, storage: WebhookStorage, log
         }
       : {}),
     timeouts: { headersMs: settings.upstreamTimeoutMs, bodyMs: settings.upstreamTimeoutMs },
+    credentialCheck: certsCredentialCheck({ trust: configuration.clientTrustPems }),
     logger: logger.child({ component: 'transport' }),
     userAgent: 'connectpay-kit-webhook',
+  });
+}
+
+/** Logs what the gateway logs for the same events: the new leaf's fingerprint and expiry, or why it was refused. */
+function watchClientCertificate(
+  client: ConnectPayClient,
+  mtls: { readonly certFile: string; readonly keyFile: string },
+  logger: Logger,
+): CredentialWatcher {
+  return watchCredentials(client, {
+    certFile: mtls.certFile,
+    keyFile: mtls.keyFile,
+    onReload: (identity) =>
+      logger.info(
+        { leafFingerprint: identity.leafFingerprint, notAfter: identity.notAfter.toISOString() },
+        'client certificate reloaded from its files',
+      ),
+    onError: (error) =>
+      logger.warn(
+        { code: error.code, reason: error.message },
+        'rotated client certificate refused; keeping the current one',
+      ),
   });
 }

@@ -6,6 +6,8 @@ import { type LoadedSettings, loadWebhookSettings } from './settings.js';
 export interface Configuration extends LoadedSettings {
   readonly config: ConnectPayConfig;
   readonly workspaceRoot: string;
+  /** Trust anchors for checking our own client chain: the dev root in `local` (service-kit's rule). */
+  readonly clientTrustPems: readonly string[];
 }
 
 /**
@@ -24,7 +26,13 @@ export async function loadConfiguration(
     prepareLocal: ensureLocalPki,
     loadSettings: loadWebhookSettings,
   });
-  return { ...loaded.settings, config: loaded.config, workspaceRoot: loaded.workspaceRoot, warnings: loaded.warnings };
+  return {
+    ...loaded.settings,
+    config: loaded.config,
+    workspaceRoot: loaded.workspaceRoot,
+    clientTrustPems: loaded.clientTrustPems,
+    warnings: loaded.warnings,
+  };
 }
 
 async function ensureLocalPki(dir: string): Promise<void> {

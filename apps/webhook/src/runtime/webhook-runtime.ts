@@ -1,6 +1,6 @@
 import type { ConnectPayConfig } from '@connectpay-kit/config';
 import { closeInOrder, type KeyRing } from '@connectpay-kit/service-kit';
-import type { ConnectPayClient } from '@connectpay-kit/transport';
+import type { ConnectPayClient, CredentialWatcher } from '@connectpay-kit/transport';
 import type { Logger } from 'pino';
 import type { WebhookSettings } from '../bootstrap/settings.js';
 import type { IngestHandler } from '../ingest/ingest-handler.js';
@@ -15,6 +15,8 @@ export interface WebhookRuntimeParts {
   readonly settings: WebhookSettings;
   readonly storage: WebhookStorage;
   readonly client: ConnectPayClient;
+  /** Reloads the client certificate when its files change; absent without mTLS credentials. */
+  readonly credentialWatcher?: CredentialWatcher;
   readonly logger: Logger;
   readonly metrics: WebhookMetrics;
   readonly registry: HandlerRegistry;
@@ -42,6 +44,7 @@ export class WebhookRuntime {
   readonly ingest: IngestHandler;
   readonly adminKeys: KeyRing | undefined;
   readonly warnings: readonly string[];
+  private readonly credentialWatcher: CredentialWatcher | undefined;
   private resolvedPublicUrl: string | undefined;
   private draining = false;
   private closing: Promise<void> | undefined;
@@ -59,6 +62,7 @@ export class WebhookRuntime {
     this.ingest = parts.ingest;
     this.adminKeys = parts.adminKeys;
     this.warnings = parts.warnings;
+    this.credentialWatcher = parts.credentialWatcher;
     this.resolvedPublicUrl = parts.settings.publicUrl;
   }
 
@@ -87,11 +91,13 @@ export class WebhookRuntime {
   }
 
   /**
-   * After the HTTP server drained: stops the workers (handlers in flight get the shutdown timeout),
-   * then closes the connection pools and storage, which commits appends already accepted. Idempotent.
+   * After the HTTP server drained: stops watching the certificate files (a reload must never land on
+   * a closed client), stops the workers (handlers in flight get the shutdown timeout), then closes the
+   * connection pools and storage, which commits appends already accepted. Idempotent.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.credentialWatcher?.close();
       await this.housekeeping.stop();
       await this.dispatcher.stop(this.settings.shutdownTimeoutMs);
       await closeInOrder(
