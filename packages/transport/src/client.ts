@@ -340,7 +340,12 @@ export class ConnectPayClient {
     requestId: string,
   ): Promise<Omit<ProviderResponse<T>, 'attempts'>> {
     const outgoing: OutgoingRequest = { ...prepared, headers: { ...prepared.headers } };
-    for (const strategy of strategies) await strategy.apply(outgoing);
+    for (const strategy of strategies) {
+      // Only the bearer and signature strategies are asynchronous; awaiting a synchronous one would
+      // add a microtask turn to every Basic and mTLS call.
+      const applying = strategy.apply(outgoing);
+      if (applying) await applying;
+    }
     const context: TransportErrorContext = { api: resolved.api, requestId, origin: resolved.origin };
     if (this.dispatchers.isClosed)
       throw new TransportError('TRANSPORT_CLOSED', 'The ConnectPay client is closed.', context);
