@@ -89,7 +89,7 @@ try {
   const clientId = env.CONNECTPAY_LOCAL_CLIENT_ID || readFileSync(join(pkiDir, 'client-id.txt'), 'utf8').trim();
   const authorization = `Basic ${Buffer.from(`${clientId}:${readFileSync(secretFile, 'utf8').trim()}`).toString('base64')}`;
 
-  const rawUrl = await startRawProxy({
+  const raw = await startRawProxy({
     UPSTREAM_URL: upstreamUrl,
     CERT_FILE: certFile,
     KEY_FILE: keyFile,
@@ -97,7 +97,7 @@ try {
     CLIENT_ID: clientId,
     CLIENT_SECRET_FILE: secretFile,
   });
-  const gatewayUrl = await startGateway({
+  const gateway = await startGateway({
     ...env,
     CONNECTPAY_ENV: 'local',
     CONNECTPAY_DEV_PKI_DIR: pkiDir,
@@ -121,10 +121,11 @@ try {
         ca: readFileSync(caFile, 'utf8'),
       },
     },
-    { name: 'raw node:http + undici', origin: rawUrl, path: '/', method: 'GET', headers: {} },
+    { name: 'raw node:http + undici', origin: raw.url, pid: raw.pid, path: '/', method: 'GET', headers: {} },
     {
       name: 'gateway',
-      origin: gatewayUrl,
+      origin: gateway.url,
+      pid: gateway.pid,
       path: '/v1/catalog/reference.currencies',
       method: 'POST',
       headers: { 'x-api-key': 'local-dev-key', 'content-type': 'application/json' },
@@ -136,25 +137,30 @@ try {
     `throughput: ${CONNECTIONS} connections x ${SECONDS} s per target; latency: 1 connection x ${LATENCY_REQUESTS} requests\n`,
   );
   const results = [];
-  for (const target of targets) results.push({ target, rps: await throughput(target), ...(await latency(target)) });
-  const [direct, raw, gateway] = results;
+  for (const target of targets) results.push({ target, ...(await throughput(target)), ...(await latency(target)) });
+  const [direct, rawResult, gatewayResult] = results;
   const ms = (value, width = 8) => value.toFixed(3).padStart(width);
   console.log(
-    `${'target'.padEnd(24)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'p50 +direct'.padStart(12)} ${'p99 +direct'.padStart(12)}`,
+    `${'target'.padEnd(24)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'p50 +direct'.padStart(12)} ${'p99 +direct'.padStart(12)} ${'proxy CPU µs/req'.padStart(17)}`,
   );
   for (const result of results) {
     console.log(
-      `${result.target.name.padEnd(24)} ${result.rps.toFixed(0).padStart(8)} ${ms(result.p50)} ${ms(result.p99)} ${ms(result.p50 - direct.p50, 12)} ${ms(result.p99 - direct.p99, 12)}`,
+      `${result.target.name.padEnd(24)} ${result.rps.toFixed(0).padStart(8)} ${ms(result.p50)} ${ms(result.p99)} ${ms(result.p50 - direct.p50, 12)} ${ms(result.p99 - direct.p99, 12)} ${(result.cpuMicrosPerRequest === undefined ? '-' : result.cpuMicrosPerRequest.toFixed(0)).padStart(17)}`,
     );
   }
-  const ratio = gateway.rps / raw.rps;
-  const addedP99 = gateway.p99 - raw.p99;
+  const ratio = gatewayResult.rps / rawResult.rps;
+  const addedP99 = gatewayResult.p99 - rawResult.p99;
   console.log(
     `\ngateway / raw proxy req/s: ${ratio.toFixed(2)}x (target >= 0.85x: ${ratio >= 0.85 ? 'met' : 'not met'})`,
   );
   console.log(
     `gateway p99 added over the raw proxy: ${addedP99.toFixed(3)} ms (target <= 1 ms: ${addedP99 <= 1 ? 'met' : 'not met'})`,
   );
+  if (gatewayResult.cpuMicrosPerRequest !== undefined && rawResult.cpuMicrosPerRequest !== undefined) {
+    console.log(
+      `gateway / raw proxy CPU per request: ${(gatewayResult.cpuMicrosPerRequest / rawResult.cpuMicrosPerRequest).toFixed(2)}x (the cost that decides the ratio when cores are shared)`,
+    );
+  }
   console.log('Figures vary with machine load; compare within one run.');
 } catch (error) {
   console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -192,6 +198,7 @@ function startChild(name, args, childEnv) {
   );
   return {
     logFile,
+    pid: child.pid,
     failed: () =>
       child.exitCode !== null ? `${name} exited with ${child.exitCode}: ${errors.slice(0, 600)}` : undefined,
   };
@@ -211,7 +218,7 @@ async function waitFor(check, failed, what) {
 
 async function startRawProxy(childEnv) {
   const child = startChild('raw proxy', [RAW_PROXY], childEnv);
-  return waitFor(
+  const url = await waitFor(
     async () => {
       const line = readFileSync(child.logFile, 'utf8')
         .split('\n')
@@ -221,6 +228,7 @@ async function startRawProxy(childEnv) {
     child.failed,
     'the raw proxy',
   );
+  return { url, pid: child.pid };
 }
 
 async function startGateway(childEnv) {
@@ -237,7 +245,7 @@ async function startGateway(childEnv) {
     child.failed,
     'the gateway',
   );
-  return url;
+  return { url, pid: child.pid };
 }
 
 function poolFor(target, connections) {
@@ -263,6 +271,7 @@ async function throughput(target) {
   const pool = poolFor(target, CONNECTIONS);
   for (let i = 0; i < 300; i += 1) await once(pool, target); // warm-up: TLS sessions, JIT
   let done = 0;
+  const cpuBefore = cpuSecondsOf(target.pid);
   const until = performance.now() + SECONDS * 1000;
   const started = performance.now();
   await Promise.all(
@@ -274,8 +283,28 @@ async function throughput(target) {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpuAfter = cpuSecondsOf(target.pid);
   await pool.close();
-  return done / elapsed;
+  return {
+    rps: done / elapsed,
+    ...(cpuBefore !== undefined && cpuAfter !== undefined
+      ? { cpuMicrosPerRequest: ((cpuAfter - cpuBefore) * 1e6) / done }
+      : {}),
+  };
+}
+
+// User + system CPU of a proxy process (Linux /proc; elsewhere the column shows "-"). It shows what
+// each proxy costs per request independently of what else the machine runs.
+function cpuSecondsOf(pid) {
+  if (pid === undefined) return undefined;
+  const clockTicksPerSecond = 100; // USER_HZ, fixed at 100 on Linux
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+  } catch {
+    return undefined; // not Linux
+  }
 }
 
 async function latency(target) {
