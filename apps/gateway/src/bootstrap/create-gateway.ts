@@ -7,6 +7,7 @@ import {
   certsCredentialCheck,
   createConnectPayClient,
   type ConnectPayClient,
+  type CredentialWatcher,
   watchCredentials,
 } from '@connectpay-kit/transport';
 import { openStorageOrExplain } from '@connectpay-kit/service-kit';
@@ -62,31 +63,20 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     openGatewayStorage(settings.storageLocation),
   );
   let client: ConnectPayClient | undefined;
+  let watcher: CredentialWatcher | undefined;
   try {
     const metrics = new GatewayMetrics();
     client = createClient(configuration, storage, logger, metrics);
-    const runtime = new GatewayRuntime({
-      config,
-      settings,
-      apiKeys: configuration.apiKeys,
-      client,
-      storage,
-      logger,
-      metrics,
-      recentErrors: new RecentUpstreamErrors(20),
-      certificates: new CertificateMonitor(config, { trust: configuration.clientTrustPems }),
-      warnings: configuration.warnings,
-    });
-    for (const warning of runtime.warnings) logger.warn({ environment: config.environment }, warning);
+    const certificates = new CertificateMonitor(config, { trust: configuration.clientTrustPems });
     // A renewed certificate (cert-manager, a secret mount) is picked up without a restart; a chain
     // with packages/certs errors is refused and the current one kept.
-    const watcher = config.mtls
+    watcher = config.mtls
       ? watchCredentials(client, {
           certFile: config.mtls.certFile,
           keyFile: config.mtls.keyFile,
           onReload: (identity, credentials) => {
             const key = credentials.privateKeyPem;
-            runtime.certificates.useChain(credentials.certChainPem, typeof key === 'string' ? new Secret(key) : key);
+            certificates.useChain(credentials.certChainPem, typeof key === 'string' ? new Secret(key) : key);
             logger.info(
               { leafFingerprint: identity.leafFingerprint, notAfter: identity.notAfter.toISOString() },
               'client certificate reloaded from its files',
@@ -99,6 +89,20 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
             ),
         })
       : undefined;
+    const runtime = new GatewayRuntime({
+      config,
+      settings,
+      apiKeys: configuration.apiKeys,
+      client,
+      storage,
+      logger,
+      metrics,
+      recentErrors: new RecentUpstreamErrors(20),
+      certificates,
+      ...(watcher ? { credentialWatcher: watcher } : {}),
+      warnings: configuration.warnings,
+    });
+    for (const warning of runtime.warnings) logger.warn({ environment: config.environment }, warning);
 
     // Fastify, not Express: on the same proxied call Nest on Fastify serves about 2.7x the requests
     // of Nest on Express (tools/bench/gateway, apps/gateway/README.md "Performance").
@@ -128,11 +132,11 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
         return `http://${host}:${address.port}`;
       },
       async close() {
-        watcher?.close();
         await app.close();
       },
     };
   } catch (error) {
+    watcher?.close();
     await client?.close().catch(() => undefined);
     await storage.close().catch(() => undefined);
     throw error;

@@ -1,6 +1,6 @@
 import type { ConnectPayConfig } from '@connectpay-kit/config';
 import { closeInOrder, type KeyRing } from '@connectpay-kit/service-kit';
-import type { ConnectPayClient } from '@connectpay-kit/transport';
+import type { ConnectPayClient, CredentialWatcher } from '@connectpay-kit/transport';
 import type { Logger } from 'pino';
 import type { GatewaySettings } from '../bootstrap/settings.js';
 import type { CertificateMonitor } from '../health/certificate-monitor.js';
@@ -18,6 +18,8 @@ export interface GatewayRuntimeParts {
   readonly metrics: GatewayMetrics;
   readonly recentErrors: RecentUpstreamErrors;
   readonly certificates: CertificateMonitor;
+  /** Watches the client certificate files; stopped first on close, so no reload races the pools closing. */
+  readonly credentialWatcher?: CredentialWatcher;
   /** Startup warnings (config and settings), shown on the status page. */
   readonly warnings: readonly string[];
 }
@@ -37,6 +39,7 @@ export class GatewayRuntime {
   readonly recentErrors: RecentUpstreamErrors;
   readonly certificates: CertificateMonitor;
   readonly warnings: readonly string[];
+  private readonly credentialWatcher: CredentialWatcher | undefined;
   readonly startedAt = new Date();
   private closing: Promise<void> | undefined;
 
@@ -51,14 +54,16 @@ export class GatewayRuntime {
     this.recentErrors = parts.recentErrors;
     this.certificates = parts.certificates;
     this.warnings = parts.warnings;
+    this.credentialWatcher = parts.credentialWatcher;
   }
 
   get environment(): ConnectPayConfig['environment'] {
     return this.config.environment;
   }
 
-  /** Closes the connection pools (after in-flight calls finish), then storage. Idempotent. */
+  /** Stops watching the certificate files, closes the connection pools (after in-flight calls finish), then storage. Idempotent. */
   close(): Promise<void> {
+    this.credentialWatcher?.close();
     this.closing ??= closeInOrder(
       this.logger,
       { 'the ConnectPay client': this.client, storage: this.storage },
