@@ -105,6 +105,8 @@ export const PORT_RULES = Object.freeze([
     patterns: [
       "ports = ['127.0.0.1:{gateway}:{webhook}']",
       'publishes container port {webhook}, but gateway listens on {gateway}',
+      "ports = ['127.0.0.1:{sandboxMtls}:{gateway}', '127.0.0.1:{sandboxOneway}:{sandboxOneway}']",
+      'publishes container port {gateway}, but sandbox listens on {sandboxMtls}, {sandboxOneway}',
       "ports = ['127.0.0.1:{webhook}:{webhook}']",
       'host port 127.0.0.1:{webhook} is also published by webhook-1',
       'moves gateway off its default port {gateway}',

@@ -24,6 +24,7 @@ import {
   parseDockerfile,
   parseMount,
   parsePort,
+  portDefaultsIn,
   runStage,
   runtimeWorkspacePackages,
   secretTarget,
@@ -797,6 +798,14 @@ const MUTATIONS: [title: string, check: Check, change: (input: Input) => void, e
     /publishes container port 3001, but gateway listens on 3000/,
   ],
   [
+    // The sandbox's ports are read from packages/config's SANDBOX_DEFAULT_PORTS, not from its own
+    // sources. 3000 is the gateway's port, which a renamed template cannot give the sandbox as well.
+    'a published port the sandbox does not listen on',
+    checkPorts,
+    (i) => void (service(i, 'sandbox').ports = ['127.0.0.1:8443:3000', '127.0.0.1:8444:8444']),
+    /publishes container port 3000, but sandbox listens on 8443, 8444/,
+  ],
+  [
     'two services on one host port',
     checkPorts,
     (i) => void (service(i, 'webhook-2').ports = ['127.0.0.1:3001:3001']),
@@ -1109,6 +1118,21 @@ describe('docker-compose.yml and the Dockerfile', () => {
     expect(serves('gateway', '/health/ready', 'GET')).toBe(true);
     expect(serves('webhook', '/webhooks/connectpay')).toBe(true);
     expect(factsOf('gateway').variables).toContain('CONNECTPAY_LOCAL_MTLS_URL');
+  });
+
+  it('reads a port default named by a constant from packages/config, and refuses one it cannot read', () => {
+    expect(portDefaultsIn("port('SANDBOX_ONEWAY_PORT', SANDBOX_DEFAULT_PORTS.oneway)")).toEqual([
+      { variable: 'SANDBOX_ONEWAY_PORT', port: 8444 },
+    ]);
+    expect(() => portDefaultsIn("port('SANDBOX_MTLS_PORT', SANDBOX_DEFAULT_PORTS.mtsl)")).toThrow(
+      /SANDBOX_MTLS_PORT defaults to SANDBOX_DEFAULT_PORTS\.mtsl, but SANDBOX_DEFAULT_PORTS in packages\/config\/src\/variables\.ts has no number field mtsl/,
+    );
+    expect(() => portDefaultsIn("port('SANDBOX_MTLS_PORT', NO_SUCH_PORTS.mtls)")).toThrow(
+      /packages\/config\/src\/variables\.ts does not declare NO_SUCH_PORTS as an object literal/,
+    );
+    expect(() => portDefaultsIn("port('SANDBOX_MTLS_PORT', Number(process.env.X))")).toThrow(
+      /SANDBOX_MTLS_PORT defaults to Number\(process\.env\.X\), which is neither a number nor CONSTANT\.key/,
+    );
   });
 
   it.each(CHECKS)('%s: the committed files pass', (_name, check) => {

@@ -118,9 +118,17 @@ export declare function runStage(dockerfile: Dockerfile, target?: string): RunIm
 export declare function readDockerfile(path?: string): Dockerfile;
 
 export declare function runtimeSources(folder: string): string[];
-export declare function appPortDefaults(app: string): { variable: string; port: number }[];
+export interface PortDefault {
+  readonly variable: string;
+  readonly port: number;
+}
+/** Where `CONSTANT.key` port defaults are looked up, relative to WORKSPACE_ROOT. */
+export declare const PORT_CONSTANTS_FILE: string;
+export declare function portDefaultsIn(text: string): PortDefault[];
+export declare function appPortDefaults(app: string): PortDefault[];
 export declare function appRoutes(app: string): AppRoute[];
 export declare function runtimeWorkspacePackages(app: string): string[];
 export declare function variablesRead(app: string): Set<string>;
 export declare function constList(file: string, name: string): string[];
+export declare function constNumbers(file: string, name: string): Record<string, number>;
 export declare function devPkiLayout(): { files: string[]; serverNames: string[]; clientId: string | undefined };

@@ -3,7 +3,7 @@
 // processes) and tools/test/compose.spec.ts (which checks the files against the sources), so both
 // read the compose file the same way. Types: compose-model.d.mts.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join, posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
@@ -324,21 +324,75 @@ function appSources(app) {
 }
 
 /**
- * The ports an app listens on and the variable that moves each: `NAME: integer(min, max, default)`
- * (zod settings) or `port('NAME', default)` (the sandbox's entry).
+ * Where a named port default is declared (relative to WORKSPACE_ROOT). The sandbox's entry takes its defaults from
+ * @connectpay-kit/config (`port('SANDBOX_MTLS_PORT', SANDBOX_DEFAULT_PORTS.mtls)`); the source is read
+ * rather than the built package imported, so the checks need no build and see uncommitted edits.
  */
+export const PORT_CONSTANTS_FILE = 'packages/config/src/variables.ts';
+
+/**
+ * Port defaults written in one source text, each with the variable that moves it:
+ * `NAME: integer(min, max, default)` (zod settings) or `port('NAME', default)` (the sandbox's entry).
+ * A default is a number or `CONSTANT.key`, a number field of an object literal in PORT_CONSTANTS_FILE.
+ * Anything else throws: a default this cannot read would otherwise drop out of the checks unnoticed.
+ */
+export function portDefaultsIn(text) {
+  const ports = [];
+  const patterns = [
+    /\b([A-Z][A-Z0-9_]*_PORT)\s*:\s*integer\(\s*[\d_]+\s*,\s*[\d_]+\s*,\s*/g,
+    /\bport\(\s*['"]([A-Z][A-Z0-9_]*_PORT)['"]\s*,\s*/g,
+  ];
+  // The default runs to the call's closing parenthesis (past prettier's trailing comma when the call
+  // wraps); one level of nested calls is allowed for, so `Number(x)` is read whole and refused.
+  const argument = /((?:[^()]|\([^()]*\))*?)\s*,?\s*\)/y;
+  for (const pattern of patterns) {
+    for (const match of text.matchAll(pattern)) {
+      const start = match.index + match[0].length;
+      argument.lastIndex = start;
+      const value = argument.exec(text)?.[1] ?? text.slice(start).split('\n')[0].trim();
+      ports.push({ variable: match[1], port: portValue(match[1], value) });
+    }
+  }
+  return ports;
+}
+
+function portValue(variable, value) {
+  if (/^\d[\d_]*$/.test(value)) return Number(value.replace(/_/g, ''));
+  const reference = /^([A-Z][A-Z0-9_]*)\.([A-Za-z_$][\w$]*)$/.exec(value);
+  if (!reference) {
+    throw new Error(
+      `${variable} defaults to ${value}, which is neither a number nor CONSTANT.key: write the number, or ` +
+        `name a number field of an object in ${PORT_CONSTANTS_FILE}.`,
+    );
+  }
+  const [, name, key] = reference;
+  let fields;
+  try {
+    fields = constNumbers(join(WORKSPACE_ROOT, PORT_CONSTANTS_FILE), name);
+  } catch (error) {
+    throw new Error(`${variable} defaults to ${value}, but ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  const port = fields[key];
+  if (port === undefined) {
+    throw new Error(
+      `${variable} defaults to ${value}, but ${name} in ${PORT_CONSTANTS_FILE} has no number field ${key}.`,
+    );
+  }
+  return port;
+}
+
+/** The ports an app listens on by default and the variable that moves each (portDefaultsIn over its sources). */
 export function appPortDefaults(app) {
   const ports = [];
   for (const file of appSources(app)) {
-    const text = readFileSync(file, 'utf8');
-    const patterns = [
-      /\b([A-Z][A-Z0-9_]*_PORT)\s*:\s*integer\(\s*[\d_]+\s*,\s*[\d_]+\s*,\s*([\d_]+)\s*\)/g,
-      /\bport\(\s*['"]([A-Z][A-Z0-9_]*_PORT)['"]\s*,\s*([\d_]+)\s*\)/g,
-    ];
-    for (const pattern of patterns) {
-      for (const match of text.matchAll(pattern)) {
-        ports.push({ variable: match[1], port: Number(match[2].replace(/_/g, '')) });
-      }
+    try {
+      ports.push(...portDefaultsIn(readFileSync(file, 'utf8')));
+    } catch (error) {
+      throw new Error(`${relative(WORKSPACE_ROOT, file)}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
   }
   return ports.sort((a, b) => a.port - b.port);
@@ -440,6 +494,19 @@ export function constList(file, name) {
   const list = new RegExp(`\\bconst\\s+${name}\\s*=\\s*\\[([^\\]]*)\\]`).exec(text);
   if (!list) throw new Error(`${file} no longer declares ${name} as an array literal.`);
   return [...list[1].matchAll(/['"]([^'"]+)['"]/g)].map((match) => match[1]);
+}
+
+/** The number fields of `export const NAME = { key: 1 }` (or `Object.freeze({ … })`) in a source file. */
+export function constNumbers(file, name) {
+  const text = readFileSync(file, 'utf8');
+  const object = new RegExp(`\\bconst\\s+${name}\\s*=\\s*(?:Object\\.freeze\\(\\s*)?\\{([^}]*)\\}`).exec(text);
+  if (!object) throw new Error(`${relative(WORKSPACE_ROOT, file)} does not declare ${name} as an object literal.`);
+  return Object.fromEntries(
+    [...object[1].matchAll(/([A-Za-z_$][\w$]*)\s*:\s*(\d[\d_]*)(?![\w.])/g)].map(([, key, digits]) => [
+      key,
+      Number(digits.replace(/_/g, '')),
+    ]),
+  );
 }
 
 /** The dev PKI's file names and the host names its server certificates carry (packages/testing-pki). */
