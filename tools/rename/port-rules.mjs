@@ -17,20 +17,10 @@ export const PORT_RULES = Object.freeze([
     patterns: ['WEBHOOK_PORT: integer(0, 65_535, {webhook})'],
   },
   {
+    // The sandbox's only copy: apps/sandbox and LOCAL_BASE_URLS use SANDBOX_DEFAULT_PORTS, and
+    // tools/topology/compose-model.mjs reads it from here for the compose checks.
     file: 'packages/config/src/variables.ts',
     patterns: ['SANDBOX_DEFAULT_PORTS = Object.freeze({ mtls: {sandboxMtls}, oneway: {sandboxOneway} }'],
-  },
-  {
-    file: 'apps/sandbox/src/main.ts',
-    patterns: [
-      "port('SANDBOX_MTLS_PORT', {sandboxMtls})",
-      "port('SANDBOX_ONEWAY_PORT', {sandboxOneway})",
-      'like https://localhost:{sandboxOneway} (no path',
-    ],
-  },
-  {
-    file: 'apps/sandbox/src/sandbox.ts',
-    patterns: ['options.mtlsPort ?? {sandboxMtls}', 'options.onewayPort ?? {sandboxOneway}'],
   },
   {
     file: 'apps/gateway/src/docs/docs-page.ts',
@@ -240,7 +230,6 @@ export const PORT_RULES = Object.freeze([
       '`https://sandbox:{sandboxOneway}`',
       'they publish {webhook} and 3002',
       '`GATEWAY_PORT: integer(…, {gateway})`',
-      "`port('SANDBOX_MTLS_PORT', {sandboxMtls})`",
     ],
   },
 ]);

@@ -1,5 +1,5 @@
 // `nx serve sandbox` (and `nx serve gateway`, which starts it): the local ConnectPay on the dev PKI.
-import { resolveDevPkiDir } from '@connectpay-kit/config';
+import { resolveDevPkiDir, SANDBOX_DEFAULT_PORTS } from '@connectpay-kit/config';
 import { ensureDevPki } from '@connectpay-kit/testing-pki';
 import { optionsFromDevPki } from './dev-pki.js';
 import { startSandbox } from './sandbox.js';
@@ -25,7 +25,9 @@ function publicUrl(name: string): string | undefined {
     url = undefined;
   }
   if (url?.protocol !== 'https:' || url.pathname !== '/' || url.search !== '') {
-    console.error(`${name}=${raw} is not an https origin like https://localhost:8444 (no path or query).`);
+    console.error(
+      `${name}=${raw} is not an https origin like https://localhost:${SANDBOX_DEFAULT_PORTS.oneway} (no path or query).`,
+    );
     process.exit(2);
   }
   return url.origin;
@@ -40,8 +42,8 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({
     ...pki,
     host: process.env['SANDBOX_HOST'] ?? '127.0.0.1',
-    mtlsPort: port('SANDBOX_MTLS_PORT', 8443),
-    onewayPort: port('SANDBOX_ONEWAY_PORT', 8444),
+    mtlsPort: port('SANDBOX_MTLS_PORT', SANDBOX_DEFAULT_PORTS.mtls),
+    onewayPort: port('SANDBOX_ONEWAY_PORT', SANDBOX_DEFAULT_PORTS.oneway),
     autoAdvanceMs: port('SANDBOX_AUTO_ADVANCE_MS', 3000),
     ...(publicOnewayUrl ? { publicOnewayUrl } : {}),
     ...(webhookUrl

@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { SANDBOX_DEFAULT_PORTS } from '@connectpay-kit/config';
 import type { HostKind } from '@connectpay-kit/hosts';
 import { verifyMerchantSignature } from '@connectpay-kit/transport';
 import { HttpProblem, parseJson, readBody, requireBasic, requireBearer, sendError, sendJson } from './http.js';
@@ -16,7 +17,7 @@ export interface ServerIdentity {
 
 export interface SandboxOptions {
   readonly host?: string;
-  /** 0 picks a free port (tests). */
+  /** Default: `SANDBOX_DEFAULT_PORTS` of @connectpay-kit/config. 0 picks a free port (tests). */
   readonly mtlsPort?: number;
   readonly onewayPort?: number;
   /** Trust anchor for client certificates: only chains from this CA pass the mTLS handshake. */
@@ -302,8 +303,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     (request, response) => void listener('oneway')(request, response),
   );
 
-  const mtlsPort = await listen(mtlsServer, host, options.mtlsPort ?? 8443);
-  const onewayPort = await listen(onewayServer, host, options.onewayPort ?? 8444);
+  const mtlsPort = await listen(mtlsServer, host, options.mtlsPort ?? SANDBOX_DEFAULT_PORTS.mtls);
+  const onewayPort = await listen(onewayServer, host, options.onewayPort ?? SANDBOX_DEFAULT_PORTS.oneway);
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const listenOnewayUrl = `https://${urlHost}:${onewayPort}`;
   paymentPageBase = options.publicOnewayUrl?.replace(/\/+$/, '') ?? listenOnewayUrl;
