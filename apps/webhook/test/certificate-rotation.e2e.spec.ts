@@ -1,10 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IssueSpec } from '@connectpay-kit/testing-pki';
+import type { IssueSpec, RenewedDevClient } from '@connectpay-kit/testing-pki';
 import { eventually, startReceiver, type Receiver } from './support/harness.js';
 import {
-  type IssuedClient,
   replaceFile,
   rotationPki,
   type RotationPki,
@@ -73,7 +72,7 @@ describe('client certificate rotation without a restart', () => {
     return callback.status;
   };
 
-  const rotateTo = (client: IssuedClient) => {
+  const rotateTo = (client: RenewedDevClient) => {
     // Key first, then chain, as a hand rotation does; the watcher waits for the pair to settle.
     replaceFile(keyFile, client.keyPem);
     replaceFile(certFile, client.chainPem);

@@ -23,6 +23,7 @@ export {
 } from './dev-pki/layout.js';
 export { ensureDevPki, type DevPkiResult, type EnsureDevPkiOptions } from './dev-pki/ensure-dev-pki.js';
 export { generateDevPki } from './dev-pki/generate.js';
+export { writeRenewableDevPki, type RenewableDevPki, type RenewedDevClient } from './dev-pki/renewable.js';
 export {
   DevPkiDirectoryNotOwnedError,
   DevPkiLockedError,

@@ -8,8 +8,10 @@ import {
   DevPkiDirectoryNotOwnedError,
   DevPkiLockedError,
   ensureDevPki,
+  writeRenewableDevPki,
   type DevPkiFile,
   type DevPkiPaths,
+  type RenewableDevPki,
 } from '../src/index.js';
 import { openssl, scratchDir, type Scratch } from './support/tools.js';
 
@@ -282,5 +284,64 @@ describe('dev PKI versions', () => {
     const second = await ensureDevPki(dir);
     expect(second.generated).toBe(true);
     expect(second.reason).toMatch(/version 1, not 2/);
+  });
+});
+
+describe('writeRenewableDevPki', () => {
+  let scratch: Scratch;
+  let pki: RenewableDevPki;
+
+  beforeAll(async () => {
+    scratch = await scratchDir('testing-pki-renewable-');
+    pki = await writeRenewableDevPki(join(scratch.dir, '.dev-pki'));
+  });
+  afterAll(() => scratch.dispose());
+
+  /** The client certificate a real mTLS server built from the dev PKI's server files sees. */
+  async function presentedTo(paths: DevPkiPaths, cert: string, key: string): Promise<X509Certificate> {
+    const [serverCert, serverKey, ca] = await Promise.all(
+      [paths.serverMtlsChain, paths.serverMtlsKey, paths.ca].map((file) => readFile(file)),
+    );
+    const server = createServer(
+      { cert: serverCert, key: serverKey, ca, requestCert: true, rejectUnauthorized: true },
+      (socket) => socket.end(),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      return await new Promise<X509Certificate>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', cert, key, ca }, () => {
+          const own = socket.getCertificate();
+          socket.destroy();
+          resolve(new X509Certificate(own && 'raw' in own ? own.raw : Buffer.alloc(0)));
+        });
+        socket.on('error', reject);
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  it('writes the layout ensureDevPki() reuses, so the apps start on it unchanged', async () => {
+    const reused = await ensureDevPki(pki.dir);
+    expect(reused.generated).toBe(false);
+  });
+
+  it('renews the client certificate from the dev intermediate: the mTLS listener accepts the new chain', async () => {
+    const original = firstCertificate(await readFile(pki.clientChain, 'utf8'));
+    const renewed = await pki.renewClient();
+    const presented = await presentedTo(pki, renewed.chainPem, renewed.keyPem);
+    expect(presented.fingerprint256).toBe(renewed.fingerprint);
+    expect(renewed.chainPem.startsWith(renewed.leafPem)).toBe(true);
+    expect(renewed.fingerprint).not.toBe(original.fingerprint256);
+    expect(presented.subject).toContain(`CN=${DEV_CLIENT_ID}`);
+    expect(presented.checkIssued(firstCertificate(await readFile(pki.intermediate, 'utf8')))).toBe(true);
+    expect(createPublicKey(createPrivateKey(renewed.keyPem)).equals(presented.publicKey)).toBe(true);
+  });
+
+  it('issues what the spec asks for, e.g. an already expired leaf', async () => {
+    const renewed = await pki.renewClient({ validity: { from: new Date(Date.now() - 10 * DAY_MS), days: 1 } });
+    expect(renewed.notAfter.getTime()).toBeLessThan(Date.now());
   });
 });

@@ -1,85 +1,33 @@
-import { X509Certificate } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import {
-  DEV_CLIENT_ID,
-  DEV_PKI_FILES,
-  DEV_PKI_SECRET_FILES,
   type DevPkiFile,
-  ensureDevPki,
-  generateDevPki,
-  generateKeyPair,
   type IssueSpec,
-  toPem,
+  type RenewedDevClient,
+  writeRenewableDevPki,
 } from '@connectpay-kit/testing-pki';
 
 export interface RotationPki {
   /** The dev PKI folder, as `nx serve` writes it into `.dev-pki/`. */
   readonly dir: string;
   read(file: DevPkiFile): string;
-  /**
-   * A client chain from the dev intermediate CA, as that CA would answer a renewal: a new key and a
-   * leaf like the dev one unless `spec` says otherwise (expired, another extended key usage, ...).
-   */
-  issueClient(spec?: IssueSpec): Promise<IssuedClient>;
+  /** A renewed client chain from the dev intermediate CA (testing-pki's RenewableDevPki.renewClient). */
+  issueClient(spec?: IssueSpec): Promise<RenewedDevClient>;
   remove(): void;
 }
 
-export interface IssuedClient {
-  readonly chainPem: string;
-  readonly keyPem: string;
-  /** SHA-256 of the leaf as TLS peers and packages/transport print it (AB:CD:…). */
-  readonly fingerprint: string;
-  readonly notAfter: Date;
-}
-
-/**
- * A dev PKI whose intermediate CA stays in memory, so the test can issue renewed client certificates
- * the dev root vouches for: ensureDevPki() keeps no CA key on disk. Written in the layout
- * ensureDevPki() reuses, which the receiver calls on start.
- */
+/** A dev PKI in a temporary folder whose intermediate CA the test holds, to issue renewed client chains. */
 export async function rotationPki(): Promise<RotationPki> {
-  const dir = join(mkdtempSync(join(tmpdir(), 'webhook-rotation-')), 'pki');
-  const { contents, intermediate } = await generateDevPki(new Date());
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(join(dir, '.gitignore'), '*\n');
-  for (const file of Object.keys(DEV_PKI_FILES) as DevPkiFile[]) {
-    const path = join(dir, DEV_PKI_FILES[file]);
-    writeFileSync(path, contents[file]);
-    chmodSync(path, DEV_PKI_SECRET_FILES.has(file) ? 0o600 : 0o644);
-  }
-  // Had ensureDevPki() anything to object to, the receiver would start on a PKI whose CA the test
-  // does not hold, and every renewed chain would be refused for a reason far from this file.
-  const check = await ensureDevPki(dir);
-  if (check.generated) {
-    throw new Error(
-      `the dev PKI written by test/support/rotation.ts no longer matches packages/testing-pki's layout (${check.reason ?? 'no reason given'})`,
-    );
-  }
-  const root = { pem: contents.root };
+  const pki = await writeRenewableDevPki(join(mkdtempSync(join(tmpdir(), 'webhook-rotation-')), 'pki'));
   return {
-    dir,
-    read: (file) => readFileSync(join(dir, DEV_PKI_FILES[file]), 'utf8'),
-    async issueClient(spec = {}) {
-      const leaf = await intermediate.issue({
-        subject: { organization: 'ConnectPay Kit Dev', commonName: DEV_CLIENT_ID },
-        key: await generateKeyPair({ type: 'rsa', bits: 2048 }),
-        keyUsage: ['digitalSignature'],
-        extendedKeyUsage: ['clientAuth'],
-        ...spec,
-      });
-      return {
-        chainPem: toPem([leaf, intermediate, root]),
-        keyPem: leaf.privateKeyPem,
-        fingerprint: new X509Certificate(leaf.pem).fingerprint256,
-        notAfter: leaf.notAfter,
-      };
-    },
-    remove: () => rmSync(dirname(dir), { recursive: true, force: true }),
+    dir: pki.dir,
+    read: (file) => readFileSync(pki[file], 'utf8'),
+    issueClient: (spec) => pki.renewClient(spec),
+    remove: () => rmSync(dirname(pki.dir), { recursive: true, force: true }),
   };
 }
 

@@ -11,7 +11,9 @@ import {
   type DevPkiManifest,
 } from './layout.js';
 
-const ORGANIZATION = 'ConnectPay Kit Dev';
+/** The organisation every dev PKI certificate names. */
+export const DEV_ORGANIZATION = 'ConnectPay Kit Dev';
+const ORGANIZATION = DEV_ORGANIZATION;
 
 /** Contents of every dev PKI file, from fresh keys (never the test key pool: these live on disk). */
 export async function generateDevPkiContents(now: Date): Promise<Record<DevPkiFile, string>> {
