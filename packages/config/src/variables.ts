@@ -69,6 +69,8 @@ export const DEV_PKI_FILES = Object.freeze({
   clientId: 'client-id.txt',
   clientSecret: 'client-secret.txt',
   merchantKey: 'merchant.key',
+  webhookToken: 'webhook-token.txt',
+  tokenEncryptionKey: 'token-encryption.key',
 } as const);
 
 /** Which dev PKI file stands in for an unset `CONNECTPAY_LOCAL_*` variable. */

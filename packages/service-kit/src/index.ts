@@ -39,6 +39,7 @@ export {
   type ServiceConfiguration,
 } from './load-configuration.js';
 export { KeyRing, readKeyFile, type KeyFileOptions } from './key-ring.js';
+export { readTokenKey, TOKEN_KEY_VARIABLE, type TokenKeyOptions } from './token-key.js';
 export {
   createServiceLogger,
   EXPLICIT_SECRET_LOG_PATHS,

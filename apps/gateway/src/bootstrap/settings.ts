@@ -1,6 +1,4 @@
-import { join } from 'node:path';
 import { z } from 'zod';
-import { Secret } from '@connectpay-kit/config';
 import {
   blankAsUnset,
   defaultStorageLocation,
@@ -10,7 +8,7 @@ import {
   optionalText,
   pathFrom,
   readKeyFile,
-  readText,
+  readTokenKey,
   readVariables,
   SettingsError,
   storageLocationOf,
@@ -73,16 +71,17 @@ export function loadGatewaySettings(env: Variables, context: SettingsContext): L
   const apiKeys = readApiKeys(values.GATEWAY_API_KEYS_FILE, local, path, issues);
   const storage = valueOrFile('GATEWAY_STORAGE', values.GATEWAY_STORAGE, values.GATEWAY_STORAGE_FILE, path, issues);
 
-  let tokenKey: LoadedSettings['tokenKey'];
-  const tokenKeyFile =
-    values.CONNECTPAY_TOKEN_KEY_FILE ?? (local ? join(context.devPkiDir, 'token-encryption.key') : undefined);
-  if (tokenKeyFile === undefined) {
-    warnings.push(
-      'CONNECTPAY_TOKEN_KEY_FILE is not set: the OAuth endpoints (/v1/oauth/*, /v1/accounts) answer 503 until it names a 32-byte key file (`openssl rand -base64 32`).',
-    );
-  } else {
-    tokenKey = readTokenKey(path(tokenKeyFile), issues);
-  }
+  const tokenKey = readTokenKey(
+    {
+      file: values.CONNECTPAY_TOKEN_KEY_FILE,
+      context,
+      withoutKey:
+        'the OAuth endpoints (/v1/oauth/*, /v1/accounts) answer 503 until it names a 32-byte key file (`openssl rand -base64 32`).',
+      isUsableKey: (text) => TokenCipher.accepts(text),
+    },
+    issues,
+    warnings,
+  );
 
   const notificationUrl = values.GATEWAY_NOTIFICATION_URL;
   if (notificationUrl !== undefined) checkNotificationUrl(notificationUrl, local, issues);
@@ -125,21 +124,6 @@ function readApiKeys(
     return new KeyRing(local ? [LOCAL_DEV_API_KEY] : []);
   }
   return readKeyFile(path(file), { variable: 'GATEWAY_API_KEYS_FILE', localKey: LOCAL_DEV_API_KEY, local }, issues);
-}
-
-function readTokenKey(file: string, issues: SettingsIssue[]): { reveal(): string } | undefined {
-  const text = readText(file, 'CONNECTPAY_TOKEN_KEY_FILE', issues);
-  if (text === undefined) return undefined;
-  try {
-    new TokenCipher(text);
-  } catch {
-    issues.push({
-      variable: 'CONNECTPAY_TOKEN_KEY_FILE',
-      message: `${file} is not a 32-byte key (base64, hex or raw); generate one with \`openssl rand -base64 32\`.`,
-    });
-    return undefined;
-  }
-  return new Secret(text);
 }
 
 function checkNotificationUrl(value: string, local: boolean, issues: SettingsIssue[]): void {

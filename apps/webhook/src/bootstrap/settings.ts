@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { Secret } from '@connectpay-kit/config';
+import { DEV_PKI_FILES, type Secret } from '@connectpay-kit/config';
 import type { Environment } from '@connectpay-kit/hosts';
 import {
   blankAsUnset,
@@ -13,6 +13,7 @@ import {
   optionalText,
   pathFrom,
   readKeyFile,
+  readTokenKey,
   readText,
   readVariables,
   SettingsError,
@@ -131,7 +132,17 @@ export function loadWebhookSettings(env: Variables, context: SettingsContext): L
 
   const webhookTokens = readWebhookTokens(values.WEBHOOK_TOKEN_FILE, context, path, issues);
   const adminKeys = readAdminKeys(values.WEBHOOK_ADMIN_KEYS_FILE, local, path, issues, warnings);
-  const tokenKey = readTokenKey(values.CONNECTPAY_TOKEN_KEY_FILE, context, path, issues, warnings);
+  const tokenKey = readTokenKey(
+    {
+      file: values.CONNECTPAY_TOKEN_KEY_FILE,
+      context,
+      withoutKey:
+        '/auth/start and /auth/callback answer 503 until it names the 32-byte key the gateway uses (`openssl rand -base64 32`).',
+      isUsableKey: (text) => TokenCipher.accepts(text),
+    },
+    issues,
+    warnings,
+  );
   const publicUrl = checkPublicUrl(values.WEBHOOK_PUBLIC_URL, local, issues, warnings);
   const storage = valueOrFile('WEBHOOK_STORAGE', values.WEBHOOK_STORAGE, values.WEBHOOK_STORAGE_FILE, path, issues);
   const tokenStorage = valueOrFile(
@@ -223,7 +234,8 @@ function readWebhookTokens(
   issues: SettingsIssue[],
 ): KeyRing {
   const local = context.environment === 'local';
-  const location = file !== undefined ? path(file) : local ? join(context.devPkiDir, 'webhook-token.txt') : undefined;
+  const location =
+    file !== undefined ? path(file) : local ? join(context.devPkiDir, DEV_PKI_FILES.webhookToken) : undefined;
   if (location === undefined) {
     issues.push({
       variable: 'WEBHOOK_TOKEN_FILE',
@@ -264,39 +276,6 @@ function readAdminKeys(
     return undefined;
   }
   return readKeyFile(path(file), { variable: 'WEBHOOK_ADMIN_KEYS_FILE', localKey: LOCAL_DEV_ADMIN_KEY, local }, issues);
-}
-
-function readTokenKey(
-  file: string | undefined,
-  context: SettingsContext,
-  path: (value: string) => string,
-  issues: SettingsIssue[],
-  warnings: string[],
-): Secret | undefined {
-  const location =
-    file !== undefined
-      ? path(file)
-      : context.environment === 'local'
-        ? join(context.devPkiDir, 'token-encryption.key')
-        : undefined;
-  if (location === undefined) {
-    warnings.push(
-      'CONNECTPAY_TOKEN_KEY_FILE is not set: /auth/start and /auth/callback answer 503 until it names the 32-byte key the gateway uses (`openssl rand -base64 32`).',
-    );
-    return undefined;
-  }
-  const text = readText(location, 'CONNECTPAY_TOKEN_KEY_FILE', issues);
-  if (text === undefined) return undefined;
-  try {
-    new TokenCipher(text);
-  } catch {
-    issues.push({
-      variable: 'CONNECTPAY_TOKEN_KEY_FILE',
-      message: `${location} is not a 32-byte key (base64, hex or raw); generate one with \`openssl rand -base64 32\`.`,
-    });
-    return undefined;
-  }
-  return new Secret(text);
 }
 
 function checkPublicUrl(

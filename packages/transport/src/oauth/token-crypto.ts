@@ -18,6 +18,16 @@ export class TokenCipher {
     this.key = parseKey(revealSecret(secret));
   }
 
+  /** Whether `secret` is a key this cipher takes (32 bytes as base64, hex or raw), without throwing. */
+  static accepts(secret: SecretInput): boolean {
+    try {
+      parseKey(revealSecret(secret));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   encrypt(plaintext: string, subject: string): Uint8Array {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
