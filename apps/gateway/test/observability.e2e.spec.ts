@@ -42,6 +42,8 @@ describe('metrics', () => {
     expect(text).toMatch(
       /gateway_http_requests_total\{route="\/v1\/merchant\/payments\/:paymentId",method="GET",status="404"\} 1/,
     );
+    // The catalog call is a plain Fastify route, counted by its template like the Nest routes.
+    expect(text).toMatch(/gateway_http_requests_total\{route="\/v1\/catalog\/:api",method="POST",status="200"\} 1/);
     expect(text).toMatch(/connectpay_requests_total\{api="reference.currencies",status="200"\} 1/);
     expect(text).toMatch(/connectpay_request_duration_seconds_count\{api="merchant.payments.create"\} 1/);
     expect(text).toMatch(/connectpay_errors_total\{api="merchant.payments.get",code="TRANSPORT_HTTP_ERROR"\} 1/);
