@@ -4,6 +4,7 @@ import { type GatewayReply, type GatewayRequest, requestIdOf } from '../http/req
 import { parseRequest } from '../http/validation.js';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
+import { insecureCallbackUrls } from './callback-urls.js';
 import { type CreatePaymentBody, CreatePaymentBodySchema, PaymentIdParamsSchema } from './payment.schemas.js';
 
 /** Merchant API v2 on the one-way host (Basic + RSA X-Signature, applied by transport). */
@@ -42,6 +43,10 @@ export class MerchantPaymentsController {
 
   private withMerchantDefaults(input: CreatePaymentBody): CreatePaymentBody {
     const { settings } = this.runtime;
+    const insecure = insecureCallbackUrls(input, this.runtime.environment);
+    if (insecure.length > 0) {
+      throw new ValidationFailedError('The request body is invalid: fix the fields listed in details.', insecure);
+    }
     const brandId = input.merchant?.brandId ?? settings.merchantBrandId;
     if (brandId === undefined) {
       throw new ValidationFailedError('The request body is invalid: fix a field listed in details.', [

@@ -20,11 +20,13 @@ export const CreatePaymentBodySchema = z
         redirectUrl: z
           .url({ protocol: /^https?$/ })
           .optional()
-          .meta({ description: 'Where the payer returns after paying.' }),
+          .meta({ description: 'Where the payer returns after paying; https outside local.' }),
         notificationUrl: z
           .url({ protocol: /^https?$/ })
           .optional()
-          .meta({ description: 'Per-payment status callback. Default: GATEWAY_NOTIFICATION_URL.' }),
+          .meta({
+            description: 'Per-payment status callback; https outside local. Default: GATEWAY_NOTIFICATION_URL.',
+          }),
         language: z
           .string()
           .regex(/^[a-z]{2}$/, 'must be a two-letter ISO 639-1 code in lower case, like "en"')
