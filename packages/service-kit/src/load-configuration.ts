@@ -9,7 +9,7 @@ import {
   loadConfigFromEnv,
   resolveDevPkiDir,
 } from '@connectpay-kit/config';
-import { type Environment, isEnvironment } from '@connectpay-kit/hosts';
+import { API_CATALOG, API_NAMES, type Environment, isEnvironment } from '@connectpay-kit/hosts';
 import { reasonOf, SettingsError, type SettingsIssue, StartupConfigError, StartupFailedError } from './errors.js';
 import type { ServiceDescriptor } from './service.js';
 import type { SettingsContext, Variables } from './settings.js';
@@ -96,8 +96,24 @@ export async function loadServiceConfiguration<Loaded extends { readonly warning
     devPkiDir,
     prepared,
     clientTrustPems,
-    warnings: [...config.warnings, ...settings.warnings],
+    warnings: [...config.warnings, ...exampleApiWarnings(config.environment), ...settings.warnings],
   };
+}
+
+/**
+ * Outside local, one warning naming the catalog APIs whose path is an example (packages/hosts `source`):
+ * the sandbox serves them, ConnectPay may not, and the first call against stage would otherwise fail
+ * with a 404 far from its cause.
+ */
+function exampleApiWarnings(environment: Environment): string[] {
+  if (environment === 'local') return [];
+  const examples = API_NAMES.filter((name) => API_CATALOG[name].source === 'example');
+  if (examples.length === 0) return [];
+  return [
+    `${examples.length} catalog APIs use example paths ConnectPay has not published (${examples.join(', ')}): ` +
+      'replace each with its API Reference path in packages/hosts/src/catalog.ts before relying on it in ' +
+      `${environment}.`,
+  ];
 }
 
 async function prepareLocal<Prepared>(

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { API_CATALOG, API_NAMES } from '@connectpay-kit/hosts';
 import {
   describeStartupFailure,
   loadServiceConfiguration,
@@ -89,6 +90,7 @@ describe('loadServiceConfiguration', () => {
     expect(loaded.settings.port).toBe(4000);
     expect(contexts).toEqual([{ environment: 'local', workspaceRoot: dir, devPkiDir: pkiDir, cwd: dir }]);
     expect(loaded.warnings.at(-1)).toBe('settings warning');
+    expect(loaded.warnings.some((warning) => warning.includes('example paths'))).toBe(false);
   });
 
   it('never trusts the dev root outside local, even with a dev PKI on disk', async () => {
@@ -112,6 +114,12 @@ describe('loadServiceConfiguration', () => {
     });
     expect(loaded.config.environment).toBe('stage');
     expect(loaded.clientTrustPems).toEqual([]);
+    // Outside local, the catalog's example paths are named so nobody mistakes them for ConnectPay's.
+    const examples = API_NAMES.filter((name) => API_CATALOG[name].source === 'example');
+    expect(examples.length).toBeGreaterThan(0);
+    expect(loaded.warnings).toContainEqual(
+      expect.stringContaining(`catalog APIs use example paths ConnectPay has not published (${examples.join(', ')})`),
+    );
   });
 
   it('collects config and settings issues into one SERVICE_CONFIG_INVALID error (exit 78)', async () => {
