@@ -89,6 +89,20 @@ describe('gateway settings', () => {
     expect(loaded.warnings.join('\n')).toContain('CONNECTPAY_TOKEN_KEY_FILE');
   });
 
+  it('warns outside local that OAuth tokens in SQLite cannot be shared by replicas, and not with PostgreSQL', () => {
+    writeFileSync(join(dir, 'keys'), 'key-one\n');
+    const base = { GATEWAY_API_KEYS_FILE: 'keys', CONNECTPAY_TOKEN_KEY_FILE: 'token.key' };
+    const replicaWarning = (warnings: readonly string[]) =>
+      warnings.filter((w) => w.includes('single gateway replica'));
+    expect(replicaWarning(loadGatewaySettings(base, prod).warnings)).toHaveLength(1);
+    expect(replicaWarning(loadGatewaySettings({ ...base, GATEWAY_STORAGE: 'gw.sqlite' }, prod).warnings)).toHaveLength(
+      1,
+    );
+    const shared = { ...base, GATEWAY_STORAGE: 'postgres://gateway@db.internal:5432/connectpay' };
+    expect(replicaWarning(loadGatewaySettings(shared, prod).warnings)).toEqual([]);
+    expect(replicaWarning(loadGatewaySettings({ CONNECTPAY_TOKEN_KEY_FILE: 'token.key' }, local).warnings)).toEqual([]);
+  });
+
   it('keeps a postgres URL as given and resolves a relative SQLite path', () => {
     const url = 'postgres://gateway@db.internal:5432/connectpay';
     expect(

@@ -3,6 +3,7 @@ import {
   blankAsUnset,
   defaultStorageLocation,
   integer,
+  isDatabaseUrl,
   KeyRing,
   logLevel,
   optionalText,
@@ -82,6 +83,14 @@ export function loadGatewaySettings(env: Variables, context: SettingsContext): L
     issues,
     warnings,
   );
+
+  // The refresh token rotates: two replicas with their own SQLite file would each refresh and
+  // invalidate the other's token, and a person would have to issue a new auth code.
+  if (!local && tokenKey !== undefined && (storage === undefined || !isDatabaseUrl(storage))) {
+    warnings.push(
+      'GATEWAY_STORAGE is a SQLite file on this host: run a single gateway replica, or point every replica at one PostgreSQL database (postgres://…), because the OAuth refresh token rotates and replicas must share it.',
+    );
+  }
 
   const notificationUrl = values.GATEWAY_NOTIFICATION_URL;
   if (notificationUrl !== undefined) checkNotificationUrl(notificationUrl, local, issues);
