@@ -2,12 +2,20 @@ import type { KeyObject, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadContext, Located } from './context.js';
+import { merchantSignatureFrom } from './merchant-signature.js';
 import { clientIdProblem } from './schema.js';
 import { readConfigFile, resolvePath } from './files.js';
 import { parseCertificateChain, parsePrivateKey } from './pem.js';
 import { Secret } from './secret.js';
-import type { BasicCredentials, MerchantCredentials, MtlsCredentials } from './types.js';
-import { CREDENTIAL_SETTINGS, type CredentialKind, DEV_PKI_DEFAULTS, type Setting, variableName } from './variables.js';
+import type { BasicCredentials, MerchantCredentials, MerchantSignatureSettings, MtlsCredentials } from './types.js';
+import {
+  CREDENTIAL_SETTINGS,
+  type CredentialKind,
+  DEV_PKI_DEFAULTS,
+  MERCHANT_SIGNATURE_SETTINGS,
+  type Setting,
+  variableName,
+} from './variables.js';
 
 /** What each setting should hold, for "expected ..." in messages. */
 const EXPECTED: Readonly<Record<Setting, string>> = {
@@ -19,6 +27,9 @@ const EXPECTED: Readonly<Record<Setting, string>> = {
   CLIENT_ID: 'the DevApp client id',
   CLIENT_SECRET_FILE: 'a file holding the DevApp client secret',
   MERCHANT_KEY_FILE: 'the merchant RSA private key (PEM) that signs X-Signature',
+  MERCHANT_SIGNATURE_SEPARATOR: 'the separator between the parts of the X-Signature signing string',
+  MERCHANT_SIGNATURE_QUERY: 'true or false: whether X-Signature signs the query string',
+  MERCHANT_SIGNATURE_PADDING: 'pkcs1 or pss: the RSA padding of X-Signature',
 };
 
 const KIND_LABEL: Readonly<Record<CredentialKind, string>> = {
@@ -239,7 +250,10 @@ function checkClientSecret(ctx: LoadContext, file: Located, text: string): Secre
 
 export function loadMerchant(ctx: LoadContext): LoadedMerchant | undefined {
   const group = locateGroup(ctx, 'merchant');
-  if (group === undefined) return undefined;
+  if (group === undefined) {
+    warnUnusedSignatureSettings(ctx);
+    return undefined;
+  }
   const keyFile = located(group, 'MERCHANT_KEY_FILE');
   ctx.record(keyFile);
 
@@ -259,7 +273,34 @@ export function loadMerchant(ctx: LoadContext): LoadedMerchant | undefined {
     );
     return undefined;
   }
-  return { credentials: { keyFile: keyFile.value, privateKey: new Secret(text) }, key: key.key };
+  return {
+    credentials: { keyFile: keyFile.value, privateKey: new Secret(text), signature: loadSignature(ctx) },
+    key: key.key,
+  };
+}
+
+/** The signature settings (invalid ones are already issues from the schema), with their origins recorded. */
+function loadSignature(ctx: LoadContext): MerchantSignatureSettings {
+  for (const setting of MERCHANT_SIGNATURE_SETTINGS) {
+    const given = ctx.given(setting);
+    ctx.record({
+      setting,
+      value: given?.value ?? '',
+      origin: given?.origin ?? { kind: 'default', variable: ctx.variable(setting) },
+    });
+  }
+  return merchantSignatureFrom((setting) => ctx.given(setting)?.value);
+}
+
+/** Signature settings without a merchant key do nothing; say so rather than let them look applied. */
+function warnUnusedSignatureSettings(ctx: LoadContext): void {
+  const set = MERCHANT_SIGNATURE_SETTINGS.filter((setting) => ctx.isSet(setting) && !ctx.isInvalid(setting));
+  if (set.length === 0) return;
+  ctx.warnings.push(
+    `${set.map((setting) => ctx.variable(setting)).join(', ')} ${set.length === 1 ? 'is' : 'are'} set but ` +
+      `${ctx.variable('MERCHANT_KEY_FILE')} is not, so nothing is signed with ${set.length === 1 ? 'it' : 'them'}; ` +
+      `set ${ctx.variable('MERCHANT_KEY_FILE')} to use the merchant APIs.`,
+  );
 }
 
 /** The CA file is optional everywhere; `local` uses the dev PKI's root when it exists. */

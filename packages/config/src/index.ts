@@ -10,10 +10,16 @@ export type {
   DefaultRequired,
   LoadConfigOptions,
   MerchantCredentials,
+  MerchantSignatureSettings,
   MtlsCredentials,
   RequiredKinds,
 } from './types.js';
 export { CONNECTPAY_ENV_SCHEMA, ENVIRONMENT_SCHEMAS, environmentSchema, type EnvironmentVariables } from './schema.js';
+export {
+  DEFAULT_MERCHANT_SIGNATURE_SETTINGS,
+  loadMerchantSignature,
+  type MerchantSignatureSetting,
+} from './merchant-signature.js';
 export {
   CREDENTIAL_KINDS,
   CREDENTIAL_SETTINGS,
@@ -24,12 +30,15 @@ export {
   DEV_PKI_FILES,
   ENVIRONMENT_VARIABLE,
   LOCAL_BASE_URLS,
+  MERCHANT_SIGNATURE_PADDINGS,
+  MERCHANT_SIGNATURE_SETTINGS,
   SANDBOX_DEFAULT_PORTS,
   SETTINGS,
   isCredentialKind,
   variableName,
   type CredentialKind,
   type FileSetting,
+  type MerchantSignaturePadding,
   type Setting,
   type UrlSetting,
   type VariableName,

@@ -2,9 +2,20 @@ import { ENVIRONMENTS, type Environment, type HostKind } from '@connectpay-kit/h
 import { z } from 'zod';
 import type { ConfigIssue, ConfigIssueCode } from './errors.js';
 import { checkUrlSetting } from './url-guard.js';
-import { DEFAULT_ENVIRONMENT, SETTINGS, type Setting, type VariableName, variableName } from './variables.js';
+import {
+  DEFAULT_ENVIRONMENT,
+  FLAG_VALUES,
+  MERCHANT_SIGNATURE_PADDINGS,
+  SETTINGS,
+  type Setting,
+  type VariableName,
+  variableName,
+} from './variables.js';
 
-/** The validated raw variables of one environment: URLs normalised, paths and ids trimmed. */
+/**
+ * The validated raw variables of one environment: URLs normalised, paths and ids trimmed, the
+ * signature separator percent-decoded and its query flag normalised to 'true' / 'false'.
+ */
 export type EnvironmentVariables<E extends Environment = Environment> = {
   readonly [S in Setting as VariableName<E, S>]?: string;
 };
@@ -54,6 +65,58 @@ const clientIdSchema = z.string().superRefine((value, ctx) => {
   }
 });
 
+/**
+ * The separator is percent-decoded because an env or compose file cannot carry leading or trailing
+ * white space reliably, nor a newline: `%20` is a space, `%0A` a newline, `%25` a literal `%`.
+ * Anything else is taken as written (`|`, `&`, `::`); unset or blank is the empty separator.
+ */
+export function decodeSeparator(value: string): { ok: true; separator: string } | { ok: false; reason: string } {
+  try {
+    return { ok: true, separator: decodeURIComponent(value) };
+  } catch {
+    return {
+      ok: false,
+      reason:
+        "has a '%' that does not start a %XX escape of UTF-8; expected the separator as written (e.g. |) with " +
+        '%20 for a space, %0A for a newline and %25 for a literal %, or unset for no separator.',
+    };
+  }
+}
+
+const separatorSchema = z.string().transform((value, ctx) => {
+  const decoded = decodeSeparator(value);
+  if (decoded.ok) return decoded.separator;
+  ctx.addIssue({ code: 'custom', message: decoded.reason, params: issueParams('CONFIG_INVALID_VALUE') });
+  return z.NEVER;
+});
+
+const ALL_FLAG_VALUES: readonly string[] = [...FLAG_VALUES.true, ...FLAG_VALUES.false];
+
+/** Normalised to 'true' or 'false'. */
+const querySchema = z.string().transform((value, ctx) => {
+  if (ALL_FLAG_VALUES.includes(value))
+    return (FLAG_VALUES.true as readonly string[]).includes(value) ? 'true' : 'false';
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      'must be true or false (1/0 and yes/no also work): true signs the query string as part of the URL, ' +
+      'false signs the URL without it. Unset means true.',
+    params: issueParams('CONFIG_INVALID_VALUE'),
+  });
+  return z.NEVER;
+});
+
+const paddingSchema = z.string().superRefine((value, ctx) => {
+  if ((MERCHANT_SIGNATURE_PADDINGS as readonly string[]).includes(value)) return;
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      'must be pkcs1 (RSASSA-PKCS1-v1_5) or pss (RSASSA-PSS, salt length = digest length), in lower case. ' +
+      'Unset means pkcs1.',
+    params: issueParams('CONFIG_INVALID_VALUE'),
+  });
+});
+
 function settingSchema(environment: Environment, setting: Setting): z.ZodType<string | undefined> {
   switch (setting) {
     case 'MTLS_URL':
@@ -62,6 +125,12 @@ function settingSchema(environment: Environment, setting: Setting): z.ZodType<st
       return urlSchema(environment, 'oneway').optional();
     case 'CLIENT_ID':
       return clientIdSchema.optional();
+    case 'MERCHANT_SIGNATURE_SEPARATOR':
+      return separatorSchema.optional();
+    case 'MERCHANT_SIGNATURE_QUERY':
+      return querySchema.optional();
+    case 'MERCHANT_SIGNATURE_PADDING':
+      return paddingSchema.optional();
     default:
       return filePathSchema.optional();
   }
@@ -69,7 +138,7 @@ function settingSchema(environment: Environment, setting: Setting): z.ZodType<st
 
 /**
  * The zod schema of one environment's variables (`CONNECTPAY_<ENV>_*`). It checks each value on its
- * own (URL rules, client id shape); files are read and cross-checked by `loadConfig`.
+ * own (URL rules, client id shape, signature options); files are read and cross-checked by `loadConfig`.
  */
 export function environmentSchema<E extends Environment>(
   environment: E,

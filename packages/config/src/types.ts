@@ -1,7 +1,7 @@
 import type { BaseUrls, Environment } from '@connectpay-kit/hosts';
 import type { ConfigSources } from './origins.js';
 import type { Secret } from './secret.js';
-import type { CredentialKind } from './variables.js';
+import type { CredentialKind, MerchantSignaturePadding } from './variables.js';
 
 /** The client certificate chain and its key, for the mTLS host. */
 export interface MtlsCredentials {
@@ -23,11 +23,25 @@ export interface BasicCredentials {
   readonly clientSecret: Secret;
 }
 
-/** The RSA key that signs merchant API requests (`X-Signature`). */
+/**
+ * How `X-Signature` is computed: the parts ConnectPay leaves unpublished. Structurally the same as
+ * transport's `MerchantSignatureOptions` (config does not import transport), so it is passed as is.
+ */
+export interface MerchantSignatureSettings {
+  /** Between method, URL and body (`CONNECTPAY_<ENV>_MERCHANT_SIGNATURE_SEPARATOR`, percent-decoded). Default ''. */
+  readonly separator: string;
+  /** Whether the query string is signed as part of the URL (`_MERCHANT_SIGNATURE_QUERY`). Default true. */
+  readonly includeQuery: boolean;
+  /** RSA padding (`_MERCHANT_SIGNATURE_PADDING`). Default 'pkcs1'. */
+  readonly padding: MerchantSignaturePadding;
+}
+
+/** The RSA key that signs merchant API requests (`X-Signature`), and how it signs them. */
 export interface MerchantCredentials {
   readonly keyFile: string;
   /** PEM. */
   readonly privateKey: Secret;
+  readonly signature: MerchantSignatureSettings;
 }
 
 export interface CredentialsByKind {

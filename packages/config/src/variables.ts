@@ -10,6 +10,9 @@ export const SETTINGS = [
   'CLIENT_ID',
   'CLIENT_SECRET_FILE',
   'MERCHANT_KEY_FILE',
+  'MERCHANT_SIGNATURE_SEPARATOR',
+  'MERCHANT_SIGNATURE_QUERY',
+  'MERCHANT_SIGNATURE_PADDING',
 ] as const;
 export type Setting = (typeof SETTINGS)[number];
 export type UrlSetting = Extract<Setting, `${string}_URL`>;
@@ -49,6 +52,27 @@ export const CREDENTIAL_SETTINGS = Object.freeze({
   basic: Object.freeze(['CLIENT_ID', 'CLIENT_SECRET_FILE'] as const),
   merchant: Object.freeze(['MERCHANT_KEY_FILE'] as const),
 }) satisfies Readonly<Record<CredentialKind, readonly Setting[]>>;
+
+/**
+ * How the merchant `X-Signature` signing string is built and padded. ConnectPay does not publish
+ * these (connectpay-api-notes.md, Merchant API v2), so they are settings rather than code; they
+ * belong to the merchant group but are not part of its all-or-nothing pair check, since each has a
+ * default.
+ */
+export const MERCHANT_SIGNATURE_SETTINGS = Object.freeze([
+  'MERCHANT_SIGNATURE_SEPARATOR',
+  'MERCHANT_SIGNATURE_QUERY',
+  'MERCHANT_SIGNATURE_PADDING',
+] as const) satisfies readonly Setting[];
+
+export const MERCHANT_SIGNATURE_PADDINGS = Object.freeze(['pkcs1', 'pss'] as const);
+export type MerchantSignaturePadding = (typeof MERCHANT_SIGNATURE_PADDINGS)[number];
+
+/** Values the `MERCHANT_SIGNATURE_QUERY` flag accepts, as service-kit's flags do. */
+export const FLAG_VALUES = Object.freeze({
+  true: Object.freeze(['true', '1', 'yes'] as const),
+  false: Object.freeze(['false', '0', 'no'] as const),
+});
 
 /** Ports apps/sandbox listens on: its mTLS host and its one-way host. */
 export const SANDBOX_DEFAULT_PORTS = Object.freeze({ mtls: 8443, oneway: 8444 } as const);

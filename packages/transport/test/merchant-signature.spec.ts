@@ -32,6 +32,21 @@ describe('merchant X-Signature', () => {
     ).toBe('get\nh/a\n');
   });
 
+  // Known answers for every combination a deployment can configure (CONNECTPAY_<ENV>_MERCHANT_SIGNATURE_*),
+  // written out by hand so a change to how the string is built cannot pass unnoticed.
+  const BODY = '{"payment":{"instructedAmount":{"amount":"1.23","currency":"EUR"}},"merchant":{"brandId":"b1"}}';
+  it.each([
+    ['', true, `postapi2-stage.connectpay.com/merchant/payments?lang=en${BODY}`],
+    ['', false, `postapi2-stage.connectpay.com/merchant/payments${BODY}`],
+    ['|', true, `post|api2-stage.connectpay.com/merchant/payments?lang=en|${BODY}`],
+    ['|', false, `post|api2-stage.connectpay.com/merchant/payments|${BODY}`],
+    ['\n', true, `post\napi2-stage.connectpay.com/merchant/payments?lang=en\n${BODY}`],
+    ['\n', false, `post\napi2-stage.connectpay.com/merchant/payments\n${BODY}`],
+    [' ', true, `post api2-stage.connectpay.com/merchant/payments?lang=en ${BODY}`],
+  ])('signing string vector: separator %j, includeQuery %s', (separator, includeQuery, expected) => {
+    expect(merchantSigningString(REQUEST, { separator, includeQuery })).toBe(expected);
+  });
+
   it('matches `openssl dgst -sha256 -sign` over the same string (PKCS#1 v1.5 test vector)', () => {
     const input = join(dir, 'to-sign.txt');
     writeFileSync(input, merchantSigningString(REQUEST));
@@ -39,6 +54,17 @@ describe('merchant X-Signature', () => {
     const ours = signMerchantRequest(REQUEST, privateKey);
     expect(ours).toBe(openssl);
     expect(ours).toHaveLength(344); // base64 of a 2048-bit signature, as the provider's docs say
+  });
+
+  it('signs the configured string, not the default one: openssl over the "|", no-query vector', () => {
+    const input = join(dir, 'to-sign-pipe.txt');
+    writeFileSync(input, `post|api2-stage.connectpay.com/merchant/payments|${BODY}`);
+    const openssl = execFileSync('openssl', ['dgst', '-sha256', '-sign', keyFile, input]).toString('base64');
+    const options = { separator: '|', includeQuery: false };
+    expect(signMerchantRequest(REQUEST, privateKey, options)).toBe(openssl);
+    expect(signMerchantRequest(REQUEST, privateKey)).not.toBe(openssl);
+    expect(verifyMerchantSignature(REQUEST, openssl, publicKey, options)).toBe(true);
+    expect(verifyMerchantSignature(REQUEST, openssl, publicKey)).toBe(false);
   });
 
   it('verifies with the public key and rejects a changed body, URL or method', () => {
