@@ -1,5 +1,10 @@
 // `nx serve sandbox` (and `nx serve gateway`, which starts it): the local ConnectPay on the dev PKI.
-import { resolveDevPkiDir, SANDBOX_DEFAULT_PORTS } from '@connectpay-kit/config';
+import {
+  InvalidConfigError,
+  loadMerchantSignature,
+  resolveDevPkiDir,
+  SANDBOX_DEFAULT_PORTS,
+} from '@connectpay-kit/config';
 import { ensureDevPki } from '@connectpay-kit/testing-pki';
 import { optionsFromDevPki } from './dev-pki.js';
 import { startSandbox } from './sandbox.js';
@@ -33,10 +38,22 @@ function publicUrl(name: string): string | undefined {
   return url.origin;
 }
 
+function signatureSettings() {
+  try {
+    return loadMerchantSignature('local');
+  } catch (error) {
+    if (!(error instanceof InvalidConfigError)) throw error;
+    console.error(`The sandbox cannot start: ${error.message}`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
   const dir = resolveDevPkiDir();
   await ensureDevPki(dir);
   const pki = optionsFromDevPki(dir);
+  // The same CONNECTPAY_LOCAL_MERCHANT_SIGNATURE_* (env over .env.local) the local gateway signs with.
+  const merchantSignature = signatureSettings();
   const webhookUrl = process.env['SANDBOX_WEBHOOK_URL'];
   const publicOnewayUrl = publicUrl('SANDBOX_PUBLIC_ONEWAY_URL');
   const sandbox = await startSandbox({
@@ -45,6 +62,7 @@ async function main(): Promise<void> {
     mtlsPort: port('SANDBOX_MTLS_PORT', SANDBOX_DEFAULT_PORTS.mtls),
     onewayPort: port('SANDBOX_ONEWAY_PORT', SANDBOX_DEFAULT_PORTS.oneway),
     autoAdvanceMs: port('SANDBOX_AUTO_ADVANCE_MS', 3000),
+    merchantSignature,
     ...(publicOnewayUrl ? { publicOnewayUrl } : {}),
     ...(webhookUrl
       ? {
@@ -65,6 +83,7 @@ async function main(): Promise<void> {
       onewayUrl: sandbox.onewayUrl,
       devPki: dir,
       webhookUrl: webhookUrl ?? null,
+      merchantSignature,
     }),
   );
   const stop = (signal: string) => {

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { SANDBOX_DEFAULT_PORTS } from '@connectpay-kit/config';
 import type { HostKind } from '@connectpay-kit/hosts';
-import { verifyMerchantSignature } from '@connectpay-kit/transport';
+import { type MerchantSignatureOptions, verifyMerchantSignature } from '@connectpay-kit/transport';
 import { HttpProblem, parseJson, readBody, requireBasic, requireBearer, sendError, sendJson } from './http.js';
 import { matchApi, type RouteMatch } from './routes.js';
 import { paymentDetails, SandboxState, type TokenLifetimes } from './state.js';
@@ -27,6 +27,11 @@ export interface SandboxOptions {
   readonly mtlsServer: ServerIdentity;
   readonly onewayServer: ServerIdentity;
   readonly merchantPublicKeyPem: string;
+  /**
+   * How X-Signature is verified: must match what the gateway signs with. main.ts fills it from
+   * CONNECTPAY_LOCAL_MERCHANT_SIGNATURE_*; default transport's DEFAULT_MERCHANT_SIGNATURE.
+   */
+  readonly merchantSignature?: MerchantSignatureOptions;
   readonly clientId: string;
   readonly clientSecret: string;
   readonly webhook?: WebhookTarget;
@@ -100,7 +105,14 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       throw new HttpProblem(401, 'invalid_signature', 'The X-Signature header is required on every merchant API call.');
     }
     const url = `https://${request.headers.host ?? ''}${request.url ?? ''}`;
-    if (!verifyMerchantSignature({ method: request.method ?? 'GET', url, body }, signature, merchantKey)) {
+    if (
+      !verifyMerchantSignature(
+        { method: request.method ?? 'GET', url, body },
+        signature,
+        merchantKey,
+        options.merchantSignature,
+      )
+    ) {
       throw new HttpProblem(
         401,
         'invalid_signature',

@@ -96,7 +96,7 @@ function mapProviderError(error: ProviderHttpError, requestId: string): MappedEr
     body: body(
       credentials ? 'PROVIDER_REJECTED_CREDENTIALS' : 'PROVIDER_ERROR',
       credentials
-        ? `${error.message} ConnectPay refused the gateway's credentials: check the CONNECTPAY_<ENV>_CLIENT_ID, _CLIENT_SECRET_FILE and _MERCHANT_KEY_FILE of this deployment.`
+        ? `${error.message} ConnectPay refused the gateway's credentials: check the CONNECTPAY_<ENV>_CLIENT_ID, _CLIENT_SECRET_FILE and _MERCHANT_KEY_FILE of this deployment; for a merchant API also _MERCHANT_SIGNATURE_SEPARATOR, _QUERY and _PADDING, which must build the string ConnectPay verifies.`
         : error.message,
       requestId,
       { provider },

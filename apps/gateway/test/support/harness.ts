@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureDevPki } from '@connectpay-kit/testing-pki';
 // Apps never import apps at run time; the tests start the real sandbox in-process from its source.
-import { optionsFromDevPki, startSandbox, type RunningSandbox } from '@connectpay-kit/sandbox';
+import { optionsFromDevPki, startSandbox, type RunningSandbox, type SandboxOptions } from '@connectpay-kit/sandbox';
 import { createGateway, type Gateway } from '../../src/bootstrap/create-gateway.js';
 
 export interface Harness {
@@ -33,12 +33,19 @@ export async function tempDevPki(): Promise<string> {
   return dir;
 }
 
+/** What a test may change about the sandbox it starts (e.g. how it verifies X-Signature). */
+export type SandboxOverrides = Pick<SandboxOptions, 'merchantSignature'>;
+
 /** The sandbox on free ports, and a `local` gateway pointed at it over real TLS. */
-export async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  extraEnv: Record<string, string> = {},
+  sandboxOverrides: SandboxOverrides = {},
+): Promise<Harness> {
   const pkiDir = await tempDevPki();
   const sandboxRequestIds: string[] = [];
   const sandbox = await startSandbox({
     ...optionsFromDevPki(pkiDir),
+    ...sandboxOverrides,
     mtlsPort: 0,
     onewayPort: 0,
     log: (line) => {

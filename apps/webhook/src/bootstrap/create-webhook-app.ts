@@ -158,7 +158,9 @@ function createClient(configuration: Configuration, storage: WebhookStorage, log
     ...(config.mtls ? { mtls: { certChainPem: config.mtls.certChainPem, privateKeyPem: config.mtls.key } } : {}),
     ...(config.caPem ? { caPem: config.caPem } : {}),
     ...(config.basic ? { basic: { clientId: config.basic.clientId, clientSecret: config.basic.clientSecret } } : {}),
-    ...(config.merchant ? { merchant: { privateKeyPem: config.merchant.privateKey } } : {}),
+    ...(config.merchant
+      ? { merchant: { privateKeyPem: config.merchant.privateKey, signature: config.merchant.signature } }
+      : {}),
     ...(tokenKey
       ? {
           oauth: {
