@@ -7,6 +7,15 @@ import { createConnectPayClient, type ConnectPayClient } from '@connectpay-kit/t
 import { Agent, request } from 'undici';
 import { deliver, eventually, startReceiver, tempDevPki, type Receiver } from './support/harness.js';
 
+// The sandbox verifies X-Signature a non-default way, and the receiver is configured to match: its
+// confirmations (GET payment) only succeed if it passes CONNECTPAY_LOCAL_MERCHANT_SIGNATURE_* through.
+const SIGNATURE = { separator: '|', includeQuery: false, padding: 'pss' } as const;
+const SIGNATURE_ENV = {
+  CONNECTPAY_LOCAL_MERCHANT_SIGNATURE_SEPARATOR: '|',
+  CONNECTPAY_LOCAL_MERCHANT_SIGNATURE_QUERY: 'false',
+  CONNECTPAY_LOCAL_MERCHANT_SIGNATURE_PADDING: 'pss',
+};
+
 describe('end to end with the sandbox', () => {
   let pki: Awaited<ReturnType<typeof tempDevPki>>;
   let sandbox: RunningSandbox;
@@ -29,18 +38,20 @@ describe('end to end with the sandbox', () => {
         token: pki.token,
       },
       webhookRetryDelaysMs: [100, 200, 400],
+      merchantSignature: SIGNATURE,
     });
     receiver = await startReceiver(pki.dir, {
       WEBHOOK_PORT: String(port),
       CONNECTPAY_LOCAL_MTLS_URL: sandbox.mtlsUrl,
       CONNECTPAY_LOCAL_ONEWAY_URL: sandbox.onewayUrl,
+      ...SIGNATURE_ENV,
     });
     merchant = createConnectPayClient({
       environment: 'local',
       baseUrls: { mtls: sandbox.mtlsUrl, oneway: sandbox.onewayUrl },
       caPem: read('ca.pem'),
       basic: { clientId: read('client-id.txt').trim(), clientSecret: read('client-secret.txt').trim() },
-      merchant: { privateKeyPem: read('merchant.key') },
+      merchant: { privateKeyPem: read('merchant.key'), signature: SIGNATURE },
     });
     browser = new Agent({ connect: { ca: read('ca.pem') } });
   });
