@@ -49,11 +49,12 @@ function signatureSettings() {
 }
 
 async function main(): Promise<void> {
+  // The same CONNECTPAY_LOCAL_MERCHANT_SIGNATURE_* (env over .env.local) the local gateway signs with;
+  // read first so a typo stops the start before a dev PKI is generated.
+  const merchantSignature = signatureSettings();
   const dir = resolveDevPkiDir();
   await ensureDevPki(dir);
   const pki = optionsFromDevPki(dir);
-  // The same CONNECTPAY_LOCAL_MERCHANT_SIGNATURE_* (env over .env.local) the local gateway signs with.
-  const merchantSignature = signatureSettings();
   const webhookUrl = process.env['SANDBOX_WEBHOOK_URL'];
   const publicOnewayUrl = publicUrl('SANDBOX_PUBLIC_ONEWAY_URL');
   const sandbox = await startSandbox({
