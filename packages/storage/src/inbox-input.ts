@@ -20,6 +20,9 @@ export interface PreparedDelivery {
   readonly eventType: string | null;
   readonly resourceId: string | null;
   readonly eventTimestamp: Date | null;
+  /** 'dead' when the caller stores it straight into the dead letters. */
+  readonly state: 'pending' | 'dead';
+  readonly lastError: string | null;
 }
 
 export function prepareDelivery(delivery: InboxDelivery): PreparedDelivery {
@@ -31,7 +34,18 @@ export function prepareDelivery(delivery: InboxDelivery): PreparedDelivery {
     eventType: optionalText(delivery.eventType, 'eventType', 256),
     resourceId: optionalText(delivery.resourceId, 'resourceId', 256),
     eventTimestamp: optionalDate(delivery.eventTimestamp, 'eventTimestamp'),
+    ...deadOnArrival(delivery.deadLetterReason),
   };
+}
+
+function deadOnArrival(reason: unknown): Pick<PreparedDelivery, 'state' | 'lastError'> {
+  if (reason === undefined) return { state: 'pending', lastError: null };
+  if (typeof reason !== 'string' || reason.trim() === '') {
+    throw new StorageInvalidInputError(
+      'deadLetterReason must be a non-empty string (what an operator reads in the dead letters), or left out.',
+    );
+  }
+  return { state: 'dead', lastError: describeFailure(reason) };
 }
 
 export interface PreparedClaim {

@@ -112,6 +112,12 @@ export interface InboxDelivery {
   readonly resourceId?: string;
   /** The provider's event time (x-connectpay-timestamp), for ordering. */
   readonly eventTimestamp?: Date;
+  /**
+   * Store it straight into the dead letters with this reason as its `lastError`, in the same commit:
+   * for a delivery that must be kept and acknowledged although it cannot be processed (its content is
+   * not an event). It is never claimed; `deadLetters()` lists it and `replay()` works as for any other.
+   */
+  readonly deadLetterReason?: string;
 }
 
 export interface AppendResult {

@@ -17,7 +17,7 @@ import type {
 import { isEventId, parseEventId, requireDate } from '../validation.js';
 import type { PostgresConnection } from './connection.js';
 
-const COLUMNS_PER_ROW = 8;
+const COLUMNS_PER_ROW = 10;
 
 export class PostgresInbox implements Inbox {
   private readonly appends: GroupCommitter<PreparedDelivery, AppendResult>;
@@ -61,6 +61,8 @@ export class PostgresInbox implements Inbox {
         item.eventType,
         item.resourceId,
         item.eventTimestamp,
+        item.state,
+        item.lastError,
         item.receivedAt,
       );
       const placeholders = Array.from({ length: COLUMNS_PER_ROW }, (_, offset) => `$${first + offset}`);
@@ -68,7 +70,7 @@ export class PostgresInbox implements Inbox {
     });
     const inserted = await this.connection.query<{ id: string; delivery_key: string }>(
       'store webhook deliveries',
-      `INSERT INTO inbox_events (delivery_key, received_at, headers, body, event_type, resource_id, event_timestamp, available_at, updated_at)
+      `INSERT INTO inbox_events (delivery_key, received_at, headers, body, event_type, resource_id, event_timestamp, state, last_error, available_at, updated_at)
        VALUES ${tuples.join(', ')} ON CONFLICT (delivery_key) DO NOTHING RETURNING id, delivery_key`,
       params,
     );

@@ -57,8 +57,8 @@ export class SqliteInbox implements Inbox {
   private commitBatch(batch: readonly PreparedDelivery[]): AppendResult[] {
     return this.connection.runSync('store webhook deliveries', () => {
       const insert = this.connection.prepare(
-        `INSERT INTO inbox_events (delivery_key, received_at, headers, body, event_type, resource_id, event_timestamp, available_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_key) DO NOTHING RETURNING id`,
+        `INSERT INTO inbox_events (delivery_key, received_at, headers, body, event_type, resource_id, event_timestamp, state, last_error, available_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_key) DO NOTHING RETURNING id`,
       );
       const existing = this.connection.prepare('SELECT id FROM inbox_events WHERE delivery_key = ?');
       const stored = new Map<string, { id: string; inserted: boolean }>();
@@ -76,6 +76,8 @@ export class SqliteInbox implements Inbox {
               item.eventType,
               item.resourceId,
               item.eventTimestamp?.getTime() ?? null,
+              item.state,
+              item.lastError,
               received,
               now,
             ) as { id: number } | undefined;

@@ -58,6 +58,41 @@ export function inboxAppendContract(factory: HarnessFactory): void {
       expect(Buffer.from((await storage.inbox.get(first.id))?.body ?? []).toString()).toContain('evt-3');
     });
 
+    it('stores a delivery straight into the dead letters, in the same batch as ordinary ones', async () => {
+      const storage = await harness().open();
+      const [dead, live] = await Promise.all([
+        storage.inbox.append(
+          delivery('bad-1', { body: 'not json at all', deadLetterReason: 'WEBHOOK_INVALID_JSON: not JSON' }),
+        ),
+        storage.inbox.append(delivery('good-1')),
+      ]);
+      expect(storage.inbox.commitStats()).toMatchObject({ commits: 1, deliveries: 2 });
+
+      expect(await storage.inbox.get(dead.id)).toMatchObject({
+        state: 'dead',
+        lastError: 'WEBHOOK_INVALID_JSON: not JSON',
+        attempts: 0,
+        claims: 0,
+      });
+      expect((await storage.inbox.deadLetters()).map((event) => event.id)).toEqual([dead.id]);
+      expect(await storage.inbox.stats(T0)).toMatchObject({ pending: 1, dead: 1 });
+      // Never handed to a worker, until an operator replays it.
+      const claimed = await storage.inbox.claim({ worker: 'w1', limit: 10, leaseMs: 60_000, now: at(1000) });
+      expect(claimed.map((event) => event.id)).toEqual([live.id]);
+      await storage.inbox.replay(dead.id, at(2000));
+      const replayed = await storage.inbox.claim({ worker: 'w1', limit: 10, leaseMs: 60_000, now: at(3000) });
+      expect(replayed.map((event) => event.id)).toEqual([dead.id]);
+    });
+
+    it('treats a dead-on-arrival redelivery as a duplicate, and refuses an empty reason', async () => {
+      const storage = await harness().open();
+      const first = await storage.inbox.append(delivery('bad-2', { deadLetterReason: 'not an event' }));
+      const again = await storage.inbox.append(delivery('bad-2', { deadLetterReason: 'not an event' }));
+      expect(again).toEqual({ id: first.id, duplicate: true });
+      expect(await harness().count('inbox_events')).toBe(1);
+      await rejection(storage.inbox.append(delivery('bad-3', { deadLetterReason: ' ' })), 'STORAGE_INVALID_INPUT');
+    });
+
     it('commits 50 concurrent appends in one transaction', async () => {
       const storage = await harness().open();
       const before = storage.inbox.commitStats();
