@@ -1,7 +1,15 @@
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { deliver, eventually, paymentEvent, startReceiver, tempDevPki, type Receiver } from './support/harness.js';
+import {
+  ADMIN,
+  deliver,
+  eventually,
+  paymentEvent,
+  startReceiver,
+  tempDevPki,
+  type Receiver,
+} from './support/harness.js';
 
 describe('receiving deliveries', () => {
   let pki: Awaited<ReturnType<typeof tempDevPki>>;
@@ -22,8 +30,21 @@ describe('receiving deliveries', () => {
 
   const inbox = () => receiver.webhook.runtime.storage.main.inbox;
   const metrics = async () => (await fetch(`${receiver.url}/metrics`)).text();
+  const admin = async (path: string, method = 'GET') => {
+    const response = await fetch(`${receiver.url}${path}`, { method, headers: ADMIN });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  // Straight from the database file, not through the inbox API: what was really kept.
+  const rowCount = (): number => {
+    const db = new Database(join(receiver.workDir, 'webhook.sqlite'), { readonly: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM inbox_events').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
 
-  describe('refused, stored nowhere, processed never', () => {
+  describe('unauthenticated or oversize: refused, stored nowhere, processed never', () => {
     const event = paymentEvent('evt-refused', 'pay-refused', 'Completed');
     const refusals: [string, () => Promise<{ status: number; text: string }>, number, string][] = [
       ['a wrong token', () => deliver(receiver.url, event, { token: 'not-the-token' }), 401, 'WEBHOOK_TOKEN_INVALID'],
@@ -60,23 +81,6 @@ describe('receiving deliveries', () => {
         413,
         'WEBHOOK_PAYLOAD_TOO_LARGE',
       ],
-      [
-        'a form body',
-        () =>
-          deliver(receiver.url, 'id=1', {
-            token: pki.token,
-            headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          }),
-        415,
-        'WEBHOOK_UNSUPPORTED_MEDIA_TYPE',
-      ],
-      [
-        'malformed JSON',
-        () => deliver(receiver.url, '{"id": "evt-1",', { token: pki.token }),
-        400,
-        'WEBHOOK_INVALID_JSON',
-      ],
-      ['a JSON array', () => deliver(receiver.url, [event], { token: pki.token }), 400, 'WEBHOOK_NOT_AN_EVENT'],
     ];
 
     it.each(refusals)('refuses %s', async (_what, send, status, code) => {
@@ -89,7 +93,8 @@ describe('receiving deliveries', () => {
     it('stored and processed none of them, and counted each reason', async () => {
       expect(await inbox().stats()).toMatchObject({ pending: 0, processing: 0, done: 0, dead: 0 });
       const text = await metrics();
-      for (const reason of ['token', 'source_ip', 'too_large', 'media_type', 'malformed_json', 'not_an_event']) {
+      expect(rowCount()).toBe(0);
+      for (const reason of ['token', 'source_ip', 'too_large']) {
         expect(text).toMatch(new RegExp(`webhook_deliveries_rejected_total\\{[^}]*reason="${reason}"[^}]*\\} [1-9]`));
       }
       expect(text).not.toMatch(/webhook_events_processed_total\{/);
@@ -167,6 +172,199 @@ describe('receiving deliveries', () => {
     expect(text).not.toContain(pki.token);
     expect(text).not.toContain('order-pay-ok');
     expect(text).toContain('"deliveryKey":"evt:evt-ok"');
+  });
+
+  describe('authenticated but not an event: stored as a dead letter and acknowledged, never refused', () => {
+    interface DeadLetter {
+      id: string;
+      deliveryKey: string;
+      state: string;
+      eventType: string | null;
+      lastError: string | null;
+      attempts: number;
+    }
+    const deadLetters = async (): Promise<DeadLetter[]> =>
+      (await admin('/admin/dead-letters')).body['deadLetters'] as DeadLetter[];
+    const sent: { what: string; body: string; contentType: string; code: string; reason: string }[] = [
+      {
+        what: 'a text/plain body',
+        body: 'payment pay-text is Completed',
+        contentType: 'text/plain',
+        code: 'WEBHOOK_UNSUPPORTED_MEDIA_TYPE',
+        reason: 'media_type',
+      },
+      {
+        what: 'a form body',
+        body: 'id=1&secret-looking=form-value',
+        contentType: 'application/x-www-form-urlencoded',
+        code: 'WEBHOOK_UNSUPPORTED_MEDIA_TYPE',
+        reason: 'media_type',
+      },
+      {
+        what: 'an invalid JSON body',
+        body: '{"id": "evt-broken", "type": "MerchantPayment.Completed",',
+        contentType: 'application/json',
+        code: 'WEBHOOK_INVALID_JSON',
+        reason: 'malformed_json',
+      },
+      {
+        what: 'a JSON array',
+        body: JSON.stringify([paymentEvent('evt-in-array', 'pay-array', 'Completed')]),
+        contentType: 'application/json; charset=utf-8',
+        code: 'WEBHOOK_NOT_AN_EVENT',
+        reason: 'not_an_event',
+      },
+    ];
+    let rowsBefore = 0;
+    let deadBefore: DeadLetter[] = [];
+
+    beforeAll(async () => {
+      rowsBefore = rowCount();
+      deadBefore = await deadLetters();
+    });
+
+    it.each(sent)('answers 200 OK to $what', async ({ body, contentType }) => {
+      const response = await deliver(receiver.url, body, {
+        token: pki.token,
+        headers: { 'content-type': contentType },
+      });
+      expect(response).toMatchObject({ status: 200, text: 'OK' });
+    });
+
+    it('kept every one of them: one row each, all dead letters listed with their reason', async () => {
+      expect(rowCount()).toBe(rowsBefore + sent.length);
+      const added = (await deadLetters()).filter((dead) => !deadBefore.some((known) => known.id === dead.id));
+      expect(added).toHaveLength(sent.length);
+      for (const [index, delivery] of sent.entries()) {
+        const dead = added[index] as DeadLetter;
+        expect(dead).toMatchObject({ state: 'dead', attempts: 0, eventType: null });
+        expect(dead.lastError).toMatch(new RegExp(`^${delivery.code}: `));
+        // The list shows no body: the reason must not quote it either.
+        expect(dead.lastError).not.toContain(delivery.body);
+      }
+      expect(added[0]?.lastError).toContain('Content-Type is "text/plain"');
+      expect(added[3]?.lastError).toContain('an array');
+      const text = await metrics();
+      for (const reason of ['media_type', 'malformed_json', 'not_an_event']) {
+        expect(text).toMatch(
+          new RegExp(
+            `webhook_deliveries_dead_lettered_total\\{route="/webhooks/connectpay",reason="${reason}"\\} [1-9]`,
+          ),
+        );
+        expect(text).not.toMatch(new RegExp(`webhook_deliveries_rejected_total\\{[^}]*reason="${reason}"`));
+      }
+    });
+
+    it('shows the raw body, without the token, when an operator opens one', async () => {
+      const dead = (await deadLetters()).find((event) => event.lastError?.startsWith('WEBHOOK_INVALID_JSON'));
+      const { status, body } = await admin(`/admin/events/${dead?.id}`);
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ payload: null, rawBody: sent[2]?.body });
+      expect(JSON.stringify(body)).not.toContain(pki.token);
+    });
+
+    it('acknowledges a redelivery of the same bytes as a duplicate, storing nothing new', async () => {
+      const rows = rowCount();
+      const again = await deliver(receiver.url, sent[2]?.body, { token: pki.token });
+      expect(again).toMatchObject({ status: 200, text: 'OK' });
+      expect(rowCount()).toBe(rows);
+    });
+
+    it('sends a replayed unreadable body back to the dead letters', async () => {
+      const dead = (await deadLetters()).find((event) => event.lastError?.startsWith('WEBHOOK_INVALID_JSON'));
+      expect((await admin(`/admin/dead-letters/${dead?.id}/replay`, 'POST')).status).toBe(200);
+      const after = await eventually(async () => {
+        const event = await inbox().get(dead?.id ?? '');
+        return event?.state === 'dead' && event.attempts === 1 ? event : undefined;
+      }, 'the replayed event to be dead-lettered again');
+      expect(after.lastError).toMatch(/^WEBHOOK_EVENT_INVALID: .*not valid JSON/);
+    });
+
+    it('processes a JSON event sent with the wrong content type once an operator replays it', async () => {
+      const event = paymentEvent('evt-as-text', 'pay-as-text', 'Completed');
+      const response = await deliver(receiver.url, event, {
+        token: pki.token,
+        headers: { 'content-type': 'text/plain' },
+      });
+      expect(response).toMatchObject({ status: 200, text: 'OK' });
+      const dead = (await deadLetters()).find((letter) => letter.deliveryKey === 'evt:evt-as-text');
+      expect(dead).toMatchObject({ state: 'dead', eventType: 'MerchantPayment.Completed' });
+      expect(dead?.lastError).toContain('replay it');
+
+      expect((await admin(`/admin/dead-letters/${dead?.id}/replay`, 'POST')).status).toBe(200);
+      await eventually(
+        async () => (await inbox().get(dead?.id ?? ''))?.state === 'done',
+        'the replayed event to be processed',
+      );
+      const payment = await receiver.webhook.runtime.storage.main.resources.get('payment', 'pay-as-text');
+      expect(payment?.status).toBe('Completed');
+    });
+
+    it('still refuses an oversize body with 413 and an unauthenticated one with 401, storing neither', async () => {
+      const rows = rowCount();
+      const big = await deliver(receiver.url, 'x'.repeat(300 * 1024), {
+        token: pki.token,
+        headers: { 'content-type': 'text/plain' },
+      });
+      expect(big.status).toBe(413);
+      const anonymous = await deliver(receiver.url, 'not json', { headers: { 'content-type': 'text/plain' } });
+      expect(anonymous.status).toBe(401);
+      expect(rowCount()).toBe(rows);
+    });
+
+    it('never logs their bodies', () => {
+      const text = receiver.logs.join('');
+      for (const { body } of sent) expect(text).not.toContain(body);
+      expect(text).toContain('"reason":"malformed_json"');
+    });
+  });
+});
+
+describe('notification calls whose content is not a JSON object', () => {
+  let pki: Awaited<ReturnType<typeof tempDevPki>>;
+  let checked: Receiver;
+  let open: Receiver;
+
+  beforeAll(async () => {
+    pki = await tempDevPki();
+    checked = await startReceiver(pki.dir);
+    open = await startReceiver(pki.dir, { WEBHOOK_CHECK_NOTIFICATION_SOURCE: 'false' });
+  });
+
+  afterAll(async () => {
+    await checked?.close();
+    await open?.close();
+    pki?.remove();
+  });
+
+  const notify = (receiver: Receiver, body: string, contentType: string) =>
+    deliver(receiver.url, body, { path: '/notifications/payments', headers: { 'content-type': contentType } });
+
+  it('are kept as dead letters when they come from a listed address', async () => {
+    expect(await notify(checked, 'payment p-1 Completed', 'text/plain')).toMatchObject({ status: 200, text: 'OK' });
+    expect(await notify(checked, '{"payment":', 'application/json')).toMatchObject({ status: 200, text: 'OK' });
+    const dead = await checked.webhook.runtime.storage.main.inbox.deadLetters();
+    expect(dead.map((event) => [event.deliveryKey.split(':')[0], event.lastError?.split(':')[0]])).toEqual([
+      ['ntf-body', 'WEBHOOK_UNSUPPORTED_MEDIA_TYPE'],
+      ['ntf-body', 'WEBHOOK_INVALID_JSON'],
+    ]);
+  });
+
+  it('are refused, and stored nowhere, when no check vouches for the sender', async () => {
+    const media = await notify(open, 'payment p-1 Completed', 'text/plain');
+    expect(media.status).toBe(415);
+    expect(JSON.parse(media.text)).toMatchObject({ error: { code: 'WEBHOOK_UNSUPPORTED_MEDIA_TYPE' } });
+    const broken = await notify(open, '{"payment":', 'application/json');
+    expect(broken.status).toBe(400);
+    expect(JSON.parse(broken.text)).toMatchObject({ error: { code: 'WEBHOOK_INVALID_JSON' } });
+    const array = await notify(open, '[]', 'application/json');
+    expect(JSON.parse(array.text)).toMatchObject({ error: { code: 'WEBHOOK_NOT_AN_EVENT' } });
+    expect(await open.webhook.runtime.storage.main.inbox.stats()).toMatchObject({
+      pending: 0,
+      processing: 0,
+      done: 0,
+      dead: 0,
+    });
   });
 });
 

@@ -19,6 +19,11 @@ export interface EventSummary {
 export interface EventDetail extends EventSummary {
   readonly headers: Readonly<Record<string, string>>;
   readonly payload: unknown;
+  /**
+   * The stored body as text (invalid UTF-8 shown as U+FFFD) when it is not JSON and `payload` is
+   * therefore null: what a delivery dead-lettered for its content actually carried. Null otherwise.
+   */
+  readonly rawBody: string | null;
   readonly availableAt: string;
   readonly completedAt: string | null;
 }
@@ -40,16 +45,19 @@ export function summarize(event: InboxEvent): EventSummary {
 }
 
 export function detail(event: InboxEvent): EventDetail {
-  let payload: unknown;
+  const text = Buffer.from(event.body).toString('utf8');
+  let payload: unknown = null;
+  let rawBody: string | null = null;
   try {
-    payload = JSON.parse(Buffer.from(event.body).toString('utf8'));
+    payload = JSON.parse(text);
   } catch {
-    payload = null;
+    rawBody = text;
   }
   return {
     ...summarize(event),
     headers: event.headers,
     payload,
+    rawBody,
     availableAt: event.availableAt.toISOString(),
     completedAt: event.completedAt?.toISOString() ?? null,
   };

@@ -69,6 +69,24 @@ export function describeDelivery(
 }
 
 /**
+ * What the inbox stores beside a body that is not a JSON object (kept as a dead letter): nothing can
+ * be read from it, so the key is a hash of the raw body and the timestamp header (a redelivery of the
+ * same bytes is still a duplicate) and the event type is left empty.
+ */
+export function describeUnreadable(
+  kind: DeliveryKind,
+  rawBody: Buffer,
+  timestampHeader: string | undefined,
+): DescribedDelivery {
+  return {
+    deliveryKey: `${kind === 'notification' ? 'ntf' : 'sub'}-body:${hash(rawBody, timestampHeader ?? '')}`,
+    eventType: undefined,
+    resourceId: undefined,
+    eventTimestamp: parseProviderTimestamp(timestampHeader),
+  };
+}
+
+/**
  * `x-connectpay-timestamp` is documented only as UTC: ISO 8601, or epoch seconds / milliseconds.
  * Anything else (or a date before 2000 or far in the future) is treated as absent.
  */

@@ -7,7 +7,8 @@ import type { WebhookErrorCode } from '../errors/webhook-error.js';
 import { requestIdOf, type WebhookRequest } from '../http/request-id.js';
 import type { RejectReason, WebhookMetrics } from '../observability/metrics.js';
 import type { SourcePolicy } from '../security/source-address.js';
-import { type DeliveryKind, describeDelivery } from './describe-delivery.js';
+import { inspectContent, isJsonContentType } from './content.js';
+import { type DeliveryKind, describeDelivery, describeUnreadable } from './describe-delivery.js';
 import { BodyReadError, readBody } from './read-body.js';
 import { headersToStore } from './stored-headers.js';
 
@@ -53,11 +54,13 @@ const REJECTIONS = {
     reason: 'token',
     message: 'The webhook token header is missing or does not hold the token configured for this receiver.',
   },
+  // The next three refuse only a notification call that no check vouches for: an authenticated
+  // delivery with such content is stored as a dead letter and acknowledged instead.
   media_type: {
     status: 415,
     code: 'WEBHOOK_UNSUPPORTED_MEDIA_TYPE',
     reason: 'media_type',
-    message: 'Deliveries must be JSON: send Content-Type: application/json.',
+    message: 'Deliveries must be JSON: send Content-Type: application/json. Nothing was stored.',
   },
   malformed_json: {
     status: 400,
@@ -86,12 +89,11 @@ const REJECTIONS = {
   },
 } as const satisfies Record<Exclude<RejectReason, 'too_large'>, Rejection>;
 
-const JSON_TYPE = /^application\/json\s*(;|$)/i;
-
 /**
  * The hot path, outside Nest's router: authenticate, bound, parse, commit to the inbox, then answer
- * `OK`. Nothing is acknowledged before its group commit resolved, and nothing that fails a check is
- * stored. Answers carry `x-request-id`; logs carry the delivery key, never headers or the body.
+ * `OK`. Nothing is acknowledged before its group commit resolved. Only authentication, size and a
+ * failed commit refuse a delivery (and store nothing); an authenticated one whose content is not an
+ * event is stored as a dead letter with the reason and acknowledged like any other. Answers carry `x-request-id`; logs carry the delivery key, never headers or the body.
  */
 export class IngestHandler {
   private draining = false;
@@ -163,7 +165,14 @@ export class IngestHandler {
     if (kind === 'subscription' && !options.tokens.accepts(request.headers[options.tokenHeader])) {
       return this.reject(request, response, route, started, REJECTIONS.token);
     }
-    if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) {
+    // From here on the sender is ConnectPay (its token and addresses): whatever it sent is stored and
+    // acknowledged, and content nobody can process becomes a dead letter, because a refusal counts
+    // toward the provider switching the subscription off and the event would be lost. A notification
+    // call that no check vouches for (WEBHOOK_CHECK_NOTIFICATION_SOURCE=false) is still refused, so
+    // anyone on the internet cannot fill the dead letters.
+    const authenticated = kind === 'subscription' || options.checkNotificationSource;
+    const contentType = request.headers['content-type'];
+    if (!authenticated && !isJsonContentType(contentType)) {
       return this.reject(request, response, route, started, REJECTIONS.media_type);
     }
     const declared = Number(request.headers['content-length'] ?? 0);
@@ -177,23 +186,18 @@ export class IngestHandler {
       return this.reject(request, response, route, started, tooLarge ? this.tooLarge() : REJECTIONS.incomplete_body);
     }
 
-    let payload: unknown;
-    try {
-      payload = JSON.parse(body.toString('utf8'));
-    } catch {
-      return this.reject(request, response, route, started, REJECTIONS.malformed_json);
-    }
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-      return this.reject(request, response, route, started, REJECTIONS.not_an_event);
+    const content = inspectContent(contentType, body);
+    if (content.problem !== undefined && !authenticated) {
+      return this.reject(request, response, route, started, REJECTIONS[content.problem]);
     }
 
-    const timestamp = request.headers['x-connectpay-timestamp'];
-    const described = describeDelivery(
-      kind,
-      payload as Record<string, unknown>,
-      body,
-      typeof timestamp === 'string' ? timestamp : undefined,
-    );
+    const timestamp =
+      typeof request.headers['x-connectpay-timestamp'] === 'string'
+        ? request.headers['x-connectpay-timestamp']
+        : undefined;
+    const described = content.payload
+      ? describeDelivery(kind, content.payload, body, timestamp)
+      : describeUnreadable(kind, body, timestamp);
     let stored: { id: string; duplicate: boolean };
     try {
       stored = await options.inbox.append({
@@ -201,6 +205,7 @@ export class IngestHandler {
         receivedAt: new Date(),
         headers: headersToStore(request.headers, options.tokenHeader),
         body,
+        ...(content.reason === undefined ? {} : { deadLetterReason: content.reason }),
       });
     } catch (error) {
       const code = (error as { code?: unknown }).code;
@@ -214,26 +219,33 @@ export class IngestHandler {
     if (stored.duplicate) options.metrics.duplicates.inc({ route });
     else {
       options.metrics.received.inc({ route });
-      options.onStored();
+      if (content.problem === undefined) options.onStored();
+      else options.metrics.deadLettered.inc({ route, reason: content.problem });
     }
     response.writeHead(200, this.headers(requestId, 'text/plain; charset=utf-8', 2));
     response.end('OK');
     const durationMs = performance.now() - started;
     options.metrics.ackDuration.observe({ route }, durationMs / 1000);
     options.metrics.requests.inc({ route, method: 'POST', status: '200' });
-    options.logger.info(
-      {
-        requestId,
-        route,
-        status: 200,
-        durationMs: Math.round(durationMs * 10) / 10,
-        deliveryKey: described.deliveryKey,
-        eventType: described.eventType,
-        inboxId: stored.id,
-        duplicate: stored.duplicate,
-      },
-      stored.duplicate ? 'duplicate delivery acknowledged' : 'delivery stored',
-    );
+    const fields = {
+      requestId,
+      route,
+      status: 200,
+      durationMs: Math.round(durationMs * 10) / 10,
+      deliveryKey: described.deliveryKey,
+      eventType: described.eventType,
+      inboxId: stored.id,
+      duplicate: stored.duplicate,
+    };
+    // The reason label only: the full reason is in the dead letter, and the body never reaches the logs.
+    const problem = content.problem === undefined ? {} : { reason: content.problem };
+    if (stored.duplicate) options.logger.info({ ...fields, ...problem }, 'duplicate delivery acknowledged');
+    else if (content.problem === undefined) options.logger.info(fields, 'delivery stored');
+    else
+      options.logger.warn(
+        { ...fields, ...problem },
+        'delivery stored as a dead letter: its content cannot be processed',
+      );
   }
 
   private tooLarge(): Rejection {

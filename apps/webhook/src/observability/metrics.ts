@@ -1,7 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { InboxCommitStats, InboxStats } from '@connectpay-kit/storage';
 
-/** Why a delivery was refused; one label value each, so a dashboard can alert on any of them. */
+/**
+ * Why a delivery was refused; one label value each, so a dashboard can alert on any of them.
+ * `media_type`, `malformed_json` and `not_an_event` refuse only a notification call no check vouches
+ * for: an authenticated delivery with such content is stored as a dead letter instead (DeadLetterReason).
+ */
 export type RejectReason =
   | 'token'
   | 'source_ip'
@@ -11,6 +15,9 @@ export type RejectReason =
   | 'not_an_event'
   | 'incomplete_body'
   | 'storage_unavailable';
+
+/** Why an authenticated delivery was stored straight into the dead letters. */
+export type DeadLetterReason = 'media_type' | 'malformed_json' | 'not_an_event';
 
 /** What happened to one claimed event. */
 export type ProcessingOutcome = 'done' | 'retry' | 'dead' | 'unhandled' | 'lease_lost' | 'deferred';
@@ -25,6 +32,7 @@ export class WebhookMetrics {
   readonly received: Counter<'route'>;
   readonly duplicates: Counter<'route'>;
   readonly rejected: Counter<'route' | 'reason'>;
+  readonly deadLettered: Counter<'route' | 'reason'>;
   readonly ackDuration: Histogram<'route'>;
   readonly processed: Counter<'handler' | 'outcome'>;
   readonly processingLag: Histogram<'handler'>;
@@ -64,7 +72,13 @@ export class WebhookMetrics {
     });
     this.rejected = new Counter({
       name: 'webhook_deliveries_rejected_total',
-      help: 'Deliveries refused, by reason (token, source_ip, too_large, media_type, malformed_json, not_an_event, incomplete_body, storage_unavailable).',
+      help: 'Deliveries refused (nothing stored), by reason (token, source_ip, too_large, incomplete_body, storage_unavailable; media_type, malformed_json, not_an_event only for notification calls no check vouches for).',
+      labelNames: ['route', 'reason'],
+      registers,
+    });
+    this.deadLettered = new Counter({
+      name: 'webhook_deliveries_dead_lettered_total',
+      help: 'Authenticated deliveries stored and acknowledged with OK but straight into the dead letters, because their content cannot be processed (media_type, malformed_json, not_an_event). Also counted in received_total.',
       labelNames: ['route', 'reason'],
       registers,
     });
@@ -128,7 +142,7 @@ export class WebhookMetrics {
     });
     this.deadLetters = new Gauge({
       name: 'webhook_dead_letters',
-      help: 'Events that used up their attempts: see GET /admin/dead-letters.',
+      help: 'Events that used up their attempts, could not be read, or arrived with content that is not an event: see GET /admin/dead-letters.',
       registers,
     });
     this.oldestPending = new Gauge({

@@ -1,6 +1,7 @@
 import { StorageConflictError, type Inbox, type InboxEvent } from '@connectpay-kit/storage';
 import type { Logger } from 'pino';
 import { UnrecoverableEventError } from '../errors/webhook-error.js';
+import { parseObject } from '../ingest/content.js';
 import type { ProcessingOutcome, WebhookMetrics } from '../observability/metrics.js';
 import { type RetryPolicy, retryDelayMs } from './backoff.js';
 import type { EventHandler, ReceivedEvent } from './handler.js';
@@ -195,6 +196,15 @@ export class Dispatcher {
     const logger = this.options.logger.child({ inboxId: event.id, deliveryKey: event.deliveryKey, handler: label });
     const started = performance.now();
 
+    // A delivery stored as a dead letter for its content and then replayed: a body that is not a
+    // JSON object can never be processed, so it goes back to the dead letters rather than being
+    // marked done as if it were an event type without a handler.
+    const parsed = parseObject(event.body);
+    if (!parsed.ok) {
+      await this.failed(event, label, new UnrecoverableEventError(parsed.detail, 'WEBHOOK_EVENT_INVALID'), logger);
+      return;
+    }
+
     if (handler === undefined) {
       // Kept (done, replayable) rather than dead-lettered: a type nobody handles yet is not a failure,
       // and a handler added later can be run over it with the admin replay.
@@ -237,13 +247,9 @@ export class Dispatcher {
     signal: AbortSignal,
     logger: Logger,
   ): Promise<void> {
-    let payload: unknown;
-    try {
-      payload = JSON.parse(Buffer.from(event.body).toString('utf8'));
-    } catch {
-      throw new UnrecoverableEventError('The stored body is not JSON.', 'WEBHOOK_EVENT_INVALID');
-    }
-    const parsed = handler.schema.safeParse(payload);
+    const body = parseObject(event.body);
+    if (!body.ok) throw new UnrecoverableEventError(body.detail, 'WEBHOOK_EVENT_INVALID');
+    const parsed = handler.schema.safeParse(body.payload);
     if (!parsed.success) {
       const problems = parsed.error.issues
         .slice(0, 5)
