@@ -93,7 +93,8 @@ const REJECTIONS = {
  * The hot path, outside Nest's router: authenticate, bound, parse, commit to the inbox, then answer
  * `OK`. Nothing is acknowledged before its group commit resolved. Only authentication, size and a
  * failed commit refuse a delivery (and store nothing); an authenticated one whose content is not an
- * event is stored as a dead letter with the reason and acknowledged like any other. Answers carry `x-request-id`; logs carry the delivery key, never headers or the body.
+ * event is stored as a dead letter with the reason and acknowledged like any other. Answers carry
+ * `x-request-id`; logs carry the delivery key, never headers or the body.
  */
 export class IngestHandler {
   private draining = false;
