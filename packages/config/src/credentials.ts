@@ -248,6 +248,9 @@ function checkClientSecret(ctx: LoadContext, file: Located, text: string): Secre
   return new Secret(secret);
 }
 
+/** connectpay-api-notes.md: "The merchant generates a 2048-bit RSA pair". */
+const MERCHANT_KEY_MIN_BITS = 2048;
+
 export function loadMerchant(ctx: LoadContext): LoadedMerchant | undefined {
   const group = locateGroup(ctx, 'merchant');
   if (group === undefined) {
@@ -269,6 +272,16 @@ export function loadMerchant(ctx: LoadContext): LoadedMerchant | undefined {
       'MERCHANT_KEY_FILE',
       'CONFIG_MERCHANT_KEY_NOT_RSA',
       `${keyFile.value} holds an ${key.key.asymmetricKeyType ?? 'unknown'} key; ConnectPay verifies merchant X-Signature with an RSA key pair: generate an RSA key (2048 bits or more).`,
+      keyFile.origin,
+    );
+    return undefined;
+  }
+  const bits = key.key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < MERCHANT_KEY_MIN_BITS) {
+    ctx.issue(
+      'MERCHANT_KEY_FILE',
+      'CONFIG_MERCHANT_KEY_TOO_SHORT',
+      `${keyFile.value} holds a ${bits}-bit RSA key; ConnectPay expects a ${MERCHANT_KEY_MIN_BITS}-bit merchant key pair: generate one with \`openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:${MERCHANT_KEY_MIN_BITS}\` and register its public key.`,
       keyFile.origin,
     );
     return undefined;

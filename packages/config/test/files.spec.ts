@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CredentialKind, loadConfig } from '@connectpay-kit/config';
@@ -204,6 +205,19 @@ describe('credential files', () => {
     const ec = write(folder, 'merchant-ec.key', ecPrivateKeyPem());
     const error = invalidConfig(() => loadStage({ CONNECTPAY_STAGE_MERCHANT_KEY_FILE: ec }));
     expect(codesByVariable(error)).toEqual({ CONNECTPAY_STAGE_MERCHANT_KEY_FILE: 'CONFIG_MERCHANT_KEY_NOT_RSA' });
+  });
+
+  it('need a merchant key of 2048 bits, as ConnectPay registers', () => {
+    const folder = tempDir();
+    const short = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    });
+    const file = write(folder, 'merchant-1024.key', short as string);
+    const error = invalidConfig(() => loadStage({ CONNECTPAY_STAGE_MERCHANT_KEY_FILE: file }));
+    expect(codesByVariable(error)).toEqual({ CONNECTPAY_STAGE_MERCHANT_KEY_FILE: 'CONFIG_MERCHANT_KEY_TOO_SHORT' });
+    expect(error.message).toMatch(/1024-bit RSA key; ConnectPay expects a 2048-bit .*rsa_keygen_bits:2048/);
+    expect(error.message).not.toContain('PRIVATE KEY');
   });
 
   it('trim the trailing newline of a secret file and refuse an empty or multi-line one', () => {
