@@ -1,6 +1,6 @@
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import type { ConnectPayClient } from './client.js';
+import type { ConnectPayClient, TransportLogger } from './client.js';
 import type { ClientCredentials } from './credentials.js';
 import { TransportError } from './errors.js';
 
@@ -13,6 +13,11 @@ export interface CredentialWatchOptions {
   readonly onReload?: (identity: { leafFingerprint: string; notAfter: Date }, credentials: ClientCredentials) => void;
   /** A refused or unreadable pair: the old identity stays active. */
   readonly onError?: (error: TransportError) => void;
+  /**
+   * Where a reload (leaf fingerprint and expiry) and a refusal (code and reason) are logged, so every
+   * service that watches its files reports rotation the same way. Never key material.
+   */
+  readonly logger?: TransportLogger;
 }
 
 export interface CredentialWatcher {
@@ -47,19 +52,27 @@ export function watchCredentials(client: ConnectPayClient, options: CredentialWa
     client.reloadCredentials({ certChainPem, privateKeyPem }).then(
       (identity) => {
         lastLoaded = current;
+        options.logger?.info(
+          { leafFingerprint: identity.leafFingerprint, notAfter: identity.notAfter.toISOString() },
+          'client certificate reloaded from its files',
+        );
         options.onReload?.(identity, { certChainPem, privateKeyPem });
       },
       (error: unknown) => {
         // A check still running at close() ends after it: a service shutting down does not report it.
         if (closed) return;
-        options.onError?.(
+        const typed =
           error instanceof TransportError
             ? error
             : new TransportError(
                 'TRANSPORT_CREDENTIALS_REJECTED',
                 'The rotated client certificate could not be loaded.',
-              ),
+              );
+        options.logger?.warn(
+          { code: typed.code, reason: typed.message },
+          'rotated client certificate refused; keeping the current one',
         );
+        options.onError?.(typed);
       },
     );
   };

@@ -132,12 +132,16 @@ describe('watching the credential files', () => {
     const cp = client();
     const reloads: string[] = [];
     const errors: TransportError[] = [];
+    const lines: { level: string; fields: Record<string, unknown>; message: string }[] = [];
+    const record = (level: string) => (fields: Record<string, unknown>, message: string) =>
+      void lines.push({ level, fields, message });
     const watcher = watchCredentials(cp, {
       certFile,
       keyFile,
       debounceMs: 20,
       onReload: (identity) => reloads.push(identity.leafFingerprint),
       onError: (error) => errors.push(error),
+      logger: { debug: record('debug'), info: record('info'), warn: record('warn') },
     });
     const replace = (file: string, text: string) => {
       writeFileSync(`${file}.tmp`, text);
@@ -160,6 +164,21 @@ describe('watching the credential files', () => {
     await until(() => errors.length === 1);
     expect(errors[0]?.code).toBe('TRANSPORT_CREDENTIALS_REJECTED');
     expect(cp.identity?.leafFingerprint).toBe(reloads[0]);
+
+    // Every service that watches its files logs rotation the same way, and never the key.
+    expect(lines).toEqual([
+      {
+        level: 'info',
+        fields: { leafFingerprint: reloads[0], notAfter: renewed.leaf.notAfter.toISOString() },
+        message: 'client certificate reloaded from its files',
+      },
+      {
+        level: 'warn',
+        fields: { code: 'TRANSPORT_CREDENTIALS_REJECTED', reason: errors[0]?.message },
+        message: 'rotated client certificate refused; keeping the current one',
+      },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('PRIVATE KEY');
 
     watcher.close();
     await cp.close();

@@ -74,19 +74,11 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       ? watchCredentials(client, {
           certFile: config.mtls.certFile,
           keyFile: config.mtls.keyFile,
-          onReload: (identity, credentials) => {
+          logger,
+          onReload: (_identity, credentials) => {
             const key = credentials.privateKeyPem;
             certificates.useChain(credentials.certChainPem, typeof key === 'string' ? new Secret(key) : key);
-            logger.info(
-              { leafFingerprint: identity.leafFingerprint, notAfter: identity.notAfter.toISOString() },
-              'client certificate reloaded from its files',
-            );
           },
-          onError: (error) =>
-            logger.warn(
-              { code: error.code, reason: error.message },
-              'rotated client certificate refused; keeping the current one',
-            ),
         })
       : undefined;
     const runtime = new GatewayRuntime({

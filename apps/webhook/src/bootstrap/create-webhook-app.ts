@@ -66,7 +66,9 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
     client = createClient(configuration, storage, logger);
     // A renewed certificate (cert-manager, a secret mount) is picked up without a restart, as in the
     // gateway; a chain with packages/certs errors is refused and the current one kept.
-    credentialWatcher = config.mtls ? watchClientCertificate(client, config.mtls, logger) : undefined;
+    credentialWatcher = config.mtls
+      ? watchCredentials(client, { certFile: config.mtls.certFile, keyFile: config.mtls.keyFile, logger })
+      : undefined;
     const registry = defaultHandlers(storage.main.resources, client, metrics);
     // The dispatcher and the ingest handler refer to each other through callbacks that run only once
     // both exist (after listen).
@@ -178,27 +180,5 @@ function createClient(configuration: Configuration, storage: WebhookStorage, log
     credentialCheck: certsCredentialCheck({ trust: configuration.clientTrustPems }),
     logger: logger.child({ component: 'transport' }),
     userAgent: 'connectpay-kit-webhook',
-  });
-}
-
-/** Logs what the gateway logs for the same events: the new leaf's fingerprint and expiry, or why it was refused. */
-function watchClientCertificate(
-  client: ConnectPayClient,
-  mtls: { readonly certFile: string; readonly keyFile: string },
-  logger: Logger,
-): CredentialWatcher {
-  return watchCredentials(client, {
-    certFile: mtls.certFile,
-    keyFile: mtls.keyFile,
-    onReload: (identity) =>
-      logger.info(
-        { leafFingerprint: identity.leafFingerprint, notAfter: identity.notAfter.toISOString() },
-        'client certificate reloaded from its files',
-      ),
-    onError: (error) =>
-      logger.warn(
-        { code: error.code, reason: error.message },
-        'rotated client certificate refused; keeping the current one',
-      ),
   });
 }
