@@ -34,7 +34,9 @@ export {
   storageLocationOf,
 } from './storage.js';
 export {
+  flattenServiceConfiguration,
   loadServiceConfiguration,
+  type FlatServiceConfiguration,
   type LoadServiceConfigurationOptions,
   type ServiceConfiguration,
 } from './load-configuration.js';

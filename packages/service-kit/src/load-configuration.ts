@@ -48,6 +48,28 @@ export interface ServiceConfiguration<Loaded, Prepared> {
 }
 
 /**
+ * What an app's bootstrap reads: its settings' fields side by side with the ConnectPay profile, the
+ * workspace root and the client trust, with every warning (config's, then the settings').
+ */
+export type FlatServiceConfiguration<Loaded extends { readonly warnings: readonly string[] }> = Loaded & {
+  readonly config: ConnectPayConfig;
+  readonly workspaceRoot: string;
+  readonly clientTrustPems: readonly string[];
+};
+
+export function flattenServiceConfiguration<Loaded extends { readonly warnings: readonly string[] }, Prepared>(
+  loaded: ServiceConfiguration<Loaded, Prepared>,
+): FlatServiceConfiguration<Loaded> {
+  return {
+    ...loaded.settings,
+    config: loaded.config,
+    workspaceRoot: loaded.workspaceRoot,
+    clientTrustPems: loaded.clientTrustPems,
+    warnings: loaded.warnings,
+  };
+}
+
+/**
  * The ConnectPay profile (packages/config) and the service's settings, validated together so one
  * start reports every variable to fix, in one StartupConfigError. In `local` the dev PKI is prepared
  * first (lock-safe, shared with the sandbox), so a fresh clone starts with no set-up.

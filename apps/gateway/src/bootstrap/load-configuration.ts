@@ -1,14 +1,13 @@
-import type { ConnectPayConfig } from '@connectpay-kit/config';
-import { loadServiceConfiguration } from '@connectpay-kit/service-kit';
+import {
+  type FlatServiceConfiguration,
+  flattenServiceConfiguration,
+  loadServiceConfiguration,
+} from '@connectpay-kit/service-kit';
 import { GATEWAY_SERVICE } from './service.js';
 import { type LoadedSettings, loadGatewaySettings } from './settings.js';
 
-export interface Configuration extends LoadedSettings {
-  readonly config: ConnectPayConfig;
-  readonly workspaceRoot: string;
-  /** Trust anchors for checking our own client chain: the dev root in `local` (service-kit's rule). */
-  readonly clientTrustPems: readonly string[];
-}
+/** The gateway's settings beside the ConnectPay profile, workspace root and client trust. */
+export type Configuration = FlatServiceConfiguration<LoadedSettings>;
 
 /**
  * The ConnectPay profile (packages/config) and the gateway's settings, validated together so one
@@ -19,20 +18,15 @@ export async function loadConfiguration(
   env: Readonly<Record<string, string | undefined>>,
   cwd: string,
 ): Promise<Configuration> {
-  const loaded = await loadServiceConfiguration({
-    env,
-    cwd,
-    service: GATEWAY_SERVICE,
-    prepareLocal: ensureLocalPki,
-    loadSettings: loadGatewaySettings,
-  });
-  return {
-    ...loaded.settings,
-    config: loaded.config,
-    workspaceRoot: loaded.workspaceRoot,
-    clientTrustPems: loaded.clientTrustPems,
-    warnings: loaded.warnings,
-  };
+  return flattenServiceConfiguration(
+    await loadServiceConfiguration({
+      env,
+      cwd,
+      service: GATEWAY_SERVICE,
+      prepareLocal: ensureLocalPki,
+      loadSettings: loadGatewaySettings,
+    }),
+  );
 }
 
 /** Creates the dev PKI if needed; service-kit then reads its root as `local`'s client trust. */

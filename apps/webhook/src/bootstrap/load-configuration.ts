@@ -1,14 +1,13 @@
-import type { ConnectPayConfig } from '@connectpay-kit/config';
-import { loadServiceConfiguration } from '@connectpay-kit/service-kit';
+import {
+  type FlatServiceConfiguration,
+  flattenServiceConfiguration,
+  loadServiceConfiguration,
+} from '@connectpay-kit/service-kit';
 import { WEBHOOK_SERVICE } from './service.js';
 import { type LoadedSettings, loadWebhookSettings } from './settings.js';
 
-export interface Configuration extends LoadedSettings {
-  readonly config: ConnectPayConfig;
-  readonly workspaceRoot: string;
-  /** Trust anchors for checking our own client chain: the dev root in `local` (service-kit's rule). */
-  readonly clientTrustPems: readonly string[];
-}
+/** The receiver's settings beside the ConnectPay profile, workspace root and client trust. */
+export type Configuration = FlatServiceConfiguration<LoadedSettings>;
 
 /**
  * The ConnectPay profile (packages/config) and the receiver's settings, validated together so one
@@ -19,20 +18,15 @@ export async function loadConfiguration(
   env: Readonly<Record<string, string | undefined>>,
   cwd: string,
 ): Promise<Configuration> {
-  const loaded = await loadServiceConfiguration({
-    env,
-    cwd,
-    service: WEBHOOK_SERVICE,
-    prepareLocal: ensureLocalPki,
-    loadSettings: loadWebhookSettings,
-  });
-  return {
-    ...loaded.settings,
-    config: loaded.config,
-    workspaceRoot: loaded.workspaceRoot,
-    clientTrustPems: loaded.clientTrustPems,
-    warnings: loaded.warnings,
-  };
+  return flattenServiceConfiguration(
+    await loadServiceConfiguration({
+      env,
+      cwd,
+      service: WEBHOOK_SERVICE,
+      prepareLocal: ensureLocalPki,
+      loadSettings: loadWebhookSettings,
+    }),
+  );
 }
 
 async function ensureLocalPki(dir: string): Promise<void> {
