@@ -7,7 +7,7 @@ import type { WebhookErrorCode } from '../errors/webhook-error.js';
 import { requestIdOf, type WebhookRequest } from '../http/request-id.js';
 import type { RejectReason, WebhookMetrics } from '../observability/metrics.js';
 import type { SourcePolicy } from '../security/source-address.js';
-import { inspectContent, isJsonContentType } from './content.js';
+import { CONTENT_PROBLEM_CODES, inspectContent, isJsonContentType } from './content.js';
 import { type DeliveryKind, describeDelivery, describeUnreadable } from './describe-delivery.js';
 import { BodyReadError, readBody } from './read-body.js';
 import { headersToStore } from './stored-headers.js';
@@ -58,19 +58,19 @@ const REJECTIONS = {
   // delivery with such content is stored as a dead letter and acknowledged instead.
   media_type: {
     status: 415,
-    code: 'WEBHOOK_UNSUPPORTED_MEDIA_TYPE',
+    code: CONTENT_PROBLEM_CODES.media_type,
     reason: 'media_type',
     message: 'Deliveries must be JSON: send Content-Type: application/json. Nothing was stored.',
   },
   malformed_json: {
     status: 400,
-    code: 'WEBHOOK_INVALID_JSON',
+    code: CONTENT_PROBLEM_CODES.malformed_json,
     reason: 'malformed_json',
     message: 'The body is not valid JSON; nothing was stored.',
   },
   not_an_event: {
     status: 400,
-    code: 'WEBHOOK_NOT_AN_EVENT',
+    code: CONTENT_PROBLEM_CODES.not_an_event,
     reason: 'not_an_event',
     message: 'The body must be a JSON object (an event or a payment); nothing was stored.',
   },
