@@ -17,6 +17,11 @@ export interface ApiDefinition {
   /** `Accept` header the provider expects, when it versions the API through it. */
   readonly accept?: string;
   /**
+   * This API's whole budget per call in ms (connect, retries, headers and body), when it should
+   * differ from the caller's default (the gateway's GATEWAY_UPSTREAM_TIMEOUT_MS, 30 s).
+   */
+  readonly timeoutMs?: number;
+  /**
    * `published`: documented by ConnectPay (connectpay-api-notes.md). `example`: the shape of a real
    * API family the provider has but does not publish the path for; implemented by apps/sandbox so
    * every scheme can be exercised. Replace with the API Reference path before using it against stage.
@@ -167,6 +172,9 @@ export function validateCatalog(catalog: Readonly<Record<string, ApiDefinition>>
       problems.push(`"${name}": path "${api.path}" must start with "/" and carry no query string.`);
     }
     if (api.method === 'GET' && api.requestBody !== undefined) problems.push(`"${name}": a GET takes no body.`);
+    if (api.timeoutMs !== undefined && !(Number.isInteger(api.timeoutMs) && api.timeoutMs >= 100)) {
+      problems.push(`"${name}": timeoutMs must be a whole number of milliseconds, at least 100.`);
+    }
     const route = `${api.hostKind} ${api.method} ${api.path.replace(/\{[^}]+\}/g, '{}')}`;
     const twin = routes.get(route);
     if (twin) problems.push(`"${name}" and "${twin}" are the same route (${route}).`);
