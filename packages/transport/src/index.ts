@@ -30,7 +30,19 @@ export {
   type TransportErrorCode,
 } from './errors.js';
 export {
+  authorizeUrl,
+  checkRedirectUrl,
+  isGuidV4,
+  newAuthorizeNonce,
+  PSD2_AUTH_FLOW_ID,
+  PSD2_AUTH_SCOPES,
+  type AuthorizeUrlInput,
+  type Psd2AuthScope,
+} from './oauth/authorize.js';
+export {
   OAuthTokenManager,
+  refreshRefusal,
+  tokenLifetimeSeconds,
   type TokenEndpoint,
   type TokenEndpointResponse,
   type TokenManagerOptions,

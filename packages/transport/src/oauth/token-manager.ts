@@ -12,14 +12,19 @@ export interface TokenPersistence {
   delete?(key: string): Promise<unknown>;
 }
 
-/** What the token endpoint answers (RFC 6749 §5.1). */
+/**
+ * What the token endpoint answers. ConnectPay's documented example (dev:/access-tokens) sends
+ * `expires_in` as a number and `refresh_token_expires_in` as a string (`"2592000"`): both forms are
+ * taken for both fields. `client_customer_name` is the masked Customer the pair belongs to.
+ */
 export interface TokenEndpointResponse {
   readonly access_token: string;
   readonly refresh_token?: string;
-  readonly expires_in?: number;
-  readonly refresh_token_expires_in?: number;
+  readonly expires_in?: number | string;
+  readonly refresh_token_expires_in?: number | string;
   readonly token_type?: string;
   readonly scope?: string;
+  readonly client_customer_name?: string;
 }
 
 export type TokenEndpoint = (form: Record<string, string>) => Promise<TokenEndpointResponse>;
@@ -30,6 +35,7 @@ interface TokenRecord {
   refreshToken: string;
   refreshTokenExpiresAt: string;
   scope?: string;
+  customerName?: string;
   obtainedAt: string;
 }
 
@@ -39,6 +45,8 @@ export interface TokenStatus {
   readonly refreshTokenExpiresAt?: string;
   readonly obtainedAt?: string;
   readonly scope?: string;
+  /** `client_customer_name` as ConnectPay returns it: masked (`Mo********co`), so safe to show. */
+  readonly customerName?: string;
 }
 
 export interface TokenManagerOptions {
@@ -52,7 +60,7 @@ export interface TokenManagerOptions {
   readonly now?: () => Date;
 }
 
-// The provider's lifetimes (connectpay-api-notes.md), used when the response leaves them out.
+// The provider's lifetimes (dev:/access-tokens: 1 h and 30 days), used when the response leaves them out.
 const ACCESS_TOKEN_SECONDS = 3600;
 const REFRESH_TOKEN_SECONDS = 30 * 24 * 3600;
 // How long a refused refresh waits for another replica's rotation to land in the store.
@@ -125,13 +133,15 @@ export class OAuthTokenManager {
         refresh_token: current.record.refreshToken,
       });
     } catch (error) {
-      if (isInvalidGrant(error)) {
+      const refusal = refreshRefusal(error);
+      if (refusal !== undefined) {
         // Another replica may have rotated with the same refresh token a moment earlier and be
         // committing the new pair right now: wait for it before declaring the grant lost.
         const theirs = await this.awaitRotationElsewhere(current.version);
         if (theirs) return theirs;
         throw new NewAuthCodeRequiredError(
-          'ConnectPay refused the refresh token (invalid_grant): it was rotated, revoked or expired. A person must issue a new auth code (GET /auth/start).',
+          `ConnectPay refused the refresh token (${refusal}): it was rotated, revoked or expired. ` +
+            'A person must issue a new auth code (GET /auth/start). If a new code is refused too, check the DevApp credentials.',
         );
       }
       throw error;
@@ -194,18 +204,19 @@ export class OAuthTokenManager {
       throw new TransportError('TRANSPORT_INVALID_RESPONSE', 'The token endpoint answered without a refresh_token.');
     }
     const now = this.now().getTime();
-    const accessSeconds = positive(response.expires_in) ?? ACCESS_TOKEN_SECONDS;
+    const accessSeconds = tokenLifetimeSeconds(response.expires_in) ?? ACCESS_TOKEN_SECONDS;
     const rotated = response.refresh_token !== undefined;
     const refreshExpiresAt =
       rotated || !previous
-        ? new Date(now + (positive(response.refresh_token_expires_in) ?? REFRESH_TOKEN_SECONDS) * 1000).toISOString()
+        ? new Date(now + (tokenLifetimeSeconds(response.refresh_token_expires_in) ?? REFRESH_TOKEN_SECONDS) * 1000).toISOString()
         : previous.refreshTokenExpiresAt;
     return {
       accessToken: response.access_token,
       accessTokenExpiresAt: new Date(now + accessSeconds * 1000).toISOString(),
       refreshToken,
       refreshTokenExpiresAt: refreshExpiresAt,
-      ...(response.scope ? { scope: response.scope } : {}),
+      ...(typeof response.scope === 'string' && response.scope !== '' ? { scope: response.scope } : {}),
+      ...customerName(response.client_customer_name, previous?.customerName),
       obtainedAt: new Date(now).toISOString(),
     };
   }
@@ -228,20 +239,43 @@ export class OAuthTokenManager {
       refreshTokenExpiresAt: record.refreshTokenExpiresAt,
       obtainedAt: record.obtainedAt,
       ...(record.scope ? { scope: record.scope } : {}),
+      ...(record.customerName ? { customerName: record.customerName } : {}),
     };
   }
 }
 
-function positive(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+/**
+ * A lifetime in seconds from the token response: a positive number, or a string of digits (ConnectPay
+ * sends `refresh_token_expires_in` as `"2592000"`). Anything else counts as absent, so the documented
+ * default applies rather than a token that never expires or is expired at once.
+ */
+export function tokenLifetimeSeconds(value: unknown): number | undefined {
+  const number =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d{1,10}\s*$/.test(value) ? Number(value) : NaN;
+  return Number.isFinite(number) && number > 0 ? number : undefined;
+}
+
+function customerName(value: unknown, previous: string | undefined): { customerName?: string } {
+  if (typeof value === 'string' && value !== '' && value.length <= 200) return { customerName: value };
+  return previous ? { customerName: previous } : {};
 }
 
 function isConflict(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'STORAGE_CONFLICT';
 }
 
-function isInvalidGrant(error: unknown): boolean {
-  if (!(error instanceof ProviderHttpError) || (error.status !== 400 && error.status !== 401)) return false;
+/**
+ * Whether a failed refresh means the refresh token itself is refused, and if so how it was told.
+ * ConnectPay documents no error body for the token endpoint (only the lifetimes and that an expired
+ * refresh token means the whole flow again), so a 400, 401 or 403 is a refusal whatever its body; an
+ * RFC 6749 `invalid_grant` is one form of it. `invalid_client` is the DevApp credentials, not the grant,
+ * and a 5xx, 429 or a connection failure is transient: the stored pair is kept for the next attempt.
+ */
+export function refreshRefusal(error: unknown): string | undefined {
+  if (!(error instanceof ProviderHttpError)) return undefined;
+  if (error.status !== 400 && error.status !== 401 && error.status !== 403) return undefined;
   const body = error.body;
-  return typeof body === 'object' && body !== null && (body as { error?: unknown }).error === 'invalid_grant';
+  const code = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+  if (code === 'invalid_client') return undefined;
+  return code === 'invalid_grant' ? `HTTP ${error.status}, invalid_grant` : `HTTP ${error.status}`;
 }
