@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { request as undiciRequest } from 'undici';
+import { type Dispatcher, getGlobalDispatcher } from 'undici';
 import {
   type ApiName,
   type BaseUrls,
@@ -13,16 +13,19 @@ import {
 import { type ClientCredentials, type CredentialCheck, loadCredentials } from './credentials.js';
 import { HostKindDispatchers, type Timeouts } from './dispatchers.js';
 import {
+  CallCancelledError,
   CredentialsMissingError,
   CredentialsRejectedError,
   ProviderHttpError,
   TransportError,
   type TransportErrorContext,
   TransportMisuseError,
+  TransportTimeoutError,
 } from './errors.js';
+import { Exchange } from './exchange.js';
 import { OAuthTokenManager, type TokenEndpointResponse, type TokenPersistence } from './oauth/token-manager.js';
 import { TokenCipher } from './oauth/token-crypto.js';
-import { backoffDelay, isRetryable, type RetryPolicy, DEFAULT_RETRY } from './retry.js';
+import { isRetryable, type RetryPolicy, DEFAULT_RETRY, retryDelayWithin } from './retry.js';
 import type { SecretInput } from './secret.js';
 import { type BasicCredentials, basicStrategy } from './strategies/basic.js';
 import { bearerStrategy } from './strategies/bearer.js';
@@ -62,7 +65,15 @@ export interface ConnectPayClientOptions {
     readonly subject?: string;
     readonly refreshSkewMs?: number;
   };
+  /** The pools' per-connection timeouts (connect 5 s; headers and body idle 30 s each): backstops. */
   readonly timeouts?: Partial<Timeouts>;
+  /**
+   * A call's whole budget in ms, default 30 s: connecting, every attempt and the waits between them,
+   * headers and the whole body. A catalog entry's `timeoutMs` and a call's `timeoutMs` override it.
+   */
+  readonly callTimeoutMs?: number;
+  /** The largest answer body accepted, default 10 MiB; a larger one fails the call as TRANSPORT_INVALID_RESPONSE. */
+  readonly maxResponseBytes?: number;
   readonly retry?: Partial<RetryPolicy>;
   /** Run on every new identity given to reloadCredentials(); a non-empty answer refuses it. */
   readonly credentialCheck?: CredentialCheck;
@@ -84,6 +95,9 @@ export interface CallInput {
   readonly requestId?: string;
   /** Allows retries of a non-GET call the provider dedupes. Never set this for payment creation. */
   readonly idempotent?: boolean;
+  /** This call's whole budget in ms; default the catalog entry's `timeoutMs`, else the client's `callTimeoutMs`. */
+  readonly timeoutMs?: number;
+  /** The caller's cancellation: aborts the attempt in flight (any phase) and starts no other. */
   readonly signal?: AbortSignal;
 }
 
@@ -109,6 +123,8 @@ const PROTECTED_HEADERS = new Set([
 ]);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 5_000, headersMs: 30_000, bodyMs: 30_000 };
+const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 /**
  * The one way platform code talks to ConnectPay. Every call goes through the catalog (packages/hosts):
@@ -121,6 +137,8 @@ export class ConnectPayClient {
   readonly oauth: OAuthTokenManager | undefined;
   private readonly dispatchers: HostKindDispatchers;
   private readonly retry: RetryPolicy;
+  private readonly callTimeoutMs: number;
+  private readonly maxResponseBytes: number;
   private readonly basic: BasicCredentials | undefined;
   private readonly strategyCache = new Map<SecurityScheme, AuthStrategy[]>();
   /** `origin|leaf fingerprint` pairs that completed a call: proof the provider accepts that identity. */
@@ -129,6 +147,8 @@ export class ConnectPayClient {
   constructor(private readonly options: ConnectPayClientOptions) {
     this.environment = options.environment;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.basic = options.basic;
     this.dispatchers = new HostKindDispatchers({
       timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
@@ -163,24 +183,29 @@ export class ConnectPayClient {
       const prepared = this.prepare(resolved, input, requestId);
       const strategies = this.strategiesFor(resolved);
       const idempotent = resolved.method === 'GET' || input.idempotent === true || resolved.definition.idempotent;
+      const budgetMs = input.timeoutMs ?? resolved.definition.timeoutMs ?? this.callTimeoutMs;
+      const deadline = started + budgetMs;
+      const { signal } = input;
+      if (signal?.aborted) throw new CallCancelledError('connect', { api, requestId }, signal.reason);
       for (;;) {
         attempts += 1;
         try {
-          const response = await this.attempt<T>(resolved, prepared, strategies, input.signal, requestId);
+          const response = await this.attempt<T>(resolved, prepared, strategies, requestId, deadline, budgetMs, signal);
           this.report(api, requestId, response.status, undefined, started, attempts);
           return { ...response, attempts };
         } catch (error) {
           const typed =
             error instanceof TransportError ? error : mapConnectionError(error, resolved.hostKind, { api, requestId });
-          if (attempts < this.retry.maxAttempts && isRetryable(typed, idempotent) && !input.signal?.aborted) {
-            this.options.logger?.warn(
-              { api, requestId, attempt: attempts, code: typed.code },
-              'connectpay call failed, retrying',
-            );
-            await sleep(backoffDelay(this.retry, attempts));
-            continue;
-          }
-          throw typed;
+          const delay =
+            attempts < this.retry.maxAttempts && isRetryable(typed, idempotent) && !signal?.aborted
+              ? retryDelayWithin(this.retry, attempts, deadline - performance.now())
+              : undefined;
+          if (delay === undefined) throw typed;
+          this.options.logger?.warn(
+            { api, requestId, attempt: attempts, code: typed.code },
+            'connectpay call failed, retrying',
+          );
+          if (!(await sleep(delay, signal))) throw new CallCancelledError('backoff', { api, requestId }, signal?.reason);
         }
       }
     } catch (error) {
@@ -336,8 +361,10 @@ export class ConnectPayClient {
     resolved: ResolvedApi,
     prepared: ReturnType<ConnectPayClient['prepare']>,
     strategies: readonly AuthStrategy[],
-    signal: AbortSignal | undefined,
     requestId: string,
+    deadline: number,
+    budgetMs: number,
+    signal: AbortSignal | undefined,
   ): Promise<Omit<ProviderResponse<T>, 'attempts'>> {
     const outgoing: OutgoingRequest = { ...prepared, headers: { ...prepared.headers } };
     for (const strategy of strategies) {
@@ -349,33 +376,54 @@ export class ConnectPayClient {
     const context: TransportErrorContext = { api: resolved.api, requestId, origin: resolved.origin };
     if (this.dispatchers.isClosed)
       throw new TransportError('TRANSPORT_CLOSED', 'The ConnectPay client is closed.', context);
+    const exchange = new Exchange(
+      this.maxResponseBytes,
+      () =>
+        new TransportError(
+          'TRANSPORT_INVALID_RESPONSE',
+          `ConnectPay's answer is larger than ${this.maxResponseBytes} bytes; it was not read.`,
+          context,
+        ),
+    );
+    const timer = setTimeout(
+      () => exchange.cancel(new TransportTimeoutError(exchange.phase, context, undefined, budgetMs)),
+      Math.max(0, deadline - performance.now()),
+    );
+    const onAbort = (): void => exchange.cancel(new CallCancelledError(exchange.phase, context, signal?.reason));
+    signal?.addEventListener('abort', onAbort, { once: true });
     // Take the dispatcher right before dispatching, after every await: a credential swap in between
     // must not hand this call a pool that is already closing.
-    const dispatcher = this.dispatchers.get(resolved.hostKind);
-    let response: Awaited<ReturnType<typeof undiciRequest>>;
-    let text: string;
+    const dispatcher: Dispatcher = this.dispatchers.get(resolved.hostKind) ?? getGlobalDispatcher();
+    let answer: { status: number; headers: Record<string, string>; text: string };
     try {
-      response = await undiciRequest(resolved.url, {
-        method: resolved.method,
-        headers: outgoing.headers,
-        ...(outgoing.body !== undefined ? { body: outgoing.body } : {}),
-        ...(dispatcher ? { dispatcher } : {}),
-        ...(signal ? { signal } : {}),
-      });
-      text = await response.body.text();
+      dispatcher.dispatch(
+        {
+          origin: resolved.origin,
+          path: resolved.url.slice(resolved.origin.length) || '/',
+          method: resolved.method,
+          headers: outgoing.headers,
+          ...(outgoing.body !== undefined ? { body: outgoing.body } : {}),
+        },
+        exchange,
+      );
+      answer = await exchange.done;
     } catch (error) {
+      if (error instanceof TransportError) throw error;
       const presented = resolved.hostKind === 'mtls' ? (this.dispatchers.identity ?? null) : undefined;
       const accepted = presented
         ? this.acceptedIdentities.has(`${context.origin}|${presented.leafFingerprint}`)
         : false;
       throw mapConnectionError(error, resolved.hostKind, context, presented, new Date(), accepted);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
     }
     const identity = resolved.hostKind === 'mtls' ? this.dispatchers.identity : undefined;
     if (identity) this.acceptedIdentities.add(`${context.origin}|${identity.leafFingerprint}`);
-    const headers = flattenHeaders(response.headers);
-    const body = parseBody(text, headers['content-type'], context);
-    if (response.statusCode >= 400) throw new ProviderHttpError(response.statusCode, body, context);
-    return { api: resolved.api, status: response.statusCode, headers, body: body as T, requestId };
+    const { headers } = answer;
+    const body = parseBody(answer.text, headers['content-type'], context);
+    if (answer.status >= 400) throw new ProviderHttpError(answer.status, body, context);
+    return { api: resolved.api, status: answer.status, headers, body: body as T, requestId };
   }
 
   private async tokenEndpoint(form: Record<string, string>): Promise<TokenEndpointResponse> {
@@ -430,14 +478,21 @@ function parseBody(text: string, contentType: string | undefined, context: Trans
   return text;
 }
 
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  return new Promise((resolveSleep) => {
+    if (signal?.aborted) {
+      resolveSleep(false);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolveSleep(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolveSleep(true);
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

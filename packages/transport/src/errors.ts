@@ -6,6 +6,7 @@ export type TransportErrorCode =
   | 'TRANSPORT_CONNECTION_REFUSED'
   | 'TRANSPORT_CONNECTION_RESET'
   | 'TRANSPORT_TIMEOUT'
+  | 'TRANSPORT_CANCELLED'
   | 'TRANSPORT_REQUEST_FAILED'
   | 'TRANSPORT_HTTP_ERROR'
   | 'TRANSPORT_INVALID_RESPONSE'
@@ -69,17 +70,49 @@ export class ServerCertificateUntrustedError extends TransportError {
   }
 }
 
+export type TimeoutPhase = 'connect' | 'headers' | 'body';
+
+const WAITED_FOR: Readonly<Record<TimeoutPhase, string>> = {
+  connect: 'accept the connection',
+  headers: 'answer',
+  body: 'finish its answer',
+};
+
+/**
+ * A call that ran out of time. `phase` is what it was waiting for when the time ran out; `budgetMs`
+ * is set when the call's whole budget (every attempt included) ran out, and unset when one of the
+ * pool's per-connection timeouts fired first.
+ */
 export class TransportTimeoutError extends TransportError {
   constructor(
-    readonly phase: 'connect' | 'headers' | 'body',
+    readonly phase: TimeoutPhase,
+    context: TransportErrorContext,
+    cause?: unknown,
+    readonly budgetMs?: number,
+  ) {
+    super(
+      'TRANSPORT_TIMEOUT',
+      budgetMs === undefined
+        ? `ConnectPay did not ${WAITED_FOR[phase]} in time (${phase} timeout).`
+        : `ConnectPay did not ${WAITED_FOR[phase]} within the call's budget of ${budgetMs} ms (${phase} phase).`,
+      context,
+      { cause, connectionLevel: phase === 'connect' },
+    );
+  }
+}
+
+/** The caller gave up (its AbortSignal fired): the attempt in flight was aborted and no other starts. */
+export class CallCancelledError extends TransportError {
+  constructor(
+    readonly phase: TimeoutPhase | 'backoff',
     context: TransportErrorContext,
     cause?: unknown,
   ) {
     super(
-      'TRANSPORT_TIMEOUT',
-      `ConnectPay did not ${phase === 'connect' ? 'accept the connection' : phase === 'headers' ? 'answer' : 'finish its answer'} in time (${phase} timeout).`,
+      'TRANSPORT_CANCELLED',
+      `The caller cancelled the call while it was waiting for ${phase === 'backoff' ? 'a retry' : `the ${phase} phase`}; no further attempt was made.`,
       context,
-      { cause, connectionLevel: phase === 'connect' },
+      { cause },
     );
   }
 }

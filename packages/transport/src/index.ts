@@ -17,6 +17,7 @@ export {
 } from './credentials.js';
 export type { Timeouts } from './dispatchers.js';
 export {
+  CallCancelledError,
   ClientCertificateRefusedError,
   CredentialsMissingError,
   CredentialsRejectedError,
@@ -27,6 +28,7 @@ export {
   TransportError,
   TransportMisuseError,
   TransportTimeoutError,
+  type TimeoutPhase,
   type TransportErrorCode,
 } from './errors.js';
 export {
