@@ -8,7 +8,8 @@ export type HostsErrorCode =
   | 'HOSTS_SCHEME_MISMATCH'
   | 'HOSTS_MISSING_PATH_PARAM'
   | 'HOSTS_INVALID_PATH_PARAM'
-  | 'HOSTS_INVALID_CATALOG';
+  | 'HOSTS_INVALID_CATALOG'
+  | 'HOSTS_MERCHANT_CONTRACT';
 
 export class HostsError extends Error {
   readonly code: HostsErrorCode;
@@ -94,5 +95,19 @@ export class InvalidPathParamError extends HostsError {
 export class InvalidCatalogError extends HostsError {
   constructor(message: string) {
     super('HOSTS_INVALID_CATALOG', message);
+  }
+}
+
+/** A merchant API body that does not fit ConnectPay's published contract; `problems` names each field. */
+export class MerchantContractError extends HostsError {
+  constructor(
+    readonly contract: string,
+    readonly problems: readonly { readonly path: string; readonly message: string }[],
+  ) {
+    const list = problems
+      .slice(0, 5)
+      .map((problem) => `${problem.path}: ${problem.message}`)
+      .join(' ');
+    super('HOSTS_MERCHANT_CONTRACT', `The ${contract} body does not fit ConnectPay's published contract. ${list}`);
   }
 }

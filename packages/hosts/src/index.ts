@@ -46,5 +46,7 @@ export {
   UnknownApiError,
   UnknownEnvironmentError,
   WrongHostKindError,
+  MerchantContractError,
   type HostsErrorCode,
 } from './errors.js';
+export * from './merchant/index.js';
