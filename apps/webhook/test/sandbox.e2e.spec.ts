@@ -148,7 +148,8 @@ describe('end to end with the sandbox', () => {
       redirect_url: `${receiver.url}/auth/callback`,
       response_type: 'code',
       state: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
-      nonce: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+      // ConnectPay requires a GUIDv4 nonce; the sandbox refuses anything else.
+      nonce: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
     });
 
     // The browser at ConnectPay: it issues a code and redirects back with code and state.

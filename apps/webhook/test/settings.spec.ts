@@ -77,22 +77,47 @@ describe('receiver settings', () => {
     expect(many.find((issue) => issue.variable === 'WEBHOOK_TRUSTED_PROXIES')?.message).toContain('proxy.internal');
   });
 
-  it('refuses a short webhook token outside local and reads several for rotation', () => {
-    expect(issues({ WEBHOOK_TOKEN_FILE: file('token', 'short') }).map((issue) => issue.variable)).toEqual([
-      'WEBHOOK_TOKEN_FILE',
-    ]);
-    const both = loadWebhookSettings(
+  it('reads each webhook token file verbatim: a token with or starting with # is a token, not a comment', () => {
+    // 36 characters of the provider's alphabet (A-Z a-z 0-9 ! # $ % & ' * + - . ^ _ ` | ~).
+    const current = "#Qx7!k$2%m&'*+-.^_`|~aB3cD4eF5gH6iJ7";
+    const previous = 'Ab3#dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z0';
+    expect(current).toHaveLength(36);
+    expect(previous).toHaveLength(36);
+    const loaded = loadWebhookSettings(
       {
-        WEBHOOK_TOKEN_FILE: file(
-          'tokens',
-          '# old, until Friday\nold-token-0000000000000000\nnew-token-1111111111111111\n',
-        ),
+        WEBHOOK_TOKEN_FILE: file('token', `${current}\n`),
+        WEBHOOK_TOKEN_PREVIOUS_FILE: file('previous', previous),
       },
       context('prod'),
     );
-    expect(both.webhookTokens.accepts('old-token-0000000000000000')).toBe(true);
-    expect(both.webhookTokens.accepts('new-token-1111111111111111')).toBe(true);
-    expect(both.webhookTokens.accepts('# old, until Friday')).toBe(false);
+    expect(loaded.webhookTokens.size).toBe(2);
+    expect(loaded.webhookTokens.accepts(current)).toBe(true);
+    expect(loaded.webhookTokens.accepts(previous)).toBe(true);
+    expect(loaded.webhookTokens.accepts(current.slice(1))).toBe(false);
+    expect(loaded.warnings.join('\n')).not.toContain('WEBHOOK_TOKEN');
+    // A CRLF editor's line ending is not part of the token either.
+    const crlf = loadWebhookSettings({ WEBHOOK_TOKEN_FILE: file('crlf', `${current}\r\n`) }, context('prod'));
+    expect(crlf.webhookTokens.accepts(current)).toBe(true);
+  });
+
+  it('refuses token files it would have to guess at, naming the file and never the token', () => {
+    const refused = (content: string) => issues({ WEBHOOK_TOKEN_FILE: file('token', content) });
+    const lines = refused('# old, until Friday\nold-token-0000000000000000\nnew-token-1111111111111111\n');
+    expect(lines.map((issue) => issue.variable)).toEqual(['WEBHOOK_TOKEN_FILE']);
+    expect(lines[0]?.message).toMatch(/more than one line.*WEBHOOK_TOKEN_PREVIOUS_FILE/);
+    expect(JSON.stringify(lines)).not.toContain('old-token');
+    expect(refused('')[0]?.message).toMatch(/is empty/);
+    expect(refused(' padded-token-000000000000000000000 ')[0]?.message).toMatch(/spaces or tabs/);
+    expect(refused('short')[0]?.message).toMatch(/shorter than 16/);
+  });
+
+  it('warns outside local about a token that is not 36 characters of the documented alphabet', () => {
+    const loaded = loadWebhookSettings(
+      { WEBHOOK_TOKEN_FILE: file('token', 'b5c0d0a8-6c1e-4a8e-9d53-2f5f2a7c9e11-extra') },
+      context('stage'),
+    );
+    expect(loaded.warnings.join('\n')).toMatch(/WEBHOOK_TOKEN_FILE .* is not 36 characters/);
+    expect(loaded.warnings.join('\n')).not.toContain('b5c0d0a8');
   });
 
   it('keeps the OAuth tokens in the shared database when the inbox is on PostgreSQL', () => {

@@ -5,6 +5,7 @@ import {
   ProviderHttpError,
   TokenStoreError,
   TransportError,
+  TransportMisuseError,
 } from '@connectpay-kit/transport';
 import { htmlPage } from '../http/html.js';
 import { WebhookRuntime } from '../runtime/webhook-runtime.js';
@@ -46,21 +47,32 @@ export class AuthController {
     }
     const redirectUrl = `${publicUrl}${CALLBACK_PATH}`;
     const { state, nonce } = newStateAndNonce();
+    let location: string;
+    try {
+      // Built before the state is stored: a redirect URL ConnectPay would refuse stops here.
+      location = authorizeUrl({
+        environment: config.environment,
+        baseUrls: config.baseUrls,
+        clientId: config.basic.clientId,
+        scope,
+        redirectUrl,
+        state,
+        nonce,
+      });
+    } catch (error) {
+      if (!(error instanceof TransportMisuseError)) throw error;
+      logger.error({ code: error.code, err: error.message }, 'auth redirect refused: the authorize URL is invalid');
+      return page(response, 503, 'Sign-in is misconfigured', [
+        `This receiver cannot start a ConnectPay sign-in: ${error.message}`,
+        'Fix WEBHOOK_PUBLIC_URL (or the DevApp client id) and restart it.',
+      ]);
+    }
     const now = new Date();
     await storage.main.authStates.create(state, {
       nonce,
       data: { scope, redirectUrl } satisfies StoredAuthData,
       createdAt: now,
       expiresAt: new Date(now.getTime() + AUTH_STATE_TTL_MS),
-    });
-    const location = authorizeUrl({
-      environment: config.environment,
-      baseUrls: config.baseUrls,
-      clientId: config.basic.clientId,
-      scope,
-      redirectUrl,
-      state,
-      nonce,
     });
     logger.info({ scope }, 'auth redirect started');
     response.writeHead(302, { location, 'cache-control': 'no-store' });

@@ -1,27 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { type BaseUrls, type Environment, resolve } from '@connectpay-kit/hosts';
+import { type BaseUrls, type Environment } from '@connectpay-kit/hosts';
+import { authorizeUrl as providerAuthorizeUrl, newAuthorizeNonce, PSD2_AUTH_SCOPES } from '@connectpay-kit/transport';
 
-export const PSD2_SCOPES = ['psd2-ais', 'psd2-pis'] as const;
+export const PSD2_SCOPES = PSD2_AUTH_SCOPES;
 export type Psd2Scope = (typeof PSD2_SCOPES)[number];
 
 /** How long a started redirect may take to come back (the provider's code itself lives 24 h). */
 export const AUTH_STATE_TTL_MS = 10 * 60_000;
 
-export interface AuthorizeRequest {
-  readonly state: string;
-  readonly nonce: string;
-  readonly url: string;
-}
-
-/** Unguessable, URL-safe: 256 bits for the state (it guards the callback), 128 for the nonce. */
+/**
+ * The state guards the callback, so it is ours and unguessable (256 bits, URL-safe); the nonce is
+ * the GUIDv4 ConnectPay requires.
+ */
 export function newStateAndNonce(): { state: string; nonce: string } {
-  return { state: randomBytes(32).toString('base64url'), nonce: randomBytes(16).toString('base64url') };
+  return { state: randomBytes(32).toString('base64url'), nonce: newAuthorizeNonce() };
 }
 
 /**
- * The provider's PSD2 auth-code URL (catalog entry `oauth.authorize`, one-way host): `client_id`,
- * `flowId=GetPSD2AuthCode`, `scope`, `state`, `nonce`, `redirect_url` (without query, as registered
- * in the DevApp) and `response_type=code`.
+ * The provider's PSD2 auth-code URL, built by transport's `authorizeUrl`: it refuses a nonce that is
+ * not a GUIDv4 and a redirect URL with a query (`TRANSPORT_MISUSE`), which ConnectPay would refuse
+ * after the person already left.
  */
 export function authorizeUrl(input: {
   environment: Environment;
@@ -32,16 +30,5 @@ export function authorizeUrl(input: {
   state: string;
   nonce: string;
 }): string {
-  return resolve('oauth.authorize', input.environment, {
-    baseUrls: input.baseUrls,
-    query: {
-      client_id: input.clientId,
-      flowId: 'GetPSD2AuthCode',
-      scope: input.scope,
-      state: input.state,
-      nonce: input.nonce,
-      redirect_url: input.redirectUrl,
-      response_type: 'code',
-    },
-  }).url;
+  return providerAuthorizeUrl(input);
 }

@@ -92,6 +92,7 @@ const SCHEMA = z.object({
   WEBHOOK_TOKEN_STORAGE_FILE: optionalText,
   WEBHOOK_STORAGE_LOCK_TIMEOUT_MS: integer(0, 60_000, 5_000),
   WEBHOOK_TOKEN_FILE: optionalText,
+  WEBHOOK_TOKEN_PREVIOUS_FILE: optionalText,
   WEBHOOK_TOKEN_HEADER: z.preprocess(
     blankAsUnset,
     z
@@ -130,7 +131,7 @@ export function loadWebhookSettings(env: Variables, context: SettingsContext): L
   const local = context.environment === 'local';
   const path = pathFrom(context.cwd);
 
-  const webhookTokens = readWebhookTokens(values.WEBHOOK_TOKEN_FILE, context, path, issues);
+  const webhookTokens = readWebhookTokens(values, context, path, issues, warnings);
   const adminKeys = readAdminKeys(values.WEBHOOK_ADMIN_KEYS_FILE, local, path, issues, warnings);
   const tokenKey = readTokenKey(
     {
@@ -227,38 +228,88 @@ function tokenStorageLocation(
   return gatewayStorageLocation(context.workspaceRoot);
 }
 
+// ConnectPay's webhook token: 36 characters of A-Z a-z 0-9 ! # $ % & ' * + - . ^ _ ` | ~
+// (docs:/home/notifications-using-webhook-technology/authorize-to-receive-webhooks/).
+const PROVIDER_TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{36}$/;
+
+/**
+ * The webhook token and, while rotating, the previous one: each file holds ONE token, read verbatim.
+ * A token may contain or start with `#`, so nothing in the file is a comment; only the line break an
+ * editor adds at the end is dropped. A file with more than one line is refused rather than guessed
+ * at (a reader that skipped `#` lines dropped such tokens and every delivery got 401).
+ */
 function readWebhookTokens(
-  file: string | undefined,
+  values: { WEBHOOK_TOKEN_FILE?: string | undefined; WEBHOOK_TOKEN_PREVIOUS_FILE?: string | undefined },
   context: SettingsContext,
   path: (value: string) => string,
   issues: SettingsIssue[],
+  warnings: string[],
 ): KeyRing {
   const local = context.environment === 'local';
+  const file = values.WEBHOOK_TOKEN_FILE;
   const location =
     file !== undefined ? path(file) : local ? join(context.devPkiDir, DEV_PKI_FILES.webhookToken) : undefined;
   if (location === undefined) {
     issues.push({
       variable: 'WEBHOOK_TOKEN_FILE',
       message:
-        "is required outside local: point it at a file holding the webhook token from ConnectPay's subscription settings (one per line while rotating).",
+        "is required outside local: point it at a file holding the webhook token from ConnectPay's subscription settings (the token alone, as it is).",
     });
     return new KeyRing([]);
   }
-  const text = readText(location, 'WEBHOOK_TOKEN_FILE', issues);
-  if (text === undefined) return new KeyRing([]);
-  const tokens = KeyRing.parseLines(text);
-  if (tokens.length === 0) {
+  const tokens = [readTokenFile('WEBHOOK_TOKEN_FILE', location, local, issues, warnings)];
+  if (values.WEBHOOK_TOKEN_PREVIOUS_FILE !== undefined) {
+    tokens.push(
+      readTokenFile('WEBHOOK_TOKEN_PREVIOUS_FILE', path(values.WEBHOOK_TOKEN_PREVIOUS_FILE), local, issues, warnings),
+    );
+  }
+  return new KeyRing(tokens.filter((token): token is string => token !== undefined));
+}
+
+/** One token file, verbatim but for a final line break. Issues name the file, never its content. */
+export function readTokenFile(
+  variable: string,
+  location: string,
+  local: boolean,
+  issues: SettingsIssue[],
+  warnings: string[],
+): string | undefined {
+  const text = readText(location, variable, issues);
+  if (text === undefined) return undefined;
+  const token = text.replace(/\r?\n$/, '');
+  if (token === '') {
+    issues.push({ variable, message: `${location} is empty: it must hold the webhook token, as it is.` });
+    return undefined;
+  }
+  if (/[\r\n]/.test(token)) {
     issues.push({
-      variable: 'WEBHOOK_TOKEN_FILE',
-      message: `${location} holds no token (one per line; # starts a comment).`,
+      variable,
+      message:
+        `${location} holds more than one line: the file is read verbatim as ONE token (ConnectPay tokens may contain and start with "#", so nothing is a comment). ` +
+        'While rotating, put the previous token in its own file named by WEBHOOK_TOKEN_PREVIOUS_FILE.',
     });
-  } else if (!local && tokens.some((token) => token.length < 16)) {
+    return undefined;
+  }
+  if (token !== token.trim()) {
     issues.push({
-      variable: 'WEBHOOK_TOKEN_FILE',
+      variable,
+      message: `${location} has spaces or tabs around the token: ConnectPay tokens contain none; remove them.`,
+    });
+    return undefined;
+  }
+  if (!local && token.length < 16) {
+    issues.push({
+      variable,
       message: `${location} holds a token shorter than 16 characters; ConnectPay's tokens are 36 characters long.`,
     });
+    return undefined;
   }
-  return new KeyRing(tokens);
+  if (!local && !PROVIDER_TOKEN.test(token)) {
+    warnings.push(
+      `${variable} (${location}) is not 36 characters of ConnectPay's token alphabet (A-Z a-z 0-9 ! # $ % & ' * + - . ^ _ \` | ~): check it is the token from the subscription e-mail, whole.`,
+    );
+  }
+  return token;
 }
 
 function readAdminKeys(
