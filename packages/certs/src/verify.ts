@@ -16,6 +16,7 @@ import {
   type PoolInput,
   type TrustInput,
 } from './options.js';
+import { validatePath } from './path/validate.js';
 import { readQcStatements } from './qc/qc-statements.js';
 import { countFindings, summarize, type Report } from './report.js';
 import { offlineResults } from './revocation/targets.js';
@@ -106,6 +107,7 @@ async function verify(input: ChainInput, options: VerifyOptions): Promise<Report
       : offlineResults(chain);
   }
 
+  const pathProblems = chain ? validatePath(chain.path) : [];
   const context: RuleContext = {
     input: parsed,
     certificates,
@@ -116,6 +118,7 @@ async function verify(input: ChainInput, options: VerifyOptions): Promise<Report
     warnDays,
     trust,
     revocation,
+    pathProblems,
     qc,
     ...(psd2 === undefined ? {} : { psd2 }),
     ...(privateKey === undefined ? {} : { privateKey }),

@@ -31,6 +31,8 @@ export interface SignatureAlgorithm {
 export class Certificate {
   readonly version: number;
   readonly serialNumber: string;
+  /** The serial's INTEGER content octets as encoded (sign and length matter to RFC 5280 §4.1.2.2). */
+  readonly serialOctets: Uint8Array;
   readonly signatureAlgorithm: SignatureAlgorithm;
   readonly issuer: DistinguishedName;
   readonly subject: DistinguishedName;
@@ -59,7 +61,9 @@ export class Certificate {
     const tbs = new DerCursor(expectUniversal(tbsTlv, Tag.sequence, 'tbsCertificate').value);
     const versionTlv = tbs.optional(TagClass.context, 0);
     this.version = versionTlv ? decodeSmallInteger(readSingle(versionTlv.value)) + 1 : 1;
-    this.serialNumber = decodeIntegerHex(tbs.next());
+    const serial = tbs.next();
+    this.serialNumber = decodeIntegerHex(serial);
+    this.serialOctets = serial.value;
     const innerAlgorithm = tbs.expect(Tag.sequence, 'signature algorithm');
     if (Buffer.compare(innerAlgorithm.encoded, outerAlgorithm.encoded) !== 0) {
       // RFC 5280 §4.1.1.2: both algorithm fields MUST be identical; OpenSSL refuses a mismatch too.

@@ -12,7 +12,7 @@ import {
   type Tlv,
 } from '../der/reader.js';
 import { Oid } from '../oids.js';
-import { parseName } from './name.js';
+import { parseName, type DistinguishedName } from './name.js';
 
 export type KeyUsageName =
   | 'digitalSignature'
@@ -45,6 +45,27 @@ export interface SubjectAltNames {
   readonly directoryNames: readonly string[];
 }
 
+/**
+ * One GeneralName (RFC 5280 §4.2.1.6) as name constraints need it. Forms the engine cannot evaluate
+ * (otherName, x400Address, ediPartyName, registeredID) keep only their tag, so a constraint on them
+ * can still be refused instead of ignored.
+ */
+export type GeneralName =
+  | { readonly type: 'dns'; readonly value: string }
+  | { readonly type: 'email'; readonly value: string }
+  | { readonly type: 'uri'; readonly value: string }
+  | { readonly type: 'ip'; readonly bytes: Uint8Array }
+  | { readonly type: 'directory'; readonly name: DistinguishedName }
+  | { readonly type: 'unsupported'; readonly tag: number };
+
+/** NameConstraints (RFC 5280 §4.2.1.10); minimum/maximum are not used in this profile. */
+export interface NameConstraints {
+  readonly permitted: readonly GeneralName[];
+  readonly excluded: readonly GeneralName[];
+  /** Both subtree lists absent or empty: forbidden by RFC 5280 ("MUST NOT be an empty sequence"). */
+  readonly empty: boolean;
+}
+
 export interface RawQcStatement {
   readonly oid: string;
   /** The statementInfo encoding, when present. */
@@ -69,6 +90,14 @@ export interface CertificateExtensions {
   readonly ocspUrls?: readonly string[];
   readonly caIssuersUrls?: readonly string[];
   readonly subjectAltNames?: SubjectAltNames;
+  /** Every subjectAltName entry, in order, for name constraints. */
+  readonly subjectAltNameList?: readonly GeneralName[];
+  readonly nameConstraints?: NameConstraints;
+  /** The AKI extension is present (with or without a keyIdentifier). */
+  readonly hasAuthorityKeyIdentifierExtension?: boolean;
+  /** AKI authorityCertIssuer + authorityCertSerialNumber: the issuer's own issuer and serial, when given. */
+  readonly authorityCertIssuer?: readonly GeneralName[];
+  readonly authorityCertSerial?: string;
   readonly qcStatements?: readonly RawQcStatement[];
 }
 
@@ -112,8 +141,14 @@ function decodeKnown(result: Mutable<CertificateExtensions>, oid: string, value:
       result.subjectKeyIdentifier = toHex(expectUniversal(readSingle(value), Tag.octetString, 'SKI').value);
       return;
     case Oid.authorityKeyIdentifier: {
-      const keyId = children(expectUniversal(readSingle(value), Tag.sequence, 'AKI')).find((t) => isContext(t, 0));
+      result.hasAuthorityKeyIdentifierExtension = true;
+      const fields = children(expectUniversal(readSingle(value), Tag.sequence, 'AKI'));
+      const keyId = fields.find((t) => isContext(t, 0));
       if (keyId) result.authorityKeyIdentifier = toHex(keyId.value);
+      const certIssuer = fields.find((t) => isContext(t, 1));
+      if (certIssuer) result.authorityCertIssuer = children(certIssuer).map(decodeGeneralName);
+      const certSerial = fields.find((t) => isContext(t, 2));
+      if (certSerial) result.authorityCertSerial = toHex(certSerial.value).replace(/^(00)+(?=.)/, '');
       return;
     }
     case Oid.certificatePolicies:
@@ -142,8 +177,14 @@ function decodeKnown(result: Mutable<CertificateExtensions>, oid: string, value:
       result.caIssuersUrls = caIssuers;
       return;
     }
-    case Oid.subjectAltName:
-      result.subjectAltNames = decodeGeneralNames(children(readSingle(value)));
+    case Oid.subjectAltName: {
+      const names = children(expectUniversal(readSingle(value), Tag.sequence, 'subject alternative names'));
+      result.subjectAltNames = decodeGeneralNames(names);
+      result.subjectAltNameList = names.map(decodeGeneralName);
+      return;
+    }
+    case Oid.nameConstraints:
+      result.nameConstraints = decodeNameConstraints(value);
       return;
     case Oid.qcStatements:
       result.qcStatements = children(readSingle(value)).map((statement) => {
@@ -228,4 +269,42 @@ function formatIp(bytes: Uint8Array): string {
     return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
   }
   return `#${toHex(bytes)}`;
+}
+
+function decodeGeneralName(name: Tlv): GeneralName {
+  if (name.tagClass !== TagClass.context) throw new DerError('general name is not context-tagged');
+  const text = (): string => Buffer.from(name.value).toString('latin1');
+  switch (name.tagNumber) {
+    case 1:
+      return { type: 'email', value: text() };
+    case 2:
+      return { type: 'dns', value: text() };
+    case 4: {
+      const inner = readSingle(name.value);
+      if (!isUniversal(inner, Tag.sequence)) throw new DerError('directory name is not a name');
+      return { type: 'directory', name: parseName(inner) };
+    }
+    case 6:
+      return { type: 'uri', value: text() };
+    case 7:
+      return { type: 'ip', bytes: name.value };
+    default:
+      return { type: 'unsupported', tag: name.tagNumber };
+  }
+}
+
+function decodeNameConstraints(value: Uint8Array): NameConstraints {
+  const fields = children(expectUniversal(readSingle(value), Tag.sequence, 'name constraints'));
+  const subtrees = (tag: number): GeneralName[] => {
+    const field = fields.find((t) => isContext(t, tag));
+    if (!field) return [];
+    return children(field).map((subtree) => {
+      const base = children(expectUniversal(subtree, Tag.sequence, 'general subtree'))[0];
+      if (!base) throw new DerError('general subtree without a base name');
+      return decodeGeneralName(base);
+    });
+  };
+  const permitted = subtrees(0);
+  const excluded = subtrees(1);
+  return { permitted, excluded, empty: permitted.length === 0 && excluded.length === 0 };
 }

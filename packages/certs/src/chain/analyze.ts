@@ -1,6 +1,7 @@
 import type { Certificate } from '../certificate/certificate.js';
 import type { CertificateIndex } from '../trust/certificate-index.js';
 import type { TrustStore } from '../trust/trust-store.js';
+import { validatePath } from '../path/validate.js';
 import { checkLink, type Link } from './link.js';
 
 export type PathSource = 'input' | 'pool' | 'trust';
@@ -46,6 +47,10 @@ export interface AnalyzeOptions {
 
 /** Longer than any real chain; bounds the walk on hostile or cyclic input. */
 const MAX_PATH_LENGTH = 12;
+/** Signature checks one analysis may spend trying alternative paths (cross-signs, re-keyed CAs, hostile input). */
+const MAX_LINK_CHECKS = 2048;
+/** Complete candidate paths one analysis may compare. */
+const MAX_PATHS = 64;
 
 export function analyzeChain(certificates: readonly Certificate[], options: AnalyzeOptions): ChainAnalysis {
   const duplicateOf = findDuplicates(certificates);
@@ -53,25 +58,12 @@ export function analyzeChain(certificates: readonly Certificate[], options: Anal
   const leafIndex = chooseLeaf(certificates, unique);
   const leaf = certificates[leafIndex] as Certificate;
 
-  const path: PathElement[] = [{ certificate: leaf, source: 'input', index: leafIndex }];
-  const visited = new Set<string>([leaf.sha256]);
-  let end: PathEnd = 'unknown-issuer';
-  while (path.length < MAX_PATH_LENGTH) {
-    const current = path[path.length - 1] as PathElement;
-    if (current.certificate.selfSigned) {
-      end = 'root';
-      break;
-    }
-    const next =
-      nextInputIssuer(certificates, unique, current, visited) ?? externalIssuer(current.certificate, visited, options);
-    if (!next) {
-      end = current.certificate.selfIssued ? 'broken-root' : 'unknown-issuer';
-      break;
-    }
-    visited.add(next.certificate.sha256);
-    path.push(next);
-  }
-
+  const { path, end } = buildPath(
+    { certificate: leaf, source: 'input', index: leafIndex },
+    certificates,
+    unique,
+    options,
+  );
   const members = new Set(path.flatMap((element) => (element.index === undefined ? [] : [element.index])));
   const outside = unique.filter((index) => !members.has(index));
   const gapAtTop = end === 'unknown-issuer';
@@ -79,6 +71,150 @@ export function analyzeChain(certificates: readonly Certificate[], options: Anal
   const strays = outside.filter((index) => !unlinked.includes(index));
   const anchor = findAnchor(path, options.trust);
   return { certificates, duplicateOf, leafIndex, path, end, ...(anchor ? { anchor } : {}), strays, unlinked };
+}
+
+interface Search {
+  readonly certificates: readonly Certificate[];
+  readonly unique: readonly number[];
+  readonly options: AnalyzeOptions;
+  linkChecks: number;
+  paths: number;
+  best?: { readonly path: readonly PathElement[]; readonly end: PathEnd; readonly score: readonly number[] };
+}
+
+/**
+ * Builds the path from the leaf up, trying every issuer whose key verifies the signature (in the file,
+ * the pool and the trust store: cross-signs, re-keyed intermediates, expired and current versions) and
+ * keeping the best complete path: one that reaches a root, then with no broken link, then with the fewest
+ * RFC 5280 path problems, then with the most certificates valid now. A certificate that carries the
+ * issuer's name but whose key did not sign is used only when no candidate verifies, so that the report can
+ * name that broken link. Key identifiers only order the candidates; the signature decides.
+ */
+function buildPath(
+  leaf: PathElement,
+  certificates: readonly Certificate[],
+  unique: readonly number[],
+  options: AnalyzeOptions,
+): { path: readonly PathElement[]; end: PathEnd } {
+  const search: Search = { certificates, unique, options, linkChecks: 0, paths: 0 };
+  explore([leaf], new Set([leaf.certificate.sha256]), search);
+  const best = search.best as NonNullable<Search['best']>;
+  return { path: best.path, end: best.end };
+}
+
+/** Returns true when a path good enough to stop searching has been found. */
+function explore(path: PathElement[], visited: Set<string>, search: Search): boolean {
+  const current = path[path.length - 1] as PathElement;
+  if (current.certificate.selfSigned) return complete(path, 'root', search);
+  if (path.length >= MAX_PATH_LENGTH) return complete(path, 'unknown-issuer', search);
+  const { verified, claimed } = issuerCandidates(current, visited, search);
+  if (verified.length === 0) {
+    if (claimed) {
+      visited.add(claimed.certificate.sha256);
+      path.push(claimed);
+      const done = explore(path, visited, search);
+      path.pop();
+      visited.delete(claimed.certificate.sha256);
+      return done;
+    }
+    return complete(path, current.certificate.selfIssued ? 'broken-root' : 'unknown-issuer', search);
+  }
+  for (const candidate of verified) {
+    if (search.paths >= MAX_PATHS || search.linkChecks > MAX_LINK_CHECKS) return true;
+    visited.add(candidate.certificate.sha256);
+    path.push(candidate);
+    const done = explore(path, visited, search);
+    path.pop();
+    visited.delete(candidate.certificate.sha256);
+    if (done) return true;
+  }
+  return false;
+}
+
+function complete(path: readonly PathElement[], end: PathEnd, search: Search): boolean {
+  search.paths++;
+  const at = search.options.at;
+  const broken = path.some((element) => element.link?.status === 'bad-signature');
+  const problems = validatePath(path).filter((problem) => problem.check !== 'profile').length;
+  const anchored = findAnchor(path, search.options.trust) !== undefined;
+  const valid = path.filter((element) => element.certificate.isValidAt(at)).length;
+  const external = path.filter((element) => element.source !== 'input').length;
+  const score = [
+    end === 'root' ? 1 : 0,
+    anchored ? 1 : 0,
+    broken ? 0 : 1,
+    -problems,
+    valid - path.length,
+    -external,
+    end === 'root' ? 0 : path.length,
+  ];
+  if (!search.best || compareScores(score, search.best.score) > 0) search.best = { path: [...path], end, score };
+  return end === 'root' && anchored && !broken && problems === 0 && valid === path.length;
+}
+
+function compareScores(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
+  return 0;
+}
+
+/**
+ * The certificates that may issue `child`, best first: the file's own (the one right after the child
+ * preferred), then the pool's and the trust store's; `claimed` is the first file certificate whose name
+ * matches but whose signature does not verify.
+ */
+function issuerCandidates(
+  child: PathElement,
+  visited: ReadonlySet<string>,
+  search: Search,
+): { verified: PathElement[]; claimed?: PathElement } {
+  const { certificates, unique, options } = search;
+  const verified: { element: PathElement; score: number }[] = [];
+  let claimed: PathElement | undefined;
+  const considered = new Set<string>();
+  const preferred = child.index === undefined ? -1 : child.index + 1;
+  const order = unique.includes(preferred) ? [preferred, ...unique.filter((i) => i !== preferred)] : unique;
+  for (const index of order) {
+    const parent = certificates[index] as Certificate;
+    if (index === child.index || parent === child.certificate || visited.has(parent.sha256)) continue;
+    if (parent.subject.key !== child.certificate.issuer.key || considered.has(parent.sha256)) continue;
+    considered.add(parent.sha256);
+    search.linkChecks++;
+    const link = checkLink(child.certificate, parent);
+    const element: PathElement = { certificate: parent, source: 'input', index, link };
+    if (link.status === 'verified') verified.push({ element, score: 32 + rank(parent, link, options) });
+    else if (link.status === 'bad-signature' && !claimed) claimed = element;
+  }
+  const trustIndexes = options.trust.indexes;
+  const sources: { index: CertificateIndex; source: PathSource }[] = [
+    ...(options.pool ? [{ index: options.pool, source: 'pool' as const }] : []),
+    ...trustIndexes.map((index) => ({ index, source: 'trust' as const })),
+  ];
+  for (const { index, source } of sources) {
+    for (const candidate of index.issuerCandidates(child.certificate)) {
+      if (visited.has(candidate.sha256) || considered.has(candidate.sha256)) continue;
+      considered.add(candidate.sha256);
+      search.linkChecks++;
+      const link = checkLink(child.certificate, candidate);
+      if (link.status !== 'verified') continue;
+      const trusted = trustIndexes.some((trustIndex) => trustIndex.containsKeyOf(candidate));
+      verified.push({
+        element: { certificate: candidate, source: trusted ? 'trust' : source, link },
+        score: rank(candidate, link, options) + (trusted ? 16 : 0),
+      });
+    }
+  }
+  verified.sort((a, b) => b.score - a.score);
+  return { verified: verified.map((entry) => entry.element), ...(claimed ? { claimed } : {}) };
+}
+
+/** What a relying party would try first: matching key identifiers, valid now, a root over a cross-sign, the longest-lived. */
+function rank(candidate: Certificate, link: Link, options: AnalyzeOptions): number {
+  return (
+    (link.keyIdMatches === false ? 0 : 8) +
+    (candidate.isValidAt(options.at) ? 4 : 0) +
+    (candidate.selfSigned ? 2 : 0) +
+    candidate.notAfter.getTime() / 1e15
+  );
 }
 
 function findDuplicates(certificates: readonly Certificate[]): Map<number, number> {
@@ -114,27 +250,11 @@ function inputIssuerIndex(
   return claimed;
 }
 
-function nextInputIssuer(
-  certificates: readonly Certificate[],
-  unique: readonly number[],
-  current: PathElement,
-  visited: ReadonlySet<string>,
-): PathElement | undefined {
-  const found = inputIssuerIndex(certificates, unique, current.certificate, current.index, (index) =>
-    visited.has((certificates[index] as Certificate).sha256),
-  );
-  if (!found) return undefined;
-  return {
-    certificate: certificates[found.index] as Certificate,
-    source: 'input',
-    index: found.index,
-    link: found.link,
-  };
-}
-
 /**
- * The leaf is the certificate that issues no other one in the file. With several candidates (strays),
- * the one with the longest chain in the file wins, then the earliest.
+ * The leaf is the certificate that issues no other one in the file, counting a CA certificate that carries
+ * another's issuer name as its issuer even when its key did not sign (a wrong or re-keyed intermediate is
+ * then reported as a broken link, never taken for the leaf). With several candidates (strays), the one
+ * with the longest chain in the file wins, then the earliest.
  */
 export function chooseLeaf(certificates: readonly Certificate[], unique: readonly number[]): number {
   const issuerOf = new Map<number, number>();
@@ -162,39 +282,6 @@ export function chooseLeaf(certificates: readonly Certificate[], unique: readonl
     }
   }
   return best;
-}
-
-function externalIssuer(
-  child: Certificate,
-  visited: ReadonlySet<string>,
-  options: AnalyzeOptions,
-): PathElement | undefined {
-  const trustIndexes = options.trust.indexes;
-  const sources: { index: CertificateIndex; source: PathSource }[] = [
-    ...(options.pool ? [{ index: options.pool, source: 'pool' as const }] : []),
-    ...trustIndexes.map((index) => ({ index, source: 'trust' as const })),
-  ];
-  let best: { element: PathElement; score: number } | undefined;
-  const considered = new Set<string>();
-  for (const { index, source } of sources) {
-    for (const candidate of index.issuerCandidates(child)) {
-      if (visited.has(candidate.sha256) || considered.has(candidate.sha256)) continue;
-      considered.add(candidate.sha256);
-      const link = checkLink(child, candidate);
-      if (link.status !== 'verified') continue;
-      const trusted = trustIndexes.some((trustIndex) => trustIndex.containsKeyOf(candidate));
-      // Prefer what a relying party would pick: a trusted anchor, then a currently valid certificate,
-      // then a root over a cross-sign, then the one that lasts longest.
-      const score =
-        (trusted ? 8 : 0) +
-        (candidate.isValidAt(options.at) ? 4 : 0) +
-        (candidate.selfSigned ? 2 : 0) +
-        candidate.notAfter.getTime() / 1e15;
-      if (!best || score > best.score)
-        best = { element: { certificate: candidate, source: trusted ? 'trust' : source, link }, score };
-    }
-  }
-  return best?.element;
 }
 
 function findAnchor(path: readonly PathElement[], trust: TrustStore): ChainAnalysis['anchor'] {

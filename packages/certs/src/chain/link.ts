@@ -3,8 +3,8 @@ import type { Certificate } from '../certificate/certificate.js';
 /**
  * How `parent` relates to `child`:
  * - verified: names chain and parent's key verifies child's signature;
- * - bad-signature: names chain and key identifiers agree (or are absent) but the signature fails,
- *   i.e. the link the file claims is broken (forged, corrupted, or re-keyed CA);
+ * - bad-signature: names chain but the signature fails, i.e. the link the file claims is broken
+ *   (forged, corrupted, or a re-keyed CA: key identifiers that differ only say which);
  * - not-issuer: a different certificate altogether.
  */
 export type LinkStatus = 'verified' | 'bad-signature' | 'not-issuer';
@@ -38,5 +38,7 @@ function computeLink(child: Certificate, parent: Certificate): Link {
   const keyIdMatches = aki !== undefined && ski !== undefined ? aki === ski : undefined;
   if (!nameMatches) return { status: 'not-issuer', nameMatches, keyIdMatches };
   if (child.isSignedBy(parent)) return { status: 'verified', nameMatches, keyIdMatches };
-  return { status: keyIdMatches === false ? 'not-issuer' : 'bad-signature', nameMatches, keyIdMatches };
+  // Key identifiers are a hint, not proof: a CA certificate with the issuer's name that did not sign is
+  // reported as the broken link it is, whatever its SKI says.
+  return { status: 'bad-signature', nameMatches, keyIdMatches };
 }

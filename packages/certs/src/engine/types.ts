@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Certificate } from '../certificate/certificate.js';
 import type { ChainAnalysis } from '../chain/analyze.js';
 import type { ParsedInput } from '../input/parse-chain-file.js';
+import type { PathProblem } from '../path/validate.js';
 import type { QcInfo } from '../qc/qc-statements.js';
 import type { RevocationResult } from '../revocation/types.js';
 import type { TrustStore } from '../trust/trust-store.js';
@@ -18,6 +19,14 @@ export type RuleId =
   | 'chain.root-included'
   | 'chain.duplicate'
   | 'chain.stray'
+  | 'path.ca'
+  | 'path.key-cert-sign'
+  | 'path.length'
+  | 'path.name-constraints'
+  | 'path.critical-extension'
+  | 'path.key-identifier'
+  | 'path.crl'
+  | 'path.profile'
   | 'leaf.self-signed'
   | 'ca.public-trust'
   | 'ca.lets-encrypt'
@@ -66,6 +75,8 @@ export interface RuleContext {
   readonly warnDays: number;
   readonly trust: TrustStore;
   readonly revocation: readonly RevocationResult[];
+  /** What RFC 5280 path validation found on chain.path (empty without a chain). */
+  readonly pathProblems: readonly PathProblem[];
   readonly qc: ReadonlyMap<Certificate, QcInfo>;
   /** psd2 option: undefined when off; the required role names (possibly none) when on. */
   readonly psd2?: readonly string[];

@@ -54,17 +54,23 @@ async function statusOf(
   const details: string[] = [];
   const conclude = (answer: CrlAnswer | undefined, source: string): RevocationResult | undefined => {
     if (!answer) return undefined;
-    if (answer.status === 'unknown') {
+    if (answer.status === 'unknown' || answer.status === 'invalid') {
       if (answer.detail) details.push(answer.detail);
       return undefined;
     }
     return { index, status: answer.status, source, ...pick(answer) };
   };
 
+  // A CRL the caller gave that is its issuer's but cannot be relied on is a finding (path.crl), not a
+  // quiet "unknown": the caller meant it to decide.
+  const defects: string[] = [];
   for (const crl of given) {
-    const result = conclude(await crlAnswer(crl, certificate, issuer, options.at), crl.source);
+    const answer = await crlAnswer(crl, certificate, issuer, options.at);
+    if (answer?.status === 'invalid' && answer.detail) defects.push(answer.detail);
+    const result = conclude(answer, crl.source);
     if (result) return result;
   }
+  if (defects.length > 0) return { index, status: 'unknown', crlDefects: defects, detail: defects.join('; ') };
   const crlUrls = (certificate.extensions.crlDistributionPoints ?? []).filter((url) => /^https?:\/\//i.test(url));
   const ocspUrls = (certificate.extensions.ocspUrls ?? []).filter((url) => /^https?:\/\//i.test(url));
   if (options.offline) {

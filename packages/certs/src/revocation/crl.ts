@@ -33,7 +33,8 @@ export interface LoadedCrl {
 }
 
 export interface CrlAnswer {
-  readonly status: 'good' | 'revoked' | 'unknown';
+  /** invalid: the CRL is its issuer's but cannot be relied on (RFC 5280 §6.3.3); detail says why. */
+  readonly status: 'good' | 'revoked' | 'unknown' | 'invalid';
   readonly revokedAt?: Date;
   readonly reason?: string;
   readonly detail?: string;
@@ -89,10 +90,12 @@ export async function crlAnswer(
   }
   if (!verified) {
     return {
-      status: 'unknown',
+      status: 'invalid',
       detail: `the CRL from ${loaded.source} is not signed by "${issuer.label}" (signature does not verify)`,
     };
   }
+  const defect = crlDefect(loaded, issuer);
+  if (defect) return { status: 'invalid', detail: `the CRL from ${loaded.source} ${defect}` };
   const entry = loaded.crl.findRevoked(certificate.serialNumber);
   if (entry) {
     const reason = entry.reason === undefined ? undefined : REASONS[entry.reason];
@@ -111,4 +114,30 @@ export async function crlAnswer(
     };
   }
   return { status: 'good' };
+}
+
+const CRL_NUMBER = '2.5.29.20';
+/** CRL extensions whose meaning is understood when critical: none beyond those RFC 5280 makes non-critical. */
+const UNDERSTOOD_CRITICAL_CRL_EXTENSIONS = new Set<string>();
+
+/**
+ * Why a CRL signed by the issuer still cannot be relied on, as OpenSSL's CRL checks see it (RFC 5280 §5,
+ * §6.3.3): an issuer not allowed to sign CRLs, no CRL number, a critical extension not processed here
+ * (issuing distribution point, delta CRL indicator, unknown), no next update.
+ */
+function crlDefect(loaded: LoadedCrl, issuer: Certificate): string | undefined {
+  const usage = issuer.extensions.keyUsage;
+  if (usage && !usage.includes('cRLSign'))
+    return `is signed by "${issuer.label}", whose key usage does not allow signing CRLs (no cRLSign)`;
+  const extensions = loaded.crl.extensions;
+  const crlNumber = extensions.find((extension) => extension.type === CRL_NUMBER);
+  if (!crlNumber) return 'has no CRL number (RFC 5280 §5.2.3 requires one)';
+  if (crlNumber.critical) return 'marks its CRL number critical (RFC 5280 §5.2.3 requires it non-critical)';
+  const unhandled = extensions.find(
+    (extension) =>
+      extension.critical && extension.type !== CRL_NUMBER && !UNDERSTOOD_CRITICAL_CRL_EXTENSIONS.has(extension.type),
+  );
+  if (unhandled) return `has a critical extension that is not processed here (${unhandled.type})`;
+  if (!loaded.nextUpdate) return 'has no next update time (RFC 5280 §5.1.2.5 requires one)';
+  return undefined;
 }

@@ -12,6 +12,8 @@ export interface RevocationResult {
   readonly reason?: string;
   /** Why the status is unknown (offline, no endpoint, timeout, stale CRL, …). */
   readonly detail?: string;
+  /** Why a CRL given by the caller for this certificate's issuer cannot be relied on (path.crl). */
+  readonly crlDefects?: readonly string[];
 }
 
 export interface RevocationOptions {

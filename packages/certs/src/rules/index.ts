@@ -8,6 +8,14 @@ import { chainOrder } from './chain-order.js';
 import { chainRootIncluded } from './chain-root-included.js';
 import { chainSignature } from './chain-signature.js';
 import { chainStray } from './chain-stray.js';
+import { pathCa } from './path-ca.js';
+import { pathCriticalExtension } from './path-critical-extension.js';
+import { pathCrl } from './path-crl.js';
+import { pathKeyCertSign } from './path-key-cert-sign.js';
+import { pathKeyIdentifier } from './path-key-identifier.js';
+import { pathLength } from './path-length.js';
+import { pathNameConstraints } from './path-name-constraints.js';
+import { pathProfile } from './path-profile.js';
 import { ekuClientAuth } from './eku-client-auth.js';
 import { envSharedCert } from './env-shared-cert.js';
 import { envSharedKey } from './env-shared-key.js';
@@ -29,10 +37,21 @@ import { validityExpiring } from './validity-expiring.js';
 import { validityNotYetValid } from './validity-not-yet-valid.js';
 import { validityShortLived } from './validity-short-lived.js';
 
-/** Every rule, in the order findings are reported: format, chain structure, trust, validity, usage, PSD2, environments. */
+/**
+ * Every rule, in the order findings are reported: format, RFC 5280 path validation, chain structure,
+ * trust, validity, usage, PSD2, environments.
+ */
 export const RULES: readonly Rule[] = Object.freeze([
   pemFormat,
   pemPrivateKey,
+  pathCa,
+  pathKeyCertSign,
+  pathLength,
+  pathNameConstraints,
+  pathCriticalExtension,
+  pathKeyIdentifier,
+  pathCrl,
+  pathProfile,
   chainLeafFirst,
   chainOrder,
   chainSignature,
