@@ -21,7 +21,7 @@ describe('error mapping: transport failures to HTTP', () => {
     [new ClientCertificateRefusedError('refused', 'expired', {}), 502, 'TRANSPORT_CLIENT_CERT_REFUSED'],
     [new TransportError('TRANSPORT_SERVER_CERT_UNTRUSTED', 'untrusted', {}), 502, 'TRANSPORT_SERVER_CERT_UNTRUSTED'],
     [new TransportError('TRANSPORT_CONNECTION_REFUSED', 'refused', {}), 502, 'TRANSPORT_CONNECTION_REFUSED'],
-    [new TransportTimeoutError('headers', {}), 504, 'TRANSPORT_TIMEOUT'],
+    [new TransportTimeoutError('headers', {}), 504, 'GATEWAY_UPSTREAM_TIMEOUT'],
     [new CredentialsMissingError('set CONNECTPAY_STAGE_MERCHANT_KEY_FILE'), 503, 'TRANSPORT_CREDENTIALS_MISSING'],
     [new NewAuthCodeRequiredError('a person must issue a new auth code'), 409, 'TRANSPORT_NEW_AUTH_CODE_REQUIRED'],
     [new TransportMisuseError('bad param', {}), 400, 'TRANSPORT_MISUSE'],

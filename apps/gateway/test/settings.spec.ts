@@ -39,6 +39,11 @@ describe('gateway settings', () => {
       storageLocation: join(dir, '.data', 'connectpay.sqlite'),
       merchantBrandId: 'local-brand',
       upstreamTimeoutMs: 30_000,
+      maxInFlight: 256,
+      maxQueued: 256,
+      queueTimeoutMs: 1_000,
+      headersTimeoutMs: 5_000,
+      bodyTimeoutMs: 5_000,
     });
     expect(loaded.apiKeys.accepts('local-dev-key')).toBe(true);
     expect(loaded.tokenKey?.reveal()).toBe('k'.repeat(43) + '=');

@@ -90,7 +90,7 @@ describe('an upstream that never answers', () => {
     await new Promise((resolve) => hanging.close(resolve));
   });
 
-  it('answers 504 TRANSPORT_TIMEOUT', async () => {
+  it('answers 504 GATEWAY_UPSTREAM_TIMEOUT naming the phase', async () => {
     const read = (name: string) => readFileSync(join(pkiDir, name), 'utf8');
     hanging = createHttpsServer(
       { cert: read('server-oneway-chain.pem'), key: read('server-oneway.key') },
@@ -104,7 +104,7 @@ describe('an upstream that never answers', () => {
     });
     const response = await request(slow.url).get('/v1/merchant/payments/p-1').set(API_KEY);
     expect(response.status).toBe(504);
-    expect(response.body.error).toMatchObject({ code: 'TRANSPORT_TIMEOUT', cause: 'headers-timeout' });
+    expect(response.body.error).toMatchObject({ code: 'GATEWAY_UPSTREAM_TIMEOUT', cause: 'headers-timeout' });
   });
 });
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { Secret } from '@connectpay-kit/config';
+import { API_CATALOG, API_NAMES, type ApiDefinition } from '@connectpay-kit/hosts';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
@@ -18,7 +19,8 @@ import { registerCatalogCallRoute } from '../catalog/catalog-call.route.js';
 import { GatewayExceptionFilter } from '../errors/gateway-exception.filter.js';
 import { CertificateMonitor } from '../health/certificate-monitor.js';
 import { registerJsonBodies } from '../http/json-bodies.js';
-import { registerRequestContext } from '../http/request-context.js';
+import { registerAdmission } from '../http/admission.js';
+import { registerRequestContext, requestIdOf } from '../http/request-context.js';
 import { createLoggers } from '../observability/logger.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { RecentUpstreamErrors } from '../observability/recent-errors.js';
@@ -100,6 +102,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     // of Nest on Express (tools/bench/gateway, apps/gateway/README.md "Performance").
     const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: false });
     registerRequestContext(adapter.getInstance(), accessLogger, metrics);
+    registerAdmission(adapter.getInstance(), runtime.admission, runtime.callers, requestIdOf);
     registerJsonBodies(adapter.getInstance(), BODY_LIMIT_BYTES);
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime), adapter, {
       bodyParser: false,
@@ -135,6 +138,11 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   }
 }
 
+/** The longest call budget of any API: the default, or a catalog entry's own `timeoutMs`. */
+function longestBudget(defaultMs: number): number {
+  return Math.max(defaultMs, ...API_NAMES.map((api) => (API_CATALOG[api] as ApiDefinition).timeoutMs ?? 0));
+}
+
 function createClient(
   configuration: Configuration,
   storage: GatewayStorage,
@@ -152,7 +160,12 @@ function createClient(
       ? { merchant: { privateKeyPem: config.merchant.privateKey, signature: config.merchant.signature } }
       : {}),
     ...(tokenKey ? { oauth: { store: storage.tokens, encryptionKey: tokenKey } } : {}),
-    timeouts: { headersMs: settings.upstreamTimeoutMs, bodyMs: settings.upstreamTimeoutMs },
+    // Each call's whole budget is its deadline (UpstreamService); the pools' idle timeouts only back it up.
+    callTimeoutMs: settings.upstreamTimeoutMs,
+    timeouts: {
+      headersMs: longestBudget(settings.upstreamTimeoutMs),
+      bodyMs: longestBudget(settings.upstreamTimeoutMs),
+    },
     credentialCheck: certsCredentialCheck({ trust: configuration.clientTrustPems }),
     logger: logger.child({ component: 'transport' }),
     userAgent: 'connectpay-kit-gateway',

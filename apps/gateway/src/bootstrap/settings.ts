@@ -30,7 +30,18 @@ export interface GatewaySettings {
   readonly storageLocation: string;
   readonly merchantBrandId: string | undefined;
   readonly notificationUrl: string | undefined;
+  /** A call's whole budget upstream (connect, retries, headers, body), unless its catalog entry sets one. */
   readonly upstreamTimeoutMs: number;
+  /** Requests to /v1 routes served at once; more wait in the queue. */
+  readonly maxInFlight: number;
+  /** Requests that may wait for a slot; beyond that, 503 GATEWAY_OVERLOADED at once. */
+  readonly maxQueued: number;
+  /** The longest a request waits in the queue before it gets 503 GATEWAY_OVERLOADED. */
+  readonly queueTimeoutMs: number;
+  /** How long a client may take to send the request line and headers. */
+  readonly headersTimeoutMs: number;
+  /** How long a client may take to send the whole request body. */
+  readonly bodyTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
   readonly logLevel: string;
 }
@@ -54,6 +65,11 @@ const SCHEMA = z.object({
   GATEWAY_MERCHANT_BRAND_ID: z.preprocess(blankAsUnset, z.string().trim().max(100).optional()),
   GATEWAY_NOTIFICATION_URL: optionalText,
   GATEWAY_UPSTREAM_TIMEOUT_MS: integer(100, 300_000, 30_000),
+  GATEWAY_MAX_IN_FLIGHT: integer(1, 100_000, 256),
+  GATEWAY_MAX_QUEUED: integer(0, 100_000, 256),
+  GATEWAY_QUEUE_TIMEOUT_MS: integer(1, 60_000, 1_000),
+  GATEWAY_HEADERS_TIMEOUT_MS: integer(100, 120_000, 5_000),
+  GATEWAY_BODY_TIMEOUT_MS: integer(100, 120_000, 5_000),
   GATEWAY_SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 25_000),
   LOG_LEVEL: logLevel,
 });
@@ -108,6 +124,11 @@ export function loadGatewaySettings(env: Variables, context: SettingsContext): L
       merchantBrandId: values.GATEWAY_MERCHANT_BRAND_ID ?? (local ? 'local-brand' : undefined),
       notificationUrl,
       upstreamTimeoutMs: values.GATEWAY_UPSTREAM_TIMEOUT_MS,
+      maxInFlight: values.GATEWAY_MAX_IN_FLIGHT,
+      maxQueued: values.GATEWAY_MAX_QUEUED,
+      queueTimeoutMs: values.GATEWAY_QUEUE_TIMEOUT_MS,
+      headersTimeoutMs: values.GATEWAY_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: values.GATEWAY_BODY_TIMEOUT_MS,
       shutdownTimeoutMs: values.GATEWAY_SHUTDOWN_TIMEOUT_MS,
       logLevel: values.LOG_LEVEL,
     },

@@ -16,6 +16,15 @@ export type GatewayErrorCode =
   | 'GATEWAY_PAYLOAD_TOO_LARGE'
   | 'GATEWAY_INVALID_BODY'
   | 'GATEWAY_SHUTTING_DOWN'
+  | 'GATEWAY_OVERLOADED'
+  | 'GATEWAY_UPSTREAM_TIMEOUT'
+  | 'GATEWAY_CALLER_GONE'
+  | 'GATEWAY_BAD_REQUEST'
+  | 'GATEWAY_REQUEST_TIMEOUT'
+  | 'GATEWAY_URI_TOO_LONG'
+  | 'GATEWAY_HEADERS_TOO_LARGE'
+  | 'GATEWAY_JSON_TOO_DEEP'
+  | 'PROVIDER_INVALID_RESPONSE'
   | 'GATEWAY_INTERNAL';
 
 /** The base of every error the gateway raises for a request it refuses. */
@@ -46,6 +55,35 @@ export class GatewayRequestError extends GatewayError {
 export class ShuttingDownError extends GatewayRequestError {
   constructor() {
     super(503, 'GATEWAY_SHUTTING_DOWN', 'This gateway replica is shutting down; retry the request on another one.');
+  }
+}
+
+/**
+ * More requests than the gateway serves at once and queues (GATEWAY_MAX_IN_FLIGHT, _MAX_QUEUED), or a
+ * queued one waited GATEWAY_QUEUE_TIMEOUT_MS: shed at once, so the calls already admitted stay fast.
+ */
+export class OverloadedError extends GatewayRequestError {
+  readonly retryAfterSeconds = 1;
+
+  constructor(reason: 'full' | 'queue-timeout') {
+    super(
+      503,
+      'GATEWAY_OVERLOADED',
+      reason === 'full'
+        ? 'The gateway is serving as many calls as it can and its queue is full; retry after the Retry-After delay, on another replica if you can.'
+        : 'The gateway is overloaded: this request waited its longest in the queue; retry after the Retry-After delay, on another replica if you can.',
+    );
+  }
+}
+
+/** ConnectPay answered 2xx with something that is not the API's answer (an HTML page, a wrong shape). */
+export class ProviderInvalidResponseError extends GatewayRequestError {
+  constructor(
+    readonly api: string,
+    message: string,
+    readonly bodySha256: string,
+  ) {
+    super(502, 'PROVIDER_INVALID_RESPONSE', message);
   }
 }
 

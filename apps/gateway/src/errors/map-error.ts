@@ -32,6 +32,8 @@ const TRANSPORT_STATUS: Readonly<Record<TransportErrorCode, number>> = {
   TRANSPORT_INVALID_RESPONSE: 502,
   TRANSPORT_HTTP_ERROR: 502,
   TRANSPORT_TIMEOUT: 504,
+  // The caller hung up: nobody reads this answer; 499 keeps it apart from failures in the access log.
+  TRANSPORT_CANCELLED: 499,
   TRANSPORT_CREDENTIALS_MISSING: 503,
   TRANSPORT_CREDENTIALS_REJECTED: 503,
   TRANSPORT_TOKEN_STORE_FAILED: 503,
@@ -50,6 +52,29 @@ export function mapError(error: unknown, requestId: string): MappedError {
     };
   }
   if (error instanceof ProviderHttpError) return mapProviderError(error, requestId);
+  if (error instanceof TransportTimeoutError) {
+    return {
+      status: 504,
+      severity: 'error',
+      body: body(
+        'GATEWAY_UPSTREAM_TIMEOUT',
+        `${error.message} The call was not retried beyond its budget; retry later.`,
+        requestId,
+        { cause: `${error.phase}-timeout` },
+      ),
+    };
+  }
+  if (error instanceof TransportError && error.code === 'TRANSPORT_CANCELLED') {
+    return {
+      status: 499,
+      severity: 'warn',
+      body: body(
+        'GATEWAY_CALLER_GONE',
+        'The caller closed the connection; the upstream call was abandoned.',
+        requestId,
+      ),
+    };
+  }
   if (error instanceof TransportError) {
     const status = TRANSPORT_STATUS[error.code] ?? 502;
     const cause = causeOf(error);

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { requestIdOf } from '../http/request-context.js';
+import { OverloadedError } from './gateway-error.js';
 import { mapError } from './map-error.js';
 
 /**
@@ -26,6 +27,7 @@ export function sendError(exception: unknown, request: FastifyRequest, reply: Fa
     reply.raw.destroy();
     return;
   }
+  if (exception instanceof OverloadedError) reply.header('retry-after', String(exception.retryAfterSeconds));
   reply
     .status(mapped.status)
     .header('content-type', 'application/json; charset=utf-8')

@@ -8,6 +8,9 @@ export class GatewayMetrics {
   readonly upstreamLatency: Histogram<'api'>;
   readonly upstreamErrors: Counter<'api' | 'code'>;
   readonly certificateExpiry: Gauge<'environment' | 'fingerprint'>;
+  readonly abandonedCalls: Counter<'api'>;
+  readonly shed: Counter<'reason'>;
+  readonly invalidResponses: Counter<'api'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
@@ -34,6 +37,24 @@ export class GatewayMetrics {
       name: 'connectpay_errors_total',
       help: 'Failed calls to ConnectPay by catalog API and transport error code.',
       labelNames: ['api', 'code'],
+      registers: [this.registry],
+    });
+    this.abandonedCalls = new Counter({
+      name: 'gateway_abandoned_calls_total',
+      help: 'Upstream calls aborted because their caller closed the connection, by catalog API.',
+      labelNames: ['api'],
+      registers: [this.registry],
+    });
+    this.shed = new Counter({
+      name: 'gateway_shed_requests_total',
+      help: 'Requests refused with 503 GATEWAY_OVERLOADED: queue full, or waited its longest in it.',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
+    this.invalidResponses = new Counter({
+      name: 'gateway_provider_invalid_responses_total',
+      help: "2xx answers from ConnectPay that did not match the API's content type or schema, by catalog API.",
+      labelNames: ['api'],
       registers: [this.registry],
     });
     this.certificateExpiry = new Gauge({

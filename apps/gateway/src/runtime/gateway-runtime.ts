@@ -4,6 +4,7 @@ import type { ConnectPayClient, CredentialWatcher } from '@connectpay-kit/transp
 import type { Logger } from 'pino';
 import type { GatewaySettings } from '../bootstrap/settings.js';
 import type { CertificateMonitor } from '../health/certificate-monitor.js';
+import { AdmissionControl, CallerRegistry } from '../http/admission.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { RecentUpstreamErrors } from '../observability/recent-errors.js';
 import type { GatewayStorage } from '../storage/gateway-storage.js';
@@ -39,6 +40,9 @@ export class GatewayRuntime {
   readonly recentErrors: RecentUpstreamErrors;
   readonly certificates: CertificateMonitor;
   readonly warnings: readonly string[];
+  /** The /v1 requests in flight by request id: their start and hang-up signal, for the upstream door. */
+  readonly callers = new CallerRegistry();
+  readonly admission: AdmissionControl;
   private readonly credentialWatcher: CredentialWatcher | undefined;
   readonly startedAt = new Date();
   private closing: Promise<void> | undefined;
@@ -55,6 +59,14 @@ export class GatewayRuntime {
     this.certificates = parts.certificates;
     this.warnings = parts.warnings;
     this.credentialWatcher = parts.credentialWatcher;
+    this.admission = new AdmissionControl(
+      {
+        maxInFlight: parts.settings.maxInFlight,
+        maxQueued: parts.settings.maxQueued,
+        queueTimeoutMs: parts.settings.queueTimeoutMs,
+      },
+      parts.metrics,
+    );
   }
 
   get environment(): ConnectPayConfig['environment'] {

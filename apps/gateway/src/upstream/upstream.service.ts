@@ -9,8 +9,10 @@ import {
   type CallInput,
   type ProviderResponse,
 } from '@connectpay-kit/transport';
+import { ProviderInvalidResponseError } from '../errors/gateway-error.js';
 import { mapError } from '../errors/map-error.js';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
+import { checkProviderAnswer } from './response-check.js';
 
 /**
  * The gateway's one door to ConnectPay: every call names a catalog API (never a URL), carries the
@@ -28,9 +30,30 @@ export class UpstreamService {
     try {
       const definition: ApiDefinition = API_CATALOG[api];
       if (definition.scheme === 'mtls+bearer' && !this.runtime.client.oauth) throw oauthNotConfigured(requestId);
-      return await this.runtime.client.call<T>(api, { ...input, requestId });
+      // The budget counts from the request's arrival, so time spent queued or reading the body is
+      // not given twice; and the caller's hang-up aborts the call.
+      const budgetMs = definition.timeoutMs ?? this.runtime.settings.upstreamTimeoutMs;
+      const caller = this.runtime.callers.find(requestId);
+      const timeoutMs = caller ? Math.max(1, Math.floor(budgetMs - (performance.now() - caller.startedAt))) : budgetMs;
+      const response = await this.runtime.client.call<T>(api, {
+        ...input,
+        requestId,
+        timeoutMs,
+        ...(caller ? { signal: caller.signal } : {}),
+      });
+      checkProviderAnswer(api, response);
+      return response;
     } catch (error) {
-      this.remember(api, requestId, error);
+      if (error instanceof TransportError && error.code === 'TRANSPORT_CANCELLED') {
+        this.runtime.metrics.abandonedCalls.inc({ api });
+      } else if (error instanceof ProviderInvalidResponseError) {
+        this.runtime.metrics.invalidResponses.inc({ api });
+        this.runtime.logger.error(
+          { requestId, api, code: error.code, bodySha256: error.bodySha256 },
+          'ConnectPay answered 2xx with a body that is not the API answer',
+        );
+        this.remember(api, requestId, error);
+      } else this.remember(api, requestId, error);
       throw error;
     }
   }
@@ -48,7 +71,7 @@ export class UpstreamService {
   }
 
   private remember(api: string, requestId: string, error: unknown): void {
-    if (!(error instanceof TransportError)) return;
+    if (!(error instanceof TransportError) && !(error instanceof ProviderInvalidResponseError)) return;
     const mapped = mapError(error, requestId);
     this.runtime.recentErrors.record({
       at: new Date().toISOString(),

@@ -1,0 +1,196 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { OverloadedError } from '../errors/gateway-error.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+
+/** A request being served on a /v1 route: when it started, and a signal that fires when its caller hangs up. */
+export class Caller {
+  private controller: AbortController | undefined;
+
+  constructor(
+    readonly startedAt: number,
+    private readonly response: ServerResponse,
+  ) {}
+
+  /** Created on first use: most requests never need one, and an AbortController is not free. */
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.gone) this.controller.abort();
+    return this.controller.signal;
+  }
+
+  /** The connection closed before the whole answer was written. */
+  get gone(): boolean {
+    return this.response.destroyed && !this.response.writableFinished;
+  }
+
+  /** Called once the response closed, answered or not. */
+  closed(): void {
+    if (this.controller && !this.response.writableFinished) this.controller.abort();
+  }
+}
+
+/**
+ * The requests in flight by request id, so the one door upstream (which controllers hand only an id)
+ * finds the caller's start time and hang-up signal. Two requests in flight with the same caller-chosen
+ * id are ambiguous: neither is found, and their calls get the whole budget and no hang-up signal.
+ */
+export class CallerRegistry {
+  private readonly byId = new Map<string, Caller | Caller[]>();
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  find(requestId: string): Caller | undefined {
+    const entry = this.byId.get(requestId);
+    return entry instanceof Caller ? entry : undefined;
+  }
+
+  add(requestId: string, caller: Caller): void {
+    const entry = this.byId.get(requestId);
+    if (entry === undefined) this.byId.set(requestId, caller);
+    else this.byId.set(requestId, entry instanceof Caller ? [entry, caller] : [...entry, caller]);
+  }
+
+  remove(requestId: string, caller: Caller): void {
+    const entry = this.byId.get(requestId);
+    if (entry === caller) this.byId.delete(requestId);
+    else if (Array.isArray(entry)) {
+      const rest = entry.filter((other) => other !== caller);
+      if (rest.length === 1) this.byId.set(requestId, rest[0] as Caller);
+      else if (rest.length === 0) this.byId.delete(requestId);
+      else this.byId.set(requestId, rest);
+    }
+  }
+}
+
+export interface AdmissionLimits {
+  readonly maxInFlight: number;
+  readonly maxQueued: number;
+  readonly queueTimeoutMs: number;
+}
+
+interface Waiter {
+  readonly admit: () => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/**
+ * Bounded work: at most `maxInFlight` requests on /v1 routes are served at once, at most `maxQueued`
+ * wait (FIFO, each at most `queueTimeoutMs`), and the rest get 503 GATEWAY_OVERLOADED at once, before
+ * their body is read. Without it, twice the capacity grew an unbounded queue in memory (1.6 GB) and
+ * every caller waited. Health, metrics, docs and status are not counted and never wait.
+ */
+export class AdmissionControl {
+  private inFlight = 0;
+  private readonly queue: Waiter[] = [];
+
+  constructor(
+    private readonly limits: AdmissionLimits,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  get active(): number {
+    return this.inFlight;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /**
+   * Calls `admit` now or once a slot frees, and the admitted request must call release() when its
+   * response closes; calls `refuse` with the 503 when there is no room or the wait ran out.
+   */
+  enter(admit: () => void, refuse: (error: OverloadedError) => void, response: ServerResponse): void {
+    if (this.inFlight < this.limits.maxInFlight) {
+      this.take();
+      admit();
+      return;
+    }
+    if (this.queue.length >= this.limits.maxQueued) {
+      this.metrics.shed.inc({ reason: 'full' });
+      refuse(new OverloadedError('full'));
+      return;
+    }
+    const waiter: Waiter = {
+      admit: () => {
+        clearTimeout(waiter.timer);
+        response.off('close', leave);
+        this.take();
+        admit();
+      },
+      timer: setTimeout(() => {
+        this.drop(waiter);
+        response.off('close', leave);
+        this.metrics.shed.inc({ reason: 'queue-timeout' });
+        refuse(new OverloadedError('queue-timeout'));
+      }, this.limits.queueTimeoutMs),
+    };
+    // A caller that hangs up while queued leaves the queue: nobody would read its answer.
+    const leave = (): void => {
+      clearTimeout(waiter.timer);
+      this.drop(waiter);
+    };
+    response.once('close', leave);
+    this.queue.push(waiter);
+  }
+
+  private take(): void {
+    this.inFlight += 1;
+  }
+
+  /** Frees the slot of an admitted request (once its response closed) for the next one in the queue. */
+  release(): void {
+    this.inFlight -= 1;
+    const next = this.queue.shift();
+    if (next) next.admit();
+  }
+
+  private drop(waiter: Waiter): void {
+    const index = this.queue.indexOf(waiter);
+    if (index >= 0) this.queue.splice(index, 1);
+  }
+}
+
+/** Routes that do work on behalf of a caller: every /v1 route. */
+export function isAdmittedRoute(request: FastifyRequest): boolean {
+  const url = request.routeOptions.url;
+  return typeof url === 'string' && url.startsWith('/v1/');
+}
+
+/**
+ * The onRequest step for /v1 routes: admission first (a refused request costs no body read), then
+ * the caller is registered under its id until its response closes.
+ */
+export function registerAdmission(
+  fastify: FastifyInstance,
+  admission: AdmissionControl,
+  callers: CallerRegistry,
+  requestIdOf: (request: FastifyRequest) => string,
+): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!isAdmittedRoute(request)) {
+      done();
+      return;
+    }
+    const response = reply.raw;
+    const arrived = performance.now();
+    admission.enter(
+      () => {
+        const requestId = requestIdOf(request);
+        const caller = new Caller(arrived, response);
+        callers.add(requestId, caller);
+        response.once('close', () => {
+          admission.release();
+          callers.remove(requestId, caller);
+          caller.closed();
+        });
+        done();
+      },
+      (error) => done(error),
+      response,
+    );
+  });
+}
