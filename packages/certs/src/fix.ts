@@ -93,15 +93,32 @@ function fix(input: ChainInput, options: FixOptions): FixResult {
     );
   }
 
-  const complete = analysis.end === 'root';
   const top = analysis.path[analysis.path.length - 1]?.certificate as Certificate;
+  const leaf = analysis.path[0]?.certificate as Certificate;
+  const brokenAt = analysis.path.findIndex((element) => element.link?.status === 'bad-signature');
+  const unreadable = parsed.problems.filter((p) => p.kind === 'unreadable-certificate');
   let problem: string | undefined;
-  if (analysis.end === 'unknown-issuer') {
+  // Never "complete" without the end-entity certificate, with a link whose signature fails, or with a
+  // certificate block that could not be read (it may be the leaf): the merchant would send a chain the
+  // provider refuses.
+  if (unreadable.length > 0) {
+    problem = `${unreadable.map((p) => p.message).join('; ')}: it may be your certificate, so the chain was not completed without it`;
+  } else if (leaf.isCA || leaf.selfSigned) {
+    problem = `the file holds no end-entity certificate: "${leaf.label}" is a CA certificate; add your own certificate (the one issued to you) to the file`;
+  } else if (brokenAt > 0) {
+    const wrong = analysis.path[brokenAt] as PathElement;
+    const signed = brokenAt === 1 ? 'the leaf' : `"${(analysis.path[brokenAt - 1] as PathElement).certificate.label}"`;
+    const where = wrong.index === undefined ? `"${wrong.certificate.label}"` : label(wrong.index);
+    problem =
+      `${where} carries the issuer's name but not its key: it did not sign ${signed}; ` +
+      'get the intermediate that matches your certificate from your CA';
+  } else if (analysis.end === 'unknown-issuer') {
     problem = `the issuer of "${top.label}" ("${top.issuer.text}") is neither in the file, nor in the intermediates pool, nor in the trust store`;
     if (analysis.unlinked.length > 0) problem += `; kept ${analysis.unlinked.map(label).join(' and ')} after the gap`;
   } else if (analysis.end === 'broken-root') {
     problem = `the self-signature of the root "${top.label}" does not verify: download the root again from the CA`;
   }
+  const complete = problem === undefined && analysis.end === 'root';
   return {
     chainPem: ordered.map((element) => element.certificate.pem).join(''),
     changes,

@@ -253,8 +253,8 @@ function inputIssuerIndex(
 /**
  * The leaf is the certificate that issues no other one in the file, counting a CA certificate that carries
  * another's issuer name as its issuer even when its key did not sign (a wrong or re-keyed intermediate is
- * then reported as a broken link, never taken for the leaf). With several candidates (strays), the one
- * with the longest chain in the file wins, then the earliest.
+ * then reported as a broken link, never taken for the leaf), and not a root. With several candidates
+ * (strays), the one with the longest chain in the file wins, then the earliest.
  */
 export function chooseLeaf(certificates: readonly Certificate[], unique: readonly number[]): number {
   const issuerOf = new Map<number, number>();
@@ -265,7 +265,10 @@ export function chooseLeaf(certificates: readonly Certificate[], unique: readonl
     if (found) issuerOf.set(index, found.index);
   }
   const issuers = new Set(issuerOf.values());
-  const candidates = unique.filter((index) => !issuers.has(index));
+  const notIssuing = unique.filter((index) => !issuers.has(index));
+  // A root that issues nothing in the file is never the leaf while another certificate could be.
+  const notRoots = notIssuing.filter((index) => !(certificates[index] as Certificate).selfSigned);
+  const candidates = notRoots.length > 0 ? notRoots : notIssuing;
   if (candidates.length === 0) return unique[0] ?? 0;
   let best = candidates[0] as number;
   let bestLength = -1;
