@@ -1,3 +1,4 @@
 import { jestConfig } from '../../jest.preset.mjs';
 
-export default jestConfig();
+// The tests run the installed bin, so dist/ is brought up to date once before they start.
+export default jestConfig({ globalSetup: '<rootDir>/test/support/build.mjs' });

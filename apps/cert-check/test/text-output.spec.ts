@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { selfSigned } from '@connectpay-kit/testing-pki';
 import type { JsonFileReport } from '../src/format/json.js';
-import { cli, corpus, CORPUS_AT, jsonLines, scratchDir } from './support/cli.js';
+import { cli, cliInProcess, corpus, CORPUS_AT, jsonLines, scratchDir } from './support/cli.js';
 import { writeChain, type ChainFiles } from './support/pki.js';
 
 const ESC = '\u001b';
@@ -49,14 +49,15 @@ describe('text output', () => {
     expect(result.code).toBe(0);
   });
 
+  // In-process: a spawned bin's stdout is a pipe, never a TTY (binary.spec checks the piped bin has no colour).
   it('uses colour on a TTY only, and never when NO_COLOR is set (even empty) or TERM=dumb', async () => {
     const argv = ['verify', '--offline', '--at', CORPUS_AT, corpus('chains/ordered-no-root.pem')];
-    expect((await cli(argv, { isTTY: true, env: {} })).stdout).toContain(`${ESC}[31m`);
-    expect((await cli(argv, { isTTY: false, env: {} })).stdout).not.toContain(ESC);
-    expect((await cli(argv, { isTTY: true, env: { NO_COLOR: '1' } })).stdout).not.toContain(ESC);
-    expect((await cli(argv, { isTTY: true, env: { NO_COLOR: '' } })).stdout).not.toContain(ESC);
-    expect((await cli(argv, { isTTY: true, env: { TERM: 'dumb' } })).stdout).not.toContain(ESC);
-    expect((await cli([...argv, '--format', 'json'], { isTTY: true, env: {} })).stdout).not.toContain(ESC);
+    expect((await cliInProcess(argv, { isTTY: true, env: {} })).stdout).toContain(`${ESC}[31m`);
+    expect((await cliInProcess(argv, { isTTY: false, env: {} })).stdout).not.toContain(ESC);
+    expect((await cliInProcess(argv, { isTTY: true, env: { NO_COLOR: '1' } })).stdout).not.toContain(ESC);
+    expect((await cliInProcess(argv, { isTTY: true, env: { NO_COLOR: '' } })).stdout).not.toContain(ESC);
+    expect((await cliInProcess(argv, { isTTY: true, env: { TERM: 'dumb' } })).stdout).not.toContain(ESC);
+    expect((await cliInProcess([...argv, '--format', 'json'], { isTTY: true, env: {} })).stdout).not.toContain(ESC);
   });
 
   it('shows control characters from a certificate name escaped, so a certificate cannot drive the terminal', async () => {

@@ -1,4 +1,7 @@
-// Runs cert-check in-process through buildProgram, capturing both streams, and makes real files to run it on.
+// Runs cert-check as a user does: the installed bin (what `npx cert-check` runs), spawned; or in-process
+// through buildProgram where a test needs what a spawn cannot give (a fake TTY, thousands of fuzz runs).
+// Either way it captures both streams, and makes real files to run it on.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +15,72 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export async function cli(argv: readonly string[], io: Partial<Pick<CliIo, 'isTTY' | 'env'>> = {}): Promise<CliResult> {
+export const WORKSPACE_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export const APP_DIR = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * The workspace's link to the package bin, as npm installs it and `npx cert-check` runs it:
+ * node_modules/.bin/cert-check -> bin/cert-check.cjs -> dist/main.js (the bundle and its code cache).
+ * test/support/build.mjs (jest's globalSetup) rebuilds dist/ first when it is older than its sources.
+ */
+export const INSTALLED_BIN = join(WORKSPACE_ROOT, 'node_modules/.bin/cert-check');
+
+/** A user's environment: jest's NODE_OPTIONS (--experimental-vm-modules) would change how the bin loads. */
+export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env))
+    if (key !== 'NODE_OPTIONS' && !/^npm_/i.test(key)) env[key] = value;
+  return { ...env, ...extra };
+}
+
+/** A bound on one run: a hung bin fails its test instead of holding the suite until jest's own timeout. */
+const RUN_DEADLINE_MS = 20_000;
+
+/**
+ * Spawns `executable` (default: the installed bin, run through its shebang as a shell would) with
+ * `argv`, `input` on stdin (empty by default), and resolves when it exits.
+ */
+export function run(
+  argv: readonly string[],
+  options: { input?: string | Uint8Array; env?: Record<string, string>; executable?: string } = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(options.executable ?? INSTALLED_BIN, argv, {
+      env: userEnv(options.env),
+      stdio: 'pipe',
+      timeout: RUN_DEADLINE_MS,
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code === null)
+        reject(new Error(`cert-check ${argv.join(' ')} ended by ${String(signal)} (deadline ${RUN_DEADLINE_MS} ms)`));
+      else
+        resolve({
+          code,
+          stdout: Buffer.concat(stdout).toString('utf8'),
+          stderr: Buffer.concat(stderr).toString('utf8'),
+        });
+    });
+    child.stdin.on('error', () => {
+      // The bin may exit before reading its input (a usage error): not the test's concern.
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** The installed bin, spawned: what a user sees. */
+export function cli(argv: readonly string[]): Promise<CliResult> {
+  return run(argv);
+}
+
+/** In-process, through buildProgram (src/, not the bundle): for a fake TTY, an injected failure, fuzzing. */
+export async function cliInProcess(
+  argv: readonly string[],
+  io: Partial<Pick<CliIo, 'isTTY' | 'env'>> = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const program = buildProgram({
@@ -37,7 +105,7 @@ export function jsonLines<T = Record<string, unknown>>(stdout: string): T[] {
 }
 
 /** shared/ is always the sibling of the repository root. */
-export const CORPUS_DIR = fileURLToPath(new URL('../../../../../shared/corpus/', import.meta.url));
+export const CORPUS_DIR = join(WORKSPACE_ROOT, '../shared/corpus/');
 export const CORPUS_AT = '2026-11-29T00:00:00Z';
 
 export function corpus(relativePath: string): string {
