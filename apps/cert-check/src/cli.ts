@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { BundleFlags } from './commands/bundle.js';
 import type { CommandContext } from './commands/context.js';
@@ -19,29 +18,13 @@ import {
   trustOption,
   warnDaysOption,
 } from './options.js';
+import { version } from './version.js';
 
 export interface CliProgram {
   /** The commander program, for help text and completion generators. */
   readonly command: Command;
   /** Parses argv (without `node` and the script) and runs the command; never throws, resolves to the exit code. */
   run(argv: readonly string[]): Promise<ExitCode>;
-}
-
-/** This package's version, from the nearest package.json named @connectpay-kit/cert-check up the tree. */
-function version(): string {
-  // Source, the ESM build (dist/esm) and the bundle (dist/main.js) sit at different depths.
-  for (const up of ['../package.json', '../../package.json', '../../../package.json']) {
-    try {
-      const manifest = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (manifest.name === '@connectpay-kit/cert-check' && manifest.version) return manifest.version;
-    } catch {
-      // not at this depth
-    }
-  }
-  return 'unknown';
 }
 
 const EXIT_CODES_HELP = `

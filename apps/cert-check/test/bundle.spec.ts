@@ -1,7 +1,8 @@
 // bundle: the submission zip holds the ordered chain and both reports, never a key; refused on any error.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
-import { toPem } from '@connectpay-kit/testing-pki';
+import { psd2Qwac, toPem } from '@connectpay-kit/testing-pki';
 import type { JsonFileReport } from '../src/format/json.js';
 import { cli, scratchDir } from './support/cli.js';
 import { writeChain, type ChainFiles } from './support/pki.js';
@@ -47,6 +48,67 @@ describe('bundle', () => {
     expect(entries['report.txt']).toMatch(/: OK \(3 certificates;/);
     expect(entries['report.txt']).not.toContain('\u001b');
     for (const content of Object.values(entries)) expect(content).not.toMatch(/PRIVATE KEY/);
+  });
+
+  it('report.txt records the options that decide the verdict: --trust (with the root), --offline, --at, --key, --psd2', async () => {
+    const zip = `${scratch.dir}/recorded.zip`;
+    const argv = ['--offline', '--trust', main.root, '--at', '2026-12-10', '--key', main.leafKey];
+    expect((await cli(['bundle', main.full, '-o', zip, ...argv])).code).toBe(0);
+    const text = unzip(zip)['report.txt'] as string;
+    const lines = text.split('\n');
+    expect(lines).toContain(
+      `  cert-check verify ${main.full} --trust ${main.root} --offline --at 2026-12-10 --key ${main.leafKey} --warn-days 30`,
+    );
+    const rootSha256 = createHash('sha256').update(main.chain.root.der).digest('hex').toUpperCase();
+    expect(lines).toContain(
+      `  --trust ${main.root}: trusted in addition to the public root store: "${main.chain.root.subject}" (SHA-256 ${rootSha256.replace(/(..)(?!$)/g, '$1:')})`,
+    );
+    expect(lines).toContain('  --offline: revocation not checked online (no CRL download, no OCSP)');
+    expect(lines).toContain('  --at 2026-12-10: judged at 2026-12-10T00:00:00.000Z, not when the bundle was made');
+    expect(lines).toContain(
+      `  --key ${main.leafKey}: the private key was checked against the leaf (the key is not in this bundle)`,
+    );
+    expect(lines).toContain('  no --psd2: the PSD2 QWAC rules were not applied');
+    expect(text).not.toMatch(/PRIVATE KEY/);
+    // The verdict comes first, as in `verify`'s output; report.json keeps its documented shape.
+    expect(lines[0]).toMatch(/: OK \(3 certificates;/);
+    expect(Object.keys(JSON.parse(unzip(zip)['report.json'] as string) as object)).toEqual([
+      'file',
+      'ok',
+      'certificates',
+      'findings',
+    ]);
+  });
+
+  it('report.txt says so when an option is absent: public store only, judged when made, no key check', async () => {
+    const zip = `${scratch.dir}/defaults.zip`;
+    const trusted = await writeChain(scratch, 'trusted');
+    // --trust is needed for a private test root; here it is the only option besides --offline.
+    expect((await cli(['bundle', trusted.full, '-o', zip, '--offline', '--trust', trusted.root])).code).toBe(0);
+    const lines = (unzip(zip)['report.txt'] as string).split('\n');
+    expect(lines.find((line) => line.startsWith('  no --at: judged when the bundle was made, '))).toMatch(
+      /, \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/,
+    );
+    expect(lines).toContain('  no --key: the private key was not checked against the leaf');
+    expect(lines).toContain('  no --intermediates: issuers taken from the file and the trust store only');
+    const psd2Zip = `${scratch.dir}/psd2.zip`;
+    const qwac = await psd2Qwac({ roles: ['PSP_AI', 'PSP_PI'] });
+    const qwacChain = scratch.file('qwac.pem', qwac.pem);
+    const qwacRoot = scratch.file('qwac-root.pem', qwac.root.pem);
+    const result = await cli([
+      'bundle',
+      qwacChain,
+      '-o',
+      psd2Zip,
+      '--offline',
+      '--trust',
+      qwacRoot,
+      '--psd2=PSP_AI,PSP_PI',
+    ]);
+    expect(result.code).toBe(0);
+    expect((unzip(psd2Zip)['report.txt'] as string).split('\n')).toContain(
+      '  --psd2: the PSD2 QWAC rules were applied, roles required: PSP_AI, PSP_PI',
+    );
   });
 
   it('is byte-identical when run twice at the same --at', async () => {
