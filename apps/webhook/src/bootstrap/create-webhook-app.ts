@@ -22,6 +22,7 @@ import { IngestHandler } from '../ingest/ingest-handler.js';
 import { createLogger } from '../observability/logger.js';
 import { WebhookMetrics } from '../observability/metrics.js';
 import { defaultHandlers } from '../processing/default-handlers.js';
+import type { ConnectPayEventListeners } from '../processing/handlers/connectpay-events.handler.js';
 import { Dispatcher } from '../processing/dispatcher.js';
 import { Housekeeping } from '../processing/housekeeping.js';
 import { WebhookRuntime } from '../runtime/webhook-runtime.js';
@@ -38,6 +39,8 @@ export interface CreateWebhookAppOptions {
   readonly logDestination?: DestinationStream;
   /** Listen to SIGTERM/SIGINT for a graceful shutdown (main: yes; tests: no). */
   readonly shutdownHooks?: boolean;
+  /** Your code for the banking events (OutgoingPayment.*, IncomingPayment.*, Account.*, BaaS*). */
+  readonly listeners?: ConnectPayEventListeners;
 }
 
 export interface WebhookApp {
@@ -69,7 +72,7 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
     credentialWatcher = config.mtls
       ? watchCredentials(client, { certFile: config.mtls.certFile, keyFile: config.mtls.keyFile, logger })
       : undefined;
-    const registry = defaultHandlers(storage.main.resources, client, metrics);
+    const registry = defaultHandlers(storage.main.resources, client, metrics, options.listeners);
     // The dispatcher and the ingest handler refer to each other through callbacks that run only once
     // both exist (after listen).
     const dispatcher = new Dispatcher({
