@@ -558,6 +558,44 @@ describe('installed from the tarballs into a project outside the workspace', () 
     expect(report.findings.map((f) => f.rule)).toContain('chain.order');
   }, 60_000);
 
+  it('runs `npx cert-check inspect` and `verify --psd2` on every PSD2 QWAC in ../shared/corpus/psd2: roles and NCA read', async () => {
+    // Issue 12: the bundled bin (vm.Script + code cache) called every QWAC "unreadable" while dist/esm read it.
+    const unreadable = /unreadable|cannot be read|dynamic import|ExperimentalWarning/i;
+    const dir = join(WORKSPACE_ROOT, '../shared/corpus/psd2');
+    const files = readdirSync(dir)
+      .filter((name) => name.endsWith('.pem'))
+      .sort();
+    expect(files).toEqual(
+      expect.arrayContaining(['moneymonk-psp-ai.pem', 'role-name-mismatch.pem', 'roles-empty.pem']),
+    );
+    for (const name of files) {
+      const file = join(dir, name);
+      const inspected = await run('npx', ['--no', '--', 'cert-check', 'inspect', '--at', '2026-11-29', file], {
+        cwd: consumer,
+      });
+      expect({ name, code: inspected.code, stderr: inspected.stderr }).toEqual({ name, code: 0, stderr: '' });
+      expect(inspected.stdout).not.toMatch(unreadable);
+      expect(inspected.stdout).toMatch(/^ +PSD2 roles: (\(none\)|PSP_\w+ \(0\.4\.0\.19495\.1\.\d\))/m);
+      expect(inspected.stdout).toMatch(/^ +PSD2 NCA: .+ \/ [A-Z]{2}-[A-Z]+$/m);
+      if (name === 'moneymonk-psp-ai.pem') {
+        expect(inspected.stdout).toMatch(/^ +PSD2 roles: PSP_AI \(0\.4\.0\.19495\.1\.3\)$/m);
+        expect(inspected.stdout).toMatch(/^ +PSD2 NCA: The Netherlands Bank \/ NL-DNB$/m);
+      }
+      const verified = await run(
+        'npx',
+        ['--no', '--', 'cert-check', 'verify', '--psd2', '--offline', '--format', 'json', '--at', '2026-11-29', file],
+        { cwd: consumer },
+      );
+      // Expired and without its issuer, every one of them: exit 1 for those, whatever PSD2 says.
+      expect({ name, code: verified.code, stderr: verified.stderr }).toEqual({ name, code: 1, stderr: '' });
+      expect(verified.stdout).not.toMatch(unreadable);
+      const report = JSON.parse(verified.stdout) as { findings: { rule: string; message: string }[] };
+      const psd2 = report.findings.filter((finding) => finding.rule.startsWith('psd2.'));
+      if (name === 'moneymonk-psp-ai.pem') expect(psd2).toEqual([]);
+      else expect(psd2.map((finding) => finding.rule)).toEqual(['psd2.roles']);
+    }
+  }, 120_000);
+
   it("type-checks a consumer's TypeScript against the declarations, resolved through the exports maps", async () => {
     writeFileSync(join(consumer, 'check.ts'), TS_CHECK);
     writeFileSync(join(consumer, 'wrong.ts'), TS_WRONG);
