@@ -20,6 +20,7 @@ import { GatewayExceptionFilter } from '../errors/gateway-exception.filter.js';
 import { CertificateMonitor } from '../health/certificate-monitor.js';
 import { registerJsonBodies } from '../http/json-bodies.js';
 import { registerAdmission } from '../http/admission.js';
+import { type EdgeLimits, edgeOptions, refuseOversizedContinue } from '../http/edge.js';
 import { registerRequestContext, requestIdOf } from '../http/request-context.js';
 import { createLoggers } from '../observability/logger.js';
 import { GatewayMetrics } from '../observability/metrics.js';
@@ -100,8 +101,14 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
 
     // Fastify, not Express: on the same proxied call Nest on Fastify serves about 2.7x the requests
     // of Nest on Express (tools/bench/gateway, apps/gateway/README.md "Performance").
-    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: false });
-    registerRequestContext(adapter.getInstance(), accessLogger, metrics);
+    const edge: EdgeLimits = {
+      bodyLimitBytes: BODY_LIMIT_BYTES,
+      headersTimeoutMs: settings.headersTimeoutMs,
+      bodyTimeoutMs: settings.bodyTimeoutMs,
+    };
+    const adapter = new FastifyAdapter({ ...edgeOptions(edge, logger), return503OnClosing: false });
+    refuseOversizedContinue(adapter.getInstance().server, edge, logger);
+    registerRequestContext(adapter.getInstance(), accessLogger, metrics, BODY_LIMIT_BYTES);
     registerAdmission(adapter.getInstance(), runtime.admission, runtime.callers, requestIdOf);
     registerJsonBodies(adapter.getInstance(), BODY_LIMIT_BYTES);
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime), adapter, {

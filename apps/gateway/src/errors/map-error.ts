@@ -198,6 +198,12 @@ function mapFrameworkError(error: FrameworkError, requestId: string): MappedErro
       'The request body does not match its Content-Length header.',
     ],
     FST_ERR_BAD_URL: [400, 'GATEWAY_VALIDATION_FAILED', 'The URL holds an invalid percent-encoding.'],
+    // Fastify's maxParamLength (100): the path is not echoed back, it may be 10,000 characters.
+    FST_ERR_MAX_PARAM_LENGTH: [
+      414,
+      'GATEWAY_URI_TOO_LONG',
+      'A path segment of the URL is longer than the gateway accepts (100 characters).',
+    ],
   };
   const [status, code, message] = known[error.code] ?? [
     error.statusCode,

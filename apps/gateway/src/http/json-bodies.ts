@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { JsonTooDeepError, MAX_JSON_DEPTH, nestsDeeperThan } from './edge.js';
 
 // application/json and structured-syntax JSON types (application/problem+json, ...), with parameters.
 const JSON_MEDIA_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
@@ -10,7 +11,7 @@ const JSON_MEDIA_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
  *
  * An empty body with a JSON content type is "no body" (as for `POST /v1/catalog/:api` without
  * input), not a parse error. Non-empty bodies go through Fastify's own parser, which also refuses
- * `__proto__` and `constructor.prototype` keys.
+ * `__proto__` and `constructor.prototype` keys. JSON nested deeper than MAX_JSON_DEPTH is a 400.
  */
 export function registerJsonBodies(fastify: FastifyInstance, bodyLimit: number): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
@@ -19,6 +20,11 @@ export function registerJsonBodies(fastify: FastifyInstance, bodyLimit: number):
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') {
       done(null, undefined);
+      return;
+    }
+    // Deep nesting would overflow the stack of whatever walks the value later (validation, signing).
+    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+      done(new JsonTooDeepError(), undefined);
       return;
     }
     parseJson(request, text, done);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ShuttingDownError } from '../errors/gateway-error.js';
+import { PayloadTooLargeError } from './edge.js';
 import type { AccessLine, AccessLogger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 
@@ -36,7 +37,12 @@ const STARTED = Symbol('gateway.startedAt');
  * timing are logged: never headers, query or body. Fastify hooks instead of middleware: they run
  * on every request, including those Fastify answers itself, at a fraction of the cost.
  */
-export function registerRequestContext(fastify: FastifyInstance, logger: AccessLogger, metrics: GatewayMetrics): void {
+export function registerRequestContext(
+  fastify: FastifyInstance,
+  logger: AccessLogger,
+  metrics: GatewayMetrics,
+  bodyLimitBytes: number,
+): void {
   // Declared up front so every request object has the same shape (V8 keeps the handlers monomorphic).
   fastify.decorateRequest('requestId', '');
   fastify.decorateRequest(STARTED, 0);
@@ -53,6 +59,13 @@ export function registerRequestContext(fastify: FastifyInstance, logger: AccessL
     if (closing) {
       reply.header('connection', 'close');
       done(new ShuttingDownError());
+      return;
+    }
+    // Refused before the body is read. The connection stays open, so Node reads and drops the rest of
+    // the body (within GATEWAY_BODY_TIMEOUT_MS) and the client sees the 413 instead of a reset.
+    const length = request.headers['content-length'];
+    if (length !== undefined && Number(length) > bodyLimitBytes) {
+      done(new PayloadTooLargeError(bodyLimitBytes));
       return;
     }
     done();
