@@ -3,50 +3,15 @@ import type { Certificate } from '../certificate/certificate.js';
 import type { ChainAnalysis } from '../chain/analyze.js';
 import type { ParsedInput } from '../input/parse-chain-file.js';
 import type { PathProblem } from '../path/validate.js';
+import type { RULES } from '../rules/index.js';
 import type { QcInfo } from '../qc/qc-statements.js';
 import type { RevocationResult } from '../revocation/types.js';
 import type { TrustStore } from '../trust/trust-store.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
-export type RuleId =
-  | 'pem.format'
-  | 'pem.private-key'
-  | 'chain.leaf-first'
-  | 'chain.order'
-  | 'chain.signature'
-  | 'chain.complete'
-  | 'chain.root-included'
-  | 'chain.duplicate'
-  | 'chain.stray'
-  | 'path.ca'
-  | 'path.key-cert-sign'
-  | 'path.length'
-  | 'path.name-constraints'
-  | 'path.critical-extension'
-  | 'path.key-identifier'
-  | 'path.crl'
-  | 'path.profile'
-  | 'leaf.self-signed'
-  | 'ca.public-trust'
-  | 'ca.lets-encrypt'
-  | 'validity.expired'
-  | 'validity.not-yet-valid'
-  | 'validity.expiring'
-  | 'validity.short-lived'
-  | 'revocation.revoked'
-  | 'revocation.unknown'
-  | 'eku.client-auth'
-  | 'leaf.key-usage'
-  | 'key.strength'
-  | 'signature.algorithm'
-  | 'key.mismatch'
-  | 'leaf.validation-level'
-  | 'psd2.qwac'
-  | 'psd2.roles'
-  | 'psd2.nca'
-  | 'env.shared-cert'
-  | 'env.shared-key';
+/** Every rule id, derived from the registry: a rule exists when it is in RULES, nowhere else. */
+export type RuleId = (typeof RULES)[number]['id'];
 
 export interface Finding {
   readonly rule: RuleId;
@@ -84,8 +49,8 @@ export interface RuleContext {
   readonly compare?: ParsedInput;
 }
 
-export interface Rule {
-  readonly id: RuleId;
+export interface Rule<Id extends string = string> {
+  readonly id: Id;
   readonly severity: Severity;
   /** One line: what the rule requires. */
   readonly title: string;

@@ -5,7 +5,7 @@ import { certificateAt, element } from './describe.js';
 const WHY =
   "ConnectPay does not accept Let's Encrypt: its certificates live only 90 days, and frequent rotation makes a forgotten renewal (and failed API calls) four times more likely";
 
-export const caLetsEncrypt: Rule = {
+export const caLetsEncrypt: Rule<'ca.lets-encrypt'> = {
   id: 'ca.lets-encrypt',
   severity: 'error',
   title: "No certificate is Let's Encrypt's (ISRG hierarchy, production or staging)",

@@ -3,7 +3,7 @@ import { colonHex } from '../der/decode.js';
 import type { FindingDraft, Rule } from '../engine/types.js';
 import { certificateAt, element } from './describe.js';
 
-export const chainComplete: Rule = {
+export const chainComplete: Rule<'chain.complete'> = {
   id: 'chain.complete',
   severity: 'error',
   title: 'No intermediate is missing between the leaf and the root',

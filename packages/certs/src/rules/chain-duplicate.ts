@@ -2,7 +2,7 @@ import type { Certificate } from '../certificate/certificate.js';
 import type { Rule } from '../engine/types.js';
 import { certificateAt, ordinal } from './describe.js';
 
-export const chainDuplicate: Rule = {
+export const chainDuplicate: Rule<'chain.duplicate'> = {
   id: 'chain.duplicate',
   severity: 'error',
   title: 'No certificate appears twice',

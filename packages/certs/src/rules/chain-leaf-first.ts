@@ -1,7 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import { FIX_HINT, certificateAt } from './describe.js';
 
-export const chainLeafFirst: Rule = {
+export const chainLeafFirst: Rule<'chain.leaf-first'> = {
   id: 'chain.leaf-first',
   severity: 'error',
   title: 'The first certificate is the end-entity (leaf) certificate',

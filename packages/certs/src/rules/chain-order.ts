@@ -4,7 +4,7 @@ import { colonHex } from '../der/decode.js';
 import type { FindingDraft, Rule } from '../engine/types.js';
 import { FIX_HINT, certificateAt } from './describe.js';
 
-export const chainOrder: Rule = {
+export const chainOrder: Rule<'chain.order'> = {
   id: 'chain.order',
   severity: 'error',
   title: 'Each certificate is issued by the one after it (name, AKI/SKI and signature)',

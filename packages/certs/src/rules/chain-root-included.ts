@@ -1,7 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import { element } from './describe.js';
 
-export const chainRootIncluded: Rule = {
+export const chainRootIncluded: Rule<'chain.root-included'> = {
   id: 'chain.root-included',
   severity: 'error',
   title: 'The chain ends with its self-signed root certificate',

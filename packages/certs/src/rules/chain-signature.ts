@@ -1,7 +1,7 @@
 import type { FindingDraft, Rule } from '../engine/types.js';
 import { element } from './describe.js';
 
-export const chainSignature: Rule = {
+export const chainSignature: Rule<'chain.signature'> = {
   id: 'chain.signature',
   severity: 'error',
   title: "Every certificate's signature verifies with its issuer's public key",

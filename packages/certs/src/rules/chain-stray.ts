@@ -2,7 +2,7 @@ import type { Certificate } from '../certificate/certificate.js';
 import type { Rule } from '../engine/types.js';
 import { certificateAt } from './describe.js';
 
-export const chainStray: Rule = {
+export const chainStray: Rule<'chain.stray'> = {
   id: 'chain.stray',
   severity: 'error',
   title: "Every certificate belongs to the leaf's chain",

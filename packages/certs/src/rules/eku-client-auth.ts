@@ -3,10 +3,12 @@ import type { FindingDraft, Rule } from '../engine/types.js';
 import { EKU_NAMES, Oid } from '../oids.js';
 import { element } from './describe.js';
 
+// One story with ca.public-trust and docs/getting-a-certificate.md: a client-authentication certificate
+// now comes from a hierarchy outside the public store, so ConnectPay must agree to its root first.
 const WHY =
-  "public CAs stopped issuing clientAuth in TLS certificates in 2026 (Chrome Root Program: serverAuth-only hierarchies; e.g. Let's Encrypt's YR1 is serverAuth-only)";
+  "since May 2026 public CAs issue SSL/TLS certificates for serverAuth only (Chrome Root Program: dedicated serverAuth hierarchies; DigiCert from 1 May, Sectigo from 15 May; Let's Encrypt's YR1 is serverAuth-only), so a certificate bought as an SSL certificate cannot authenticate a client";
 const WHAT_TO_ORDER =
-  "order a client-authentication certificate from a CA's private/enterprise PKI offering (e.g. DigiCert or Sectigo private CA), or for PSD2 APIs an eIDAS QWAC; check that its EKU lists clientAuth (`openssl x509 -noout -ext extendedKeyUsage`)";
+  "order a client-authentication (mTLS) certificate, not an SSL certificate: from a CA such as DigiCert, Sectigo or BuyPass it comes from the CA's client-authentication root, which is not in the public trust store, so ask ConnectPay (dev-support@connectpay.com) to accept that root before you order, then check with --trust ROOT.pem (ca.public-trust); PSD2 TPPs order an eIDAS QWAC with clientAuth instead. `cert-check inspect` shows the EKU, which must list clientAuth";
 
 function allowsClientAuth(certificate: Certificate): boolean {
   const eku = certificate.extensions.extendedKeyUsage;
@@ -19,7 +21,7 @@ function listEku(certificate: Certificate): string {
   return eku.length === 0 ? 'empty' : eku.map((oid) => EKU_NAMES[oid] ?? oid).join(', ');
 }
 
-export const ekuClientAuth: Rule = {
+export const ekuClientAuth: Rule<'eku.client-auth'> = {
   id: 'eku.client-auth',
   severity: 'error',
   title: 'The leaf, and every CA on the path that restricts EKU, allows TLS client authentication',

@@ -1,7 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import { compareLeaf } from './compare-leaf.js';
 
-export const envSharedCert: Rule = {
+export const envSharedCert: Rule<'env.shared-cert'> = {
   id: 'env.shared-cert',
   severity: 'warning',
   title: 'Another environment (compare) does not use the same leaf certificate',

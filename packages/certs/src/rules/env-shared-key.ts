@@ -1,7 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import { compareLeaf } from './compare-leaf.js';
 
-export const envSharedKey: Rule = {
+export const envSharedKey: Rule<'env.shared-key'> = {
   id: 'env.shared-key',
   severity: 'warning',
   title: 'Another environment (compare) does not use the same key pair',

@@ -41,7 +41,7 @@ import { validityShortLived } from './validity-short-lived.js';
  * Every rule, in the order findings are reported: format, RFC 5280 path validation, chain structure,
  * trust, validity, usage, PSD2, environments.
  */
-export const RULES: readonly Rule[] = Object.freeze([
+export const RULES = Object.freeze([
   pemFormat,
   pemPrivateKey,
   pathCa,
@@ -79,4 +79,4 @@ export const RULES: readonly Rule[] = Object.freeze([
   psd2Nca,
   envSharedCert,
   envSharedKey,
-]);
+] as const) satisfies readonly Rule[];

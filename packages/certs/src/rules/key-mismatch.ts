@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import type { Rule } from '../engine/types.js';
 import { certificateAt } from './describe.js';
 
-export const keyMismatch: Rule = {
+export const keyMismatch: Rule<'key.mismatch'> = {
   id: 'key.mismatch',
   severity: 'error',
   title: "The private key given belongs to the leaf's public key",

@@ -4,7 +4,7 @@ import { certificateAt } from './describe.js';
 
 const ALLOWED_CURVES = new Set(['P-256', 'P-384', 'P-521']);
 
-export const keyStrength: Rule = {
+export const keyStrength: Rule<'key.strength'> = {
   id: 'key.strength',
   severity: 'error',
   title: 'Keys are RSA of at least 2048 bits or EC on P-256, P-384 or P-521',

@@ -1,7 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import { certificateAt } from './describe.js';
 
-export const leafKeyUsage: Rule = {
+export const leafKeyUsage: Rule<'leaf.key-usage'> = {
   id: 'leaf.key-usage',
   severity: 'error',
   title: 'If the leaf has a key usage extension, it includes digitalSignature',

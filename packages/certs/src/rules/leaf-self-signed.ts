@@ -1,7 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import { certificateAt } from './describe.js';
 
-export const leafSelfSigned: Rule = {
+export const leafSelfSigned: Rule<'leaf.self-signed'> = {
   id: 'leaf.self-signed',
   severity: 'error',
   title: 'The leaf is issued by a CA, not self-signed',

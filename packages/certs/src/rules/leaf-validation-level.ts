@@ -13,7 +13,7 @@ export function validationLevel(policies: readonly string[] | undefined): (typeo
   return LEVELS.find((level) => policies?.includes(level.oid));
 }
 
-export const leafValidationLevel: Rule = {
+export const leafValidationLevel: Rule<'leaf.validation-level'> = {
   id: 'leaf.validation-level',
   severity: 'info',
   title: "Reports the leaf's CA/Browser Forum validation level (DV, OV, IV, EV)",

@@ -1,7 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import { pathFindings } from './path-findings.js';
 
-export const pathCa: Rule = {
+export const pathCa: Rule<'path.ca'> = {
   id: 'path.ca',
   severity: 'error',
   title: 'Every certificate that issues another is a CA certificate (basicConstraints cA=TRUE)',

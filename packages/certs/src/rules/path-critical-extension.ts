@@ -1,7 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import { pathFindings } from './path-findings.js';
 
-export const pathCriticalExtension: Rule = {
+export const pathCriticalExtension: Rule<'path.critical-extension'> = {
   id: 'path.critical-extension',
   severity: 'error',
   title: 'No certificate has a critical extension a TLS server cannot process',

@@ -2,7 +2,7 @@ import type { Certificate } from '../certificate/certificate.js';
 import type { Rule } from '../engine/types.js';
 import { certificateAt } from './describe.js';
 
-export const pathCrl: Rule = {
+export const pathCrl: Rule<'path.crl'> = {
   id: 'path.crl',
   severity: 'error',
   title: 'Every CRL given to check revocation is valid: signed by the issuer, cRLSign, CRL number, next update',

@@ -1,7 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import { pathFindings } from './path-findings.js';
 
-export const pathKeyCertSign: Rule = {
+export const pathKeyCertSign: Rule<'path.key-cert-sign'> = {
   id: 'path.key-cert-sign',
   severity: 'error',
   title: "Every issuing certificate's key usage allows signing certificates (keyCertSign)",

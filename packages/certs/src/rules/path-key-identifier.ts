@@ -1,7 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import { pathFindings } from './path-findings.js';
 
-export const pathKeyIdentifier: Rule = {
+export const pathKeyIdentifier: Rule<'path.key-identifier'> = {
   id: 'path.key-identifier',
   severity: 'error',
   title: "Every certificate's authority key identifier matches the certificate that signed it",

@@ -1,7 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import { pathFindings } from './path-findings.js';
 
-export const pathLength: Rule = {
+export const pathLength: Rule<'path.length'> = {
   id: 'path.length',
   severity: 'error',
   title: 'No CA has more intermediate CAs below it than its pathLenConstraint allows',

@@ -1,7 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import { pathFindings } from './path-findings.js';
 
-export const pathNameConstraints: Rule = {
+export const pathNameConstraints: Rule<'path.name-constraints'> = {
   id: 'path.name-constraints',
   severity: 'error',
   title: 'Every name in the chain is within the name constraints of the CAs above it',

@@ -1,7 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import { pathFindings } from './path-findings.js';
 
-export const pathProfile: Rule = {
+export const pathProfile: Rule<'path.profile'> = {
   id: 'path.profile',
   severity: 'warning',
   title: 'Every certificate follows the RFC 5280 profile that strict validators enforce',

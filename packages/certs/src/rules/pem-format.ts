@@ -1,6 +1,6 @@
 import type { Rule } from '../engine/types.js';
 
-export const pemFormat: Rule = {
+export const pemFormat: Rule<'pem.format'> = {
   id: 'pem.format',
   severity: 'error',
   title: 'The chain file is PEM: only "-----BEGIN CERTIFICATE-----" blocks, each readable',

@@ -1,6 +1,6 @@
 import type { Rule } from '../engine/types.js';
 
-export const pemPrivateKey: Rule = {
+export const pemPrivateKey: Rule<'pem.private-key'> = {
   id: 'pem.private-key',
   severity: 'error',
   title: 'No private key in the chain file',

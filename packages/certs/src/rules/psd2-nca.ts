@@ -8,7 +8,7 @@ const NCA_ID = /^[A-Z]{2}-[A-Z0-9]{2,8}$/;
 const HINT =
   'ask your QTSP to re-issue the QWAC with the NCA name and id of the authority that registered you (e.g. "NL-DNB", "DE-BAFIN")';
 
-export const psd2Nca: Rule = {
+export const psd2Nca: Rule<'psd2.nca'> = {
   id: 'psd2.nca',
   severity: 'error',
   title: 'For PSD2: the competent authority (NCA) name and id are present and well-formed',

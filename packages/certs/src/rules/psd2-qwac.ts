@@ -3,7 +3,7 @@ import { Oid } from '../oids.js';
 import { certificateAt } from './describe.js';
 import { psd2Applies } from './psd2-applies.js';
 
-export const psd2Qwac: Rule = {
+export const psd2Qwac: Rule<'psd2.qwac'> = {
   id: 'psd2.qwac',
   severity: 'error',
   title: 'For PSD2: the leaf is a QWAC (QcCompliance, QcType web, PSD2 QcStatement)',

@@ -9,7 +9,7 @@ const NAME_BY_OID = new Map<string, Psd2RoleName>(
 const HINT =
   'ask your QTSP to re-issue the QWAC with the roles your national competent authority granted you (PSP_AS, PSP_PI, PSP_AI, PSP_IC)';
 
-export const psd2Roles: Rule = {
+export const psd2Roles: Rule<'psd2.roles'> = {
   id: 'psd2.roles',
   severity: 'error',
   title: 'For PSD2: the roles are present, known, consistent (OID and name) and include the required ones',

@@ -2,7 +2,7 @@ import type { Certificate } from '../certificate/certificate.js';
 import type { Rule } from '../engine/types.js';
 import { certificateAt } from './describe.js';
 
-export const revocationRevoked: Rule = {
+export const revocationRevoked: Rule<'revocation.revoked'> = {
   id: 'revocation.revoked',
   severity: 'error',
   title: 'No certificate is revoked (CRL or OCSP)',

@@ -2,7 +2,7 @@ import type { Certificate } from '../certificate/certificate.js';
 import type { Rule } from '../engine/types.js';
 import { certificateAt } from './describe.js';
 
-export const revocationUnknown: Rule = {
+export const revocationUnknown: Rule<'revocation.unknown'> = {
   id: 'revocation.unknown',
   severity: 'warning',
   title: 'The revocation status of every certificate could be checked',

@@ -3,7 +3,7 @@ import { certificateAt } from './describe.js';
 
 const BROKEN_HASHES = new Set(['SHA-1', 'MD5', 'MD2']);
 
-export const signatureAlgorithm: Rule = {
+export const signatureAlgorithm: Rule<'signature.algorithm'> = {
   id: 'signature.algorithm',
   severity: 'error',
   title: "No SHA-1 or MD5 signature, except a root's self-signature",

@@ -1,7 +1,7 @@
 import type { FindingDraft, Rule } from '../engine/types.js';
 import { DAY_MS, certificateAt, isoDay } from './describe.js';
 
-export const validityExpired: Rule = {
+export const validityExpired: Rule<'validity.expired'> = {
   id: 'validity.expired',
   severity: 'error',
   title: 'No certificate has expired',

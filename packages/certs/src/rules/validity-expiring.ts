@@ -1,7 +1,7 @@
 import type { FindingDraft, Rule } from '../engine/types.js';
 import { DAY_MS, certificateAt } from './describe.js';
 
-export const validityExpiring: Rule = {
+export const validityExpiring: Rule<'validity.expiring'> = {
   id: 'validity.expiring',
   severity: 'warning',
   title: 'No certificate expires within the warning window (warnDays, default 30)',

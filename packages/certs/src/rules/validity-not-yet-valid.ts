@@ -1,7 +1,7 @@
 import type { FindingDraft, Rule } from '../engine/types.js';
 import { certificateAt } from './describe.js';
 
-export const validityNotYetValid: Rule = {
+export const validityNotYetValid: Rule<'validity.not-yet-valid'> = {
   id: 'validity.not-yet-valid',
   severity: 'error',
   title: 'Every certificate is already valid',

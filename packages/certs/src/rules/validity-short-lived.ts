@@ -4,7 +4,7 @@ import { DAY_MS, certificateAt } from './describe.js';
 /** Let's Encrypt's lifetime; ConnectPay's reason to refuse it is the rotation burden of certificates this short. */
 const SHORT_LIFETIME_DAYS = 90;
 
-export const validityShortLived: Rule = {
+export const validityShortLived: Rule<'validity.short-lived'> = {
   id: 'validity.short-lived',
   severity: 'warning',
   title: 'The leaf lives longer than 90 days',
