@@ -11,6 +11,22 @@ describe('ca.public-trust', () => {
     const [finding] = findings(report, 'ca.public-trust');
     expect(finding?.certificate).toBe(2);
     expect(finding?.message).toMatch(/is not in the public trust store/);
+    // Not "use a public CA": since 2026 client-authentication certificates come from roots outside the
+    // public store, so the hint is the decision docs/getting-a-certificate.md describes.
+    expect(finding?.hint).toMatch(
+      /^a root outside the public trust store is accepted only once ConnectPay agreed to add it/,
+    );
+    expect(finding?.hint).toMatch(/ask dev-support@connectpay\.com to accept this root/);
+    expect(finding?.hint).toMatch(/then check with --trust ROOT\.pem$/);
+  });
+
+  it('for a chain that stops below its root, the hint says to complete it first', async () => {
+    const { leaf, intermediates } = await cleanChain();
+    const report = await verifyWith(toPem([leaf, intermediates[0]!]), undefined);
+    const [finding] = findings(report, 'ca.public-trust');
+    expect(finding?.message).toMatch(/does not lead to any root in the public trust store/);
+    expect(finding?.hint).toMatch(/^complete the chain up to its root first/);
+    expect(finding?.hint).toMatch(/ask dev-support@connectpay\.com to accept this root/);
   });
 
   it('does not fire when the root is given as an extra trust anchor', async () => {

@@ -11,8 +11,14 @@ describe('eku.client-auth', () => {
     const [finding] = findings(report, 'eku.client-auth');
     expect(finding?.certificate).toBe(0);
     expect(finding?.message).toMatch(/serverAuth \(no clientAuth\)/);
-    expect(finding?.message).toMatch(/2026/);
-    expect(finding?.hint).toMatch(/private\/enterprise PKI|QWAC/);
+    expect(finding?.message).toMatch(/since May 2026 public CAs issue SSL\/TLS certificates for serverAuth only/);
+    // The same story as ca.public-trust: a client-authentication root ConnectPay agreed to, checked with --trust.
+    expect(finding?.hint).toMatch(/^order a client-authentication \(mTLS\) certificate, not an SSL certificate/);
+    expect(finding?.hint).toMatch(
+      /ask ConnectPay \(dev-support@connectpay\.com\) to accept that root before you order/,
+    );
+    expect(finding?.hint).toMatch(/--trust ROOT\.pem/);
+    expect(finding?.hint).toMatch(/eIDAS QWAC/);
   });
 
   it('fires for an intermediate whose EKU extension lacks clientAuth', async () => {
