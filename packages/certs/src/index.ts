@@ -46,3 +46,5 @@ export type { CertificateExpiry, ChainExpiry } from './expiry.js';
 export { prepareBundle } from './bundle.js';
 export type { BundleFile, BundlePlan } from './bundle.js';
 export type { Psd2Role, Psd2Statement, QcInfo } from './qc/qc-statements.js';
+export { CSR_KEY_TYPES, checkCsr, createCsr } from './csr.js';
+export type { CsrCheck, CsrKeyType, CsrOptions, CsrResult } from './csr.js';

@@ -8,7 +8,11 @@ export interface RuleSelection {
   readonly skip?: readonly RuleId[];
 }
 
-export function runRules(rules: readonly Rule<RuleId>[], context: RuleContext, selection: RuleSelection = {}): Finding[] {
+export function runRules(
+  rules: readonly Rule<RuleId>[],
+  context: RuleContext,
+  selection: RuleSelection = {},
+): Finding[] {
   const findings: Finding[] = [];
   for (const rule of rules) {
     if (selection.only && !selection.only.includes(rule.id)) continue;
