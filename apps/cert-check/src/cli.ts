@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { BundleFlags } from './commands/bundle.js';
 import type { CommandContext } from './commands/context.js';
+import type { CsrFlags } from './commands/csr.js';
 import type { ExpiryFlags } from './commands/expiry.js';
 import type { FixFlags } from './commands/fix.js';
 import type { InspectFlags } from './commands/inspect.js';
@@ -132,6 +133,31 @@ export function buildProgram(io: CliIo): CliProgram {
     .action(async (files: string[], flags: ExpiryFlags) => {
       const { runExpiry } = await import('./commands/expiry.js');
       exitCode = await runExpiry(files, flags, context);
+    });
+
+  program
+    .command('csr')
+    .description(
+      'generate a private key (mode 0600) and a CSR requesting what ConnectPay needs, check it, say what to order',
+    )
+    .requiredOption('--subject <subject>', 'the subject, e.g. "/C=LT/O=Example Shop UAB/CN=client.example.com"')
+    .addOption(
+      new Option('--key-type <type>', 'key algorithm and size')
+        .choices(['rsa-2048', 'rsa-3072', 'ec-p256'])
+        .default('rsa-2048'),
+    )
+    .option('--dns <names...>', 'DNS names for subjectAltName (default: the CN when it is a domain)')
+    .option('--server-auth', 'also request serverAuth (only when the certificate must serve TLS too)')
+    .option('--psd2', 'say what to order from a QTSP for a PSD2 QWAC (the QTSP adds the QcStatements itself)')
+    .requiredOption('--key-out <file>', 'where to write the new private key (never overwritten)')
+    .requiredOption('-o, --out <file>', 'where to write the CSR')
+    .addHelpText(
+      'after',
+      '\nExample:\n  cert-check csr --subject "/C=LT/O=Example Shop UAB/CN=connectpay-client.example.com" --key-out client.key -o client.csr\n',
+    )
+    .action(async (flags: CsrFlags) => {
+      const { runCsr } = await import('./commands/csr.js');
+      exitCode = await runCsr(flags, context);
     });
 
   const run = async (argv: readonly string[]): Promise<ExitCode> => {
