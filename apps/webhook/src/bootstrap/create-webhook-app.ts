@@ -123,7 +123,7 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
 
     const app = await NestFactory.create<NestExpressApplication>(
       AppModule.register(runtime),
-      new WebhookHttpAdapter((request, response) => ingest.handle(request, response)),
+      new WebhookHttpAdapter((request, response) => ingest.handle(request, response), settings.bodyLimitBytes),
       { bodyParser: false, abortOnError: false, logger: new PinoNestLogger(logger) },
     );
     app.disable('x-powered-by');

@@ -37,7 +37,7 @@ interface Rejection {
   readonly code: WebhookErrorCode;
   readonly reason: RejectReason;
   readonly message: string;
-  /** Close the connection after answering: the rest of the body is not worth reading. */
+  /** Close the connection after answering: the rest of the body cannot be framed (it ended early). */
   readonly close?: boolean;
 }
 
@@ -255,7 +255,9 @@ export class IngestHandler {
       code: 'WEBHOOK_PAYLOAD_TOO_LARGE',
       reason: 'too_large',
       message: `The body exceeds ${this.options.bodyLimitBytes} bytes (WEBHOOK_BODY_LIMIT_BYTES); nothing was stored.`,
-      close: true,
+      // Not closed: closing while the sender is still uploading resets the connection, and the sender
+      // sees a reset instead of this 413. Node reads and drops the rest of the body instead, within
+      // the 30 s request timeout.
     };
   }
 
