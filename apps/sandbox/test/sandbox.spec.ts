@@ -257,13 +257,13 @@ describe('sandbox: OAuth on the mTLS host', () => {
     const agent = new Agent({
       connect: { ca: read('ca.pem'), cert: read('client-chain.pem'), key: read('client.key') },
     });
-    const ok = await request(`${sandbox.mtlsUrl}/accounts/v1/accounts`, {
+    const ok = await request(`${sandbox.mtlsUrl}/ob/accounts`, {
       headers: { authorization: `Bearer ${tokens.body.access_token}` },
       dispatcher: agent,
     });
     expect(ok.statusCode).toBe(200);
     expect(((await ok.body.json()) as { accounts: unknown[] }).accounts).toHaveLength(2);
-    const bad = await request(`${sandbox.mtlsUrl}/accounts/v1/accounts`, {
+    const bad = await request(`${sandbox.mtlsUrl}/ob/accounts`, {
       headers: { authorization: 'Bearer nope' },
       dispatcher: agent,
     });

@@ -28,6 +28,12 @@ export {
   type HttpMethod,
 } from './catalog.js';
 export {
+  OB_TRANSACTION_STATUSES,
+  isFinalObTransactionStatus,
+  isObTransactionStatus,
+  type ObTransactionStatus,
+} from './ob-payments.js';
+export {
   resolve,
   baseUrlFor,
   checkBaseUrl,

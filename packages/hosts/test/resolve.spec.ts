@@ -156,7 +156,7 @@ describe('resolve', () => {
 
   it('appends query values, repeating arrays and skipping undefined', () => {
     const url = resolve('accounts.list', 'stage', { query: { page: 2, tag: ['a', 'b'], skip: undefined } }).url;
-    expect(url).toBe('https://api-stage.connectpay.com/accounts/v1/accounts?page=2&tag=a&tag=b');
+    expect(url).toBe('https://api-stage.connectpay.com/ob/accounts?page=2&tag=a&tag=b');
   });
 
   it('accepts a trailing slash on a configured base URL', () => {

@@ -30,6 +30,7 @@ import type { SecretInput } from './secret.js';
 import { type BasicCredentials, basicStrategy } from './strategies/basic.js';
 import { bearerStrategy } from './strategies/bearer.js';
 import { mtlsStrategy } from './strategies/mtls.js';
+import { baasScaPartnerStrategy } from './strategies/baas-sca.js';
 import { type MerchantCredentials, rsaSignatureStrategy } from './strategies/rsa-signature.js';
 import type { AuthStrategy, OutgoingRequest } from './strategies/strategy.js';
 import { mapConnectionError } from './tls-errors.js';
@@ -120,6 +121,7 @@ const PROTECTED_HEADERS = new Set([
   'x-request-id',
   'proxy-authorization',
   'cookie',
+  'x-connectpay-api-key',
 ]);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 5_000, headersMs: 30_000, bodyMs: 30_000 };
@@ -350,6 +352,16 @@ export class ConnectPayClient {
         strategies = [rsaSignatureStrategy(needBasic(), this.options.merchant)];
         break;
       }
+      case 'baas-sca-partner':
+        strategies = [baasScaPartnerStrategy(needBasic())];
+        break;
+      case 'baas-sca-user':
+        // The credential is a BaaS-SCA user's own 5-minute token plus that user's IP, per call; this
+        // client holds only the DevApp's credentials.
+        throw new TransportMisuseError(
+          `API "${resolved.api}" is a BaaS-SCA client path: it needs the user's own Bearer token and IP, which this client does not carry yet.`,
+          context,
+        );
       case 'browser':
         throw new TransportMisuseError(`API "${resolved.api}" cannot be called server-side.`, context);
     }

@@ -215,7 +215,9 @@ describe('the authorize URL', () => {
       expect((error as Error).message).toMatch(/must not carry a query/);
     }
     expect(() => checkRedirectUrl('http://hooks.shop.example/cb', 'prod')).toThrow(/https/);
-    expect(checkRedirectUrl('http://127.0.0.1:3001/auth/callback', 'local')).toBe('http://127.0.0.1:3001/auth/callback');
+    expect(checkRedirectUrl('http://127.0.0.1:3001/auth/callback', 'local')).toBe(
+      'http://127.0.0.1:3001/auth/callback',
+    );
     expect(() => checkRedirectUrl('https://hooks.shop.example/cb#x', 'stage')).toThrow(/fragment/);
   });
 

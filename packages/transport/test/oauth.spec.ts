@@ -165,10 +165,10 @@ describe('OAuth token manager', () => {
     provider.accessSeconds = 1;
     const cp = client({ skewMs: 5_000 });
     await cp.oauth!.exchangeCode('code-1', 'https://127.0.0.1/callback');
-    const before = server.requests.filter((r) => r.url === '/accounts/v1/accounts').length;
+    const before = server.requests.filter((r) => r.url === '/ob/accounts').length;
     await storage.close();
     await expect(cp.call('accounts.list')).rejects.toThrow(TokenStoreError);
-    expect(server.requests.filter((r) => r.url === '/accounts/v1/accounts').length).toBe(before);
+    expect(server.requests.filter((r) => r.url === '/ob/accounts').length).toBe(before);
     await cp.close();
   });
 

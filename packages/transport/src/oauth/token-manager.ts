@@ -208,7 +208,9 @@ export class OAuthTokenManager {
     const rotated = response.refresh_token !== undefined;
     const refreshExpiresAt =
       rotated || !previous
-        ? new Date(now + (tokenLifetimeSeconds(response.refresh_token_expires_in) ?? REFRESH_TOKEN_SECONDS) * 1000).toISOString()
+        ? new Date(
+            now + (tokenLifetimeSeconds(response.refresh_token_expires_in) ?? REFRESH_TOKEN_SECONDS) * 1000,
+          ).toISOString()
         : previous.refreshTokenExpiresAt;
     return {
       accessToken: response.access_token,
@@ -251,7 +253,11 @@ export class OAuthTokenManager {
  */
 export function tokenLifetimeSeconds(value: unknown): number | undefined {
   const number =
-    typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d{1,10}\s*$/.test(value) ? Number(value) : NaN;
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*\d{1,10}\s*$/.test(value)
+        ? Number(value)
+        : NaN;
   return Number.isFinite(number) && number > 0 ? number : undefined;
 }
 

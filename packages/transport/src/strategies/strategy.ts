@@ -7,7 +7,7 @@ export interface OutgoingRequest {
   readonly headers: Record<string, string>;
 }
 
-export type StrategyName = 'mtls' | 'basic' | 'rsa-signature' | 'bearer';
+export type StrategyName = 'mtls' | 'basic' | 'rsa-signature' | 'bearer' | 'api-key';
 
 /** One way to authenticate a call. A scheme from the catalog is one or two of these. */
 export interface AuthStrategy {
