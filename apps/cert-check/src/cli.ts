@@ -5,6 +5,7 @@ import type { CsrFlags } from './commands/csr.js';
 import type { ExpiryFlags } from './commands/expiry.js';
 import type { FixFlags } from './commands/fix.js';
 import type { InspectFlags } from './commands/inspect.js';
+import type { ProbeFlags } from './commands/probe.js';
 import type { VerifyCommandFlags } from './commands/verify.js';
 import { CertCheckError, messageOf } from './errors.js';
 import { ExitCode } from './exit-codes.js';
@@ -158,6 +159,26 @@ export function buildProgram(io: CliIo): CliProgram {
     .action(async (flags: CsrFlags) => {
       const { runCsr } = await import('./commands/csr.js');
       exitCode = await runCsr(flags, context);
+    });
+
+  program
+    .command('probe')
+    .description(
+      "make a TLS handshake to the environment's mTLS host with the client chain and say whether it is accepted, and why not (no API request)",
+    )
+    .requiredOption('--env <env>', 'local, stage or prod: picks the host and the CONNECTPAY_<ENV>_* files')
+    .option('--url <url>', "the mTLS host (default: CONNECTPAY_<ENV>_MTLS_URL, else the provider's / the sandbox)")
+    .option('--cert <file>', 'the client chain PEM (default: CONNECTPAY_<ENV>_CLIENT_CERT_FILE)')
+    .option('--key <file>', 'its private key (default: CONNECTPAY_<ENV>_CLIENT_KEY_FILE); never printed')
+    .option('--ca <file>', "extra roots for the server's certificate (default: CONNECTPAY_<ENV>_CA_FILE)")
+    .addOption(formatOption())
+    .addHelpText(
+      'after',
+      '\nExit: 0 accepted, 1 refused (or not an mTLS host, or an untrusted server), 2 unreachable or usage error.\nExample:\n  cert-check probe --env stage --cert chain.pem --key client.key\n',
+    )
+    .action(async (flags: ProbeFlags) => {
+      const { runProbe } = await import('./commands/probe.js');
+      exitCode = await runProbe(flags, context);
     });
 
   const run = async (argv: readonly string[]): Promise<ExitCode> => {

@@ -207,7 +207,8 @@ export class ConnectPayClient {
             { api, requestId, attempt: attempts, code: typed.code },
             'connectpay call failed, retrying',
           );
-          if (!(await sleep(delay, signal))) throw new CallCancelledError('backoff', { api, requestId }, signal?.reason);
+          if (!(await sleep(delay, signal)))
+            throw new CallCancelledError('backoff', { api, requestId }, signal?.reason);
         }
       }
     } catch (error) {

@@ -65,8 +65,10 @@ const SCHEMA = z.object({
   GATEWAY_MERCHANT_BRAND_ID: z.preprocess(blankAsUnset, z.string().trim().max(100).optional()),
   GATEWAY_NOTIFICATION_URL: optionalText,
   GATEWAY_UPSTREAM_TIMEOUT_MS: integer(100, 300_000, 30_000),
-  GATEWAY_MAX_IN_FLIGHT: integer(1, 100_000, 256),
-  GATEWAY_MAX_QUEUED: integer(0, 100_000, 256),
+  // 64: the connections transport opens per upstream origin. Calls beyond them would only wait,
+  // unbounded and unseen, in the pool's own queue; here they wait in a bounded one or get 503.
+  GATEWAY_MAX_IN_FLIGHT: integer(1, 100_000, 64),
+  GATEWAY_MAX_QUEUED: integer(0, 100_000, 64),
   GATEWAY_QUEUE_TIMEOUT_MS: integer(1, 60_000, 1_000),
   GATEWAY_HEADERS_TIMEOUT_MS: integer(100, 120_000, 5_000),
   GATEWAY_BODY_TIMEOUT_MS: integer(100, 120_000, 5_000),

@@ -66,6 +66,7 @@ export class GatewayRuntime {
         queueTimeoutMs: parts.settings.queueTimeoutMs,
       },
       parts.metrics,
+      parts.logger,
     );
   }
 
