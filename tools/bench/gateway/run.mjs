@@ -1,18 +1,25 @@
 #!/usr/bin/env node
 // Gateway bench: load on the gateway's catalog route (POST /v1/catalog/reference.currencies, an mTLS +
 // Basic upstream call) next to a raw node:http + undici proxy over the same upstream, in the same run.
-// Each proxy runs in its own process, as in production; the load loop (undici, 127.0.0.1 only, bounded)
-// runs here. Prints req/s and latency; targets: gateway >= 0.85x the raw proxy's req/s and at most 1 ms
-// p99 added. Figures are printed, never asserted.
+// Each proxy and the upstream run in processes of their own, as in production; the load loop (undici,
+// 127.0.0.1 only, bounded) runs here. Prints req/s and latency; targets: gateway >= 0.85x the raw
+// proxy's req/s and at most 1 ms p99 added. Then an overload row: the gateway offered twice the
+// requests/s it completed above, open loop: completed req/s, p99 of the admitted calls, the share shed
+// with 503, and its RSS. Figures are printed, never asserted.
 //
 // Upstream: any mTLS server on a loopback address answering GET /reference/v1/currencies, given by
 // CONNECTPAY_LOCAL_MTLS_URL and CONNECTPAY_LOCAL_CLIENT_CERT_FILE / _CLIENT_KEY_FILE / _CA_FILE /
 // _CLIENT_ID / _CLIENT_SECRET_FILE (each unset one: the dev PKI's file, CONNECTPAY_DEV_PKI_DIR or
-// <workspace>/.dev-pki). Without CONNECTPAY_LOCAL_MTLS_URL the sandbox is started in-process on a temp
-// dev PKI. Needs the builds: npx nx run-many -t build -p gateway sandbox
+// <workspace>/.dev-pki). Without CONNECTPAY_LOCAL_MTLS_URL, upstream.mjs (a standalone mTLS server with
+// fixed JSON) runs in its own process on a temp dev PKI; --sandbox runs the sandbox in-process instead
+// (the old set-up, where it competes with the load loop for CPU).
+// Needs the builds: npx nx run-many -t build -p gateway sandbox
 //
 // Usage: node tools/bench/gateway/run.mjs [--seconds 5] [--connections 16] [--latency-requests 2000]
+//          [--overload-seconds 5] [--overload-connections 600] [--sandbox]
 //   GATEWAY_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the gateway process only.
+//   GATEWAY_BENCH_BASELINE_MAIN=/path/to/other/apps/gateway/dist/main.js adds that build as a target,
+//   to compare two builds of the gateway in one run.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -38,6 +45,11 @@ function option(name, fallback, max) {
 const SECONDS = option('seconds', 5, 30);
 const CONNECTIONS = option('connections', 16, 64);
 const LATENCY_REQUESTS = option('latency-requests', 2000, 20_000);
+const OVERLOAD_SECONDS = option('overload-seconds', 5, 30);
+const OVERLOAD_CONNECTIONS = option('overload-connections', 600, 2000);
+const IN_PROCESS_SANDBOX = process.argv.includes('--sandbox');
+const UPSTREAM = fileURLToPath(new URL('./upstream.mjs', import.meta.url));
+const BASELINE_MAIN = process.env.GATEWAY_BENCH_BASELINE_MAIN;
 
 for (const [file, hint] of [
   [GATEWAY_MAIN, 'npx nx run gateway:build'],
@@ -60,7 +72,15 @@ cleanups.push(() => rmSync(work, { recursive: true, force: true }));
 
 try {
   let upstreamUrl = env.CONNECTPAY_LOCAL_MTLS_URL;
-  if (!upstreamUrl) {
+  if (!upstreamUrl && !IN_PROCESS_SANDBOX) {
+    const { ensureDevPki } = await import('@connectpay-kit/testing-pki');
+    pkiDir = join(work, 'pki');
+    await ensureDevPki(pkiDir);
+    const upstream = await startPrinter('upstream', [UPSTREAM], { ...process.env, PKI_DIR: pkiDir });
+    upstreamUrl = upstream.url;
+    env.CONNECTPAY_LOCAL_ONEWAY_URL ??= upstream.url;
+    console.log(`upstream: standalone mTLS server ${upstreamUrl} (own process, temp dev PKI)`);
+  } else if (!upstreamUrl) {
     const { ensureDevPki } = await import('@connectpay-kit/testing-pki');
     const { optionsFromDevPki, startSandbox } = await import(SANDBOX_DIST);
     pkiDir = join(work, 'pki');
@@ -89,7 +109,7 @@ try {
   const clientId = env.CONNECTPAY_LOCAL_CLIENT_ID || readFileSync(join(pkiDir, 'client-id.txt'), 'utf8').trim();
   const authorization = `Basic ${Buffer.from(`${clientId}:${readFileSync(secretFile, 'utf8').trim()}`).toString('base64')}`;
 
-  const raw = await startRawProxy({
+  const raw = await startPrinter('raw proxy', [RAW_PROXY], {
     UPSTREAM_URL: upstreamUrl,
     CERT_FILE: certFile,
     KEY_FILE: keyFile,
@@ -97,15 +117,28 @@ try {
     CLIENT_ID: clientId,
     CLIENT_SECRET_FILE: secretFile,
   });
-  const gateway = await startGateway({
+  const gatewayEnv = async (name) => ({
     ...env,
     CONNECTPAY_ENV: 'local',
     CONNECTPAY_DEV_PKI_DIR: pkiDir,
     CONNECTPAY_LOCAL_MTLS_URL: upstreamUrl,
     GATEWAY_HOST: '127.0.0.1',
     GATEWAY_PORT: String(await freePort()),
-    GATEWAY_STORAGE: join(work, 'bench.sqlite'),
+    GATEWAY_STORAGE: join(work, `${name}.sqlite`),
     LOG_LEVEL: 'info',
+  });
+  const gateway = await startGateway('gateway', GATEWAY_MAIN, await gatewayEnv('gateway'));
+  const baseline = BASELINE_MAIN
+    ? await startGateway('gateway baseline', resolve(BASELINE_MAIN), await gatewayEnv('baseline'))
+    : undefined;
+  const gatewayTarget = (name, started) => ({
+    name,
+    origin: started.url,
+    pid: started.pid,
+    path: '/v1/catalog/reference.currencies',
+    method: 'POST',
+    headers: { 'x-api-key': 'local-dev-key', 'content-type': 'application/json' },
+    body: '{}',
   });
 
   const targets = [
@@ -122,15 +155,8 @@ try {
       },
     },
     { name: 'raw node:http + undici', origin: raw.url, pid: raw.pid, path: '/', method: 'GET', headers: {} },
-    {
-      name: 'gateway',
-      origin: gateway.url,
-      pid: gateway.pid,
-      path: '/v1/catalog/reference.currencies',
-      method: 'POST',
-      headers: { 'x-api-key': 'local-dev-key', 'content-type': 'application/json' },
-      body: '{}',
-    },
+    gatewayTarget('gateway', gateway),
+    ...(baseline ? [gatewayTarget('gateway baseline', baseline)] : []),
   ];
 
   console.log(
@@ -159,6 +185,34 @@ try {
   if (gatewayResult.cpuMicrosPerRequest !== undefined && rawResult.cpuMicrosPerRequest !== undefined) {
     console.log(
       `gateway / raw proxy CPU per request: ${(gatewayResult.cpuMicrosPerRequest / rawResult.cpuMicrosPerRequest).toFixed(2)}x (the cost that decides the ratio when cores are shared)`,
+    );
+  }
+  if (baseline) {
+    const base = results[3];
+    console.log(
+      `gateway / baseline build: req/s ${(gatewayResult.rps / base.rps).toFixed(3)}x, CPU per request ${(gatewayResult.cpuMicrosPerRequest / base.cpuMicrosPerRequest).toFixed(3)}x`,
+    );
+  }
+
+  const overload = await overloadRun(gatewayTarget('gateway', gateway), gatewayResult.rps);
+  console.log(
+    `\noverload: ${overload.offered.toFixed(0)} req/s offered (2x the ${gatewayResult.rps.toFixed(0)} completed above), open loop, ${OVERLOAD_SECONDS} s, up to ${OVERLOAD_CONNECTIONS} connections`,
+  );
+  console.log(
+    `${'completed req/s'.padStart(16)} ${'of capacity'.padStart(12)} ${'p99 admitted ms'.padStart(16)} ${'shed (503)'.padStart(11)} ${'other'.padStart(6)} ${'RSS MB before/max/after'.padStart(24)} ${'gateway CPU'.padStart(12)}`,
+  );
+  console.log(
+    `${overload.completedRps.toFixed(0).padStart(16)} ${`${((overload.completedRps / gatewayResult.rps) * 100).toFixed(0)}%`.padStart(12)} ${overload.p99Admitted.toFixed(1).padStart(16)} ${`${(overload.shedShare * 100).toFixed(1)}%`.padStart(11)} ${String(overload.other).padStart(6)} ${`${overload.rss.before}/${overload.rss.max}/${overload.rss.after}`.padStart(24)} ${(overload.gatewayCpu === undefined ? '-' : `${(overload.gatewayCpu * 100).toFixed(0)}%`).padStart(12)}`,
+  );
+  if (process.env.GATEWAY_BENCH_METRICS) {
+    const text = await (await request(`${gateway.url}/metrics`)).body.text();
+    console.log(
+      text
+        .split('\n')
+        .filter((line) =>
+          /^(connectpay_request_duration_seconds_(sum|count)|gateway_shed|gateway_http_requests_total)/.test(line),
+        )
+        .join('\n'),
     );
   }
   console.log('Figures vary with machine load; compare within one run.');
@@ -216,8 +270,9 @@ async function waitFor(check, failed, what) {
   throw new Error(`${what} did not become ready within 60 s`);
 }
 
-async function startRawProxy(childEnv) {
-  const child = startChild('raw proxy', [RAW_PROXY], childEnv);
+/** Starts a process that prints {"url"} on its first line of stdout once it listens. */
+async function startPrinter(name, args, childEnv) {
+  const child = startChild(name, args, childEnv);
   const url = await waitFor(
     async () => {
       const line = readFileSync(child.logFile, 'utf8')
@@ -226,15 +281,15 @@ async function startRawProxy(childEnv) {
       return line ? JSON.parse(line).url : undefined;
     },
     child.failed,
-    'the raw proxy',
+    `the ${name}`,
   );
   return { url, pid: child.pid };
 }
 
-async function startGateway(childEnv) {
+async function startGateway(name, main, childEnv) {
   // --cpu-prof is refused in NODE_OPTIONS, so profiling flags for the gateway alone come through here.
   const nodeArgs = (process.env.GATEWAY_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = startChild('gateway', [...nodeArgs, GATEWAY_MAIN], childEnv);
+  const child = startChild(name, [...nodeArgs, main], childEnv);
   const url = `http://127.0.0.1:${childEnv.GATEWAY_PORT}`;
   await waitFor(
     async () => {
@@ -243,9 +298,91 @@ async function startGateway(childEnv) {
       return ready.statusCode === 200;
     },
     child.failed,
-    'the gateway',
+    `the ${name}`,
   );
   return { url, pid: child.pid };
+}
+
+/** Resident memory of a process in MB (Linux /proc), or '-'. */
+function rssOf(pid) {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((text) => text.startsWith('VmRSS:'));
+    return line ? Math.round(Number(line.split(/\s+/)[1]) / 1024) : '-';
+  } catch {
+    return '-';
+  }
+}
+
+/**
+ * Open loop: requests start on a clock at twice the measured capacity, whether or not earlier ones
+ * finished, as callers behind a load balancer do. Bounded by the duration and the connection count.
+ */
+async function overloadRun(target, capacity) {
+  const offered = capacity * 2;
+  const pool = poolFor(target, OVERLOAD_CONNECTIONS);
+  for (let i = 0; i < 300; i += 1) await once(pool, target);
+  const rss = { before: rssOf(target.pid), max: 0, after: 0 };
+  const cpuBefore = cpuSecondsOf(target.pid);
+  const admitted = [];
+  let shed = 0;
+  let other = 0;
+  const pending = new Set();
+  const tickMs = 10;
+  const started = performance.now();
+  const until = started + OVERLOAD_SECONDS * 1000;
+  let due = 0;
+  let sent = 0;
+  const sampler = setInterval(() => {
+    const now = rssOf(target.pid);
+    if (typeof now === 'number' && now > rss.max) rss.max = now;
+  }, 250);
+  await new Promise((finished) => {
+    const tick = setInterval(() => {
+      const now = performance.now();
+      if (now >= until) {
+        clearInterval(tick);
+        finished();
+        return;
+      }
+      // Catch up on the clock: a late tick sends what was due, so the offered rate holds.
+      due = ((now - started) / 1000) * offered;
+      for (; sent < due; sent += 1) {
+        const at = performance.now();
+        const call = pool
+          .request({ path: target.path, method: target.method, headers: target.headers, body: target.body })
+          .then(async (answer) => {
+            await answer.body.dump();
+            if (answer.statusCode === 200) admitted.push(performance.now() - at);
+            else if (answer.statusCode === 503) shed += 1;
+            else other += 1;
+          })
+          .catch(() => {
+            other += 1;
+          })
+          .finally(() => pending.delete(call));
+        pending.add(call);
+      }
+    }, tickMs);
+  });
+  await Promise.all(pending);
+  const elapsed = (performance.now() - started) / 1000;
+  const cpuAfter = cpuSecondsOf(target.pid);
+  clearInterval(sampler);
+  rss.after = rssOf(target.pid);
+  await pool.close();
+  admitted.sort((a, b) => a - b);
+  const total = admitted.length + shed + other;
+  return {
+    offered,
+    completedRps: admitted.length / elapsed,
+    p99Admitted: admitted[Math.min(admitted.length - 1, Math.floor(0.99 * admitted.length))] ?? 0,
+    shedShare: total === 0 ? 0 : shed / total,
+    other,
+    rss,
+    gatewayCpu: cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / elapsed,
+  };
 }
 
 function poolFor(target, connections) {

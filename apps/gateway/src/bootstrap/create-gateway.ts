@@ -19,7 +19,7 @@ import { registerCatalogCallRoute } from '../catalog/catalog-call.route.js';
 import { GatewayExceptionFilter } from '../errors/gateway-exception.filter.js';
 import { CertificateMonitor } from '../health/certificate-monitor.js';
 import { registerJsonBodies } from '../http/json-bodies.js';
-import { registerAdmission } from '../http/admission.js';
+import { registerAdmission, shedAtTheDoor } from '../http/admission.js';
 import { type EdgeLimits, edgeOptions, refuseOversizedContinue } from '../http/edge.js';
 import { registerRequestContext, requestIdOf } from '../http/request-context.js';
 import { createLoggers } from '../observability/logger.js';
@@ -110,6 +110,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     refuseOversizedContinue(adapter.getInstance().server, edge, logger);
     registerRequestContext(adapter.getInstance(), accessLogger, metrics, BODY_LIMIT_BYTES);
     registerAdmission(adapter.getInstance(), runtime.admission, runtime.callers, requestIdOf);
+    shedAtTheDoor(adapter.getInstance().server, runtime.admission);
     registerJsonBodies(adapter.getInstance(), BODY_LIMIT_BYTES);
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime), adapter, {
       bodyParser: false,

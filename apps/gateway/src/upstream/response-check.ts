@@ -11,17 +11,20 @@ import { ProviderInvalidResponseError } from '../errors/gateway-error.js';
  */
 export const RESPONSE_SCHEMAS: Partial<Record<ApiName, z.ZodType>> = {};
 
+/** Answers that say "done, nothing to show": an empty body is theirs to have. */
+const EMPTY_ALLOWED = new Set([202, 204, 205]);
+
 // application/json and structured-syntax JSON types (application/problem+json, ...), with parameters.
 const JSON_MEDIA_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 
 /**
  * Throws ProviderInvalidResponseError when a 2xx answer is not what the API answers: not JSON (an
- * HTML maintenance page from a proxy in front of ConnectPay), not an object, or not its schema. A 204
- * may be empty. The body is never passed on or logged: only its SHA-256, to match it with the
+ * HTML maintenance page from a proxy in front of ConnectPay), not an object, or not its schema. A 202,
+ * 204 or 205 may be empty. The body is never passed on or logged: only its SHA-256, to match it with the
  * provider's or a proxy's logs.
  */
 export function checkProviderAnswer(api: ApiName, response: ProviderResponse): void {
-  if (response.status === 204 && response.body === undefined) return;
+  if (response.body === undefined && EMPTY_ALLOWED.has(response.status)) return;
   const contentType = response.headers['content-type'] ?? '';
   const { body } = response;
   let problem: string | undefined;
