@@ -50,6 +50,7 @@ const OVERLOAD_CONNECTIONS = option('overload-connections', 600, 2000);
 const IN_PROCESS_SANDBOX = process.argv.includes('--sandbox');
 const UPSTREAM = fileURLToPath(new URL('./upstream.mjs', import.meta.url));
 const BASELINE_MAIN = process.env.GATEWAY_BENCH_BASELINE_MAIN;
+const COMPARE_ROUNDS = option('compare-rounds', 6, 20);
 
 for (const [file, hint] of [
   [GATEWAY_MAIN, 'npx nx run gateway:build'],
@@ -188,9 +189,24 @@ try {
     );
   }
   if (baseline) {
-    const base = results[3];
+    // The machine's load drifts between targets measured one after the other: alternate the two
+    // builds in short rounds and compare the sums, so the drift falls on both alike.
+    const totals = { gateway: { cpu: 0, done: 0, seconds: 0 }, baseline: { cpu: 0, done: 0, seconds: 0 } };
+    for (let round = 0; round < COMPARE_ROUNDS; round += 1) {
+      for (const [key, target] of [
+        ['gateway', targets[2]],
+        ['baseline', targets[3]],
+      ]) {
+        const measured = await throughput(target, 2);
+        totals[key].cpu += (measured.cpuMicrosPerRequest ?? 0) * measured.done;
+        totals[key].done += measured.done;
+        totals[key].seconds += measured.done / measured.rps;
+      }
+    }
+    const cpuPer = (key) => totals[key].cpu / totals[key].done;
+    const rps = (key) => totals[key].done / totals[key].seconds;
     console.log(
-      `gateway / baseline build: req/s ${(gatewayResult.rps / base.rps).toFixed(3)}x, CPU per request ${(gatewayResult.cpuMicrosPerRequest / base.cpuMicrosPerRequest).toFixed(3)}x`,
+      `gateway / baseline build, ${COMPARE_ROUNDS} alternating rounds of 2 s: req/s ${(rps('gateway') / rps('baseline')).toFixed(3)}x, CPU per request ${cpuPer('gateway').toFixed(0)} vs ${cpuPer('baseline').toFixed(0)} µs = ${(cpuPer('gateway') / cpuPer('baseline')).toFixed(3)}x`,
     );
   }
 
@@ -404,12 +420,12 @@ async function once(pool, target) {
   if (answer.statusCode !== 200) throw new Error(`${target.name} answered ${answer.statusCode}`);
 }
 
-async function throughput(target) {
+async function throughput(target, seconds = SECONDS) {
   const pool = poolFor(target, CONNECTIONS);
   for (let i = 0; i < 300; i += 1) await once(pool, target); // warm-up: TLS sessions, JIT
   let done = 0;
   const cpuBefore = cpuSecondsOf(target.pid);
-  const until = performance.now() + SECONDS * 1000;
+  const until = performance.now() + seconds * 1000;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
@@ -423,6 +439,7 @@ async function throughput(target) {
   const cpuAfter = cpuSecondsOf(target.pid);
   await pool.close();
   return {
+    done,
     rps: done / elapsed,
     ...(cpuBefore !== undefined && cpuAfter !== undefined
       ? { cpuMicrosPerRequest: ((cpuAfter - cpuBefore) * 1e6) / done }

@@ -1,15 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { ApiName } from '@connectpay-kit/hosts';
+import { type ApiName, InitiatePaymentResponseSchema, PaymentDetailsSchema } from '@connectpay-kit/hosts';
 import type { ProviderResponse } from '@connectpay-kit/transport';
 import type { z } from 'zod';
 import { ProviderInvalidResponseError } from '../errors/gateway-error.js';
 
 /**
- * Schemas of the 2xx answers the gateway checks beyond "a JSON object", by catalog API. An API listed
- * here whose answer does not parse gets 502 PROVIDER_INVALID_RESPONSE instead of a body its caller
- * would misread. The merchant schemas (apps/gateway/src/merchant) add theirs here.
+ * Schemas of the 2xx answers the gateway checks beyond "a JSON object", by catalog API: the merchant
+ * v2 contract in packages/hosts. An API listed here whose answer does not parse gets 502
+ * PROVIDER_INVALID_RESPONSE instead of a body its caller would misread (a 201 without a paymentId).
  */
-export const RESPONSE_SCHEMAS: Partial<Record<ApiName, z.ZodType>> = {};
+export const RESPONSE_SCHEMAS: Partial<Record<ApiName, z.ZodType>> = {
+  'merchant.payments.create': InitiatePaymentResponseSchema,
+  'merchant.payments.get': PaymentDetailsSchema,
+};
 
 /** Answers that say "done, nothing to show": an empty body is theirs to have. */
 const EMPTY_ALLOWED = new Set([202, 204, 205]);
