@@ -18,7 +18,7 @@ oneway_port="${SANDBOX_ONEWAY_PORT:-8444}"
 ready_timeout="${READY_TIMEOUT_SECONDS:-300}"
 base="http://localhost:${gateway_port}"
 # The README's body, byte for byte: the script fails if the README stops promising it.
-body='{"payment":{"paymentMethod":"PIS","instructedAmount":{"amount":"12.34","currency":"EUR"}},"identifiers":{"merchantReference":"order-1"}}'
+body='{"merchant":{"redirectUrl":"https://shop.example/return"},"payment":{"paymentMethod":["PIS"],"providerCountryCode":"LT","instructedAmount":{"amount":"12.34","currency":"EUR"}},"identifiers":{"merchantReference":"order-1"}}'
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/connectpay-fresh-clone.XXXXXX")"
 serve_pid=""

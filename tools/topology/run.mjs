@@ -48,7 +48,12 @@ const EXIT_POSTGRES_UNREACHABLE = 3;
 const POSTGRES_URL = process.env.CONNECTPAY_TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test';
 // The README's payment, as tools/fresh-clone.sh sends it.
 const PAYMENT_BODY = {
-  payment: { paymentMethod: 'PIS', instructedAmount: { amount: '12.34', currency: 'EUR' } },
+  merchant: { redirectUrl: 'https://shop.example/return' },
+  payment: {
+    paymentMethod: ['PIS'],
+    providerCountryCode: 'LT',
+    instructedAmount: { amount: '12.34', currency: 'EUR' },
+  },
   identifiers: { merchantReference: 'order-1' },
 };
 
@@ -585,7 +590,8 @@ async function exercise({ compose, topology, secrets, db, deadline }) {
   );
   if (advanced.status !== 200)
     throw new TopologyError(`advancing the payment in the sandbox answered ${advanced.status}.`);
-  const status = advanced.body?.payment?.status ?? advanced.body?.status;
+  // Get Payment Details: status{code, isTerminal} (connectpay-api-facts.md §4).
+  const status = advanced.body?.status?.code;
   say(`payment advanced in the sandbox to ${status}`);
 
   // The sandbox answers once every delivery it started has succeeded or used up its retries.

@@ -1,10 +1,14 @@
 import { insecureCallbackUrls } from '../src/merchant/callback-urls.js';
-import { CreatePaymentBodySchema } from '../src/merchant/payment.schemas.js';
+import { InitiatePaymentRequestSchema } from '../src/merchant/payment.schemas.js';
 
 const body = (merchant: Record<string, string>) =>
-  CreatePaymentBodySchema.parse({
-    merchant,
-    payment: { paymentMethod: 'PIS', instructedAmount: { amount: '1.00', currency: 'EUR' } },
+  InitiatePaymentRequestSchema.parse({
+    merchant: { brandId: 'brand-1', ...merchant },
+    payment: {
+      paymentMethod: ['PIS'],
+      providerCountryCode: 'LT',
+      instructedAmount: { amount: '1.00', currency: 'EUR' },
+    },
     identifiers: { merchantReference: 'order-1' },
   });
 

@@ -38,7 +38,7 @@ describe('merchant X-Signature settings (CONNECTPAY_<ENV>_MERCHANT_SIGNATURE_*)'
     const created = await request(harness.url).post('/v1/merchant/payments').set(API_KEY).send(MINIMAL_PAYMENT);
     expect(created.status).toBe(201);
     const paymentId = (created.body as { payment: { paymentId: string } }).payment.paymentId;
-    expect(harness.sandbox.state.payments.has(paymentId)).toBe(true);
+    expect(harness.sandbox.payments.state.has(paymentId)).toBe(true);
 
     const fetched = await request(harness.url).get(`/v1/merchant/payments/${paymentId}`).set(API_KEY);
     expect(fetched.status).toBe(200);
@@ -59,7 +59,7 @@ describe('merchant X-Signature settings (CONNECTPAY_<ENV>_MERCHANT_SIGNATURE_*)'
     "surfaces the provider's 401 as PROVIDER_REJECTED_CREDENTIALS when the gateway signs with %s",
     async (_case, env) => {
       await withGateway(env, async (url) => {
-        const before = harness.sandbox.state.payments.size;
+        const before = harness.sandbox.payments.state.size;
         const created = await request(url).post('/v1/merchant/payments').set(API_KEY).send(MINIMAL_PAYMENT);
         expect(created.status).toBe(401);
         expect(created.body.error).toMatchObject({
@@ -67,7 +67,7 @@ describe('merchant X-Signature settings (CONNECTPAY_<ENV>_MERCHANT_SIGNATURE_*)'
           provider: { status: 401, body: { error: 'invalid_signature' } },
         });
         expect(created.body.error.message).toContain('_MERCHANT_SIGNATURE_SEPARATOR');
-        expect(harness.sandbox.state.payments.size).toBe(before);
+        expect(harness.sandbox.payments.state.size).toBe(before);
       });
     },
   );

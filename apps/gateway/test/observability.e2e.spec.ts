@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Agent, request as undiciRequest } from 'undici';
 import request from 'supertest';
+import { AMOUNT_PATTERN } from '@connectpay-kit/hosts';
 import { TokenCipher } from '@connectpay-kit/transport';
 import { API_KEY, MINIMAL_PAYMENT, startHarness, type Harness } from './support/harness.js';
 
@@ -75,8 +76,9 @@ describe('docs', () => {
       ]),
     );
     const create = document.components.schemas['CreatePaymentRequest'];
-    expect(create?.required).toEqual(['payment', 'identifiers']);
-    expect(JSON.stringify(create)).toContain('^\\\\d{1,15}(\\\\.\\\\d{1,2})?$');
+    expect(create?.required).toEqual(['merchant', 'payment', 'identifiers']);
+    // The amount rule of the shared contract (packages/hosts), as a pattern a client generator can use.
+    expect(JSON.stringify(create)).toContain(JSON.stringify(AMOUNT_PATTERN));
     expect(document.components.schemas['ErrorResponse']).toBeDefined();
     // Every $ref points at a schema that exists.
     for (const [, name] of JSON.stringify(document).matchAll(/"#\/components\/schemas\/([A-Za-z]+)"/g)) {

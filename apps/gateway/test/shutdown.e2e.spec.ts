@@ -5,6 +5,9 @@ import { dirname, join } from 'node:path';
 import { Client } from 'undici';
 import { API_KEY, startGateway, tempDevPki } from './support/harness.js';
 
+/** A Get Payment Details body as ConnectPay publishes it (connectpay-api-facts.md §4). */
+const DETAILS = { payment: { paymentId: 'p-1' }, status: { code: 'PendingProvider', isTerminal: false } };
+
 describe('graceful shutdown', () => {
   let pkiDir: string;
   let slow: Server;
@@ -24,7 +27,7 @@ describe('graceful shutdown', () => {
       arrived();
       setTimeout(() => {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ payment: { paymentId: 'p-1', status: 'PendingProvider' } }));
+        res.end(JSON.stringify(DETAILS));
       }, 300);
     });
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
@@ -43,7 +46,7 @@ describe('graceful shutdown', () => {
 
     const response = await inFlight;
     expect(response.statusCode).toBe(200);
-    expect(await response.body.json()).toEqual({ payment: { paymentId: 'p-1', status: 'PendingProvider' } });
+    expect(await response.body.json()).toEqual(DETAILS);
     const refused = await late;
     expect(refused.statusCode).toBe(503);
     expect(await refused.body.json()).toMatchObject({

@@ -6,8 +6,9 @@ import { SANDBOX_DEFAULT_PORTS } from '@connectpay-kit/config';
 import type { HostKind } from '@connectpay-kit/hosts';
 import { type MerchantSignatureOptions, verifyMerchantSignature } from '@connectpay-kit/transport';
 import { HttpProblem, parseJson, readBody, requireBasic, requireBearer, sendError, sendJson } from './http.js';
+import { type CallbackDisorder, createFamilies, type Families, familyList, type Handler } from './families/index.js';
 import { matchApi, type RouteMatch } from './routes.js';
-import { paymentDetails, SandboxState, type TokenLifetimes } from './state.js';
+import { SandboxState, type TokenLifetimes } from './state.js';
 import { WebhookSender, type WebhookTarget } from './webhooks.js';
 
 export interface ServerIdentity {
@@ -42,8 +43,13 @@ export interface SandboxOptions {
    * the listen address, which is wrong when the sandbox listens on 0.0.0.0 in a container.
    */
   readonly publicOnewayUrl?: string;
-  /** Moves each payment Created -> PendingProvider -> Completed on this cadence; off by default. */
+  /**
+   * Moves each merchant payment one step (PendingMerchant -> InProgress -> Processing -> PendingProvider
+   * -> outcome) on this cadence, as stage does while the payer goes through the widget; off by default.
+   */
   readonly autoAdvanceMs?: number;
+  /** Sends each payment callback duplicated and out of order (families/merchant-payments.ts); off by default. */
+  readonly callbackDisorder?: CallbackDisorder;
   readonly log?: (line: Record<string, unknown>) => void;
 }
 
@@ -52,15 +58,10 @@ export interface RunningSandbox {
   readonly onewayUrl: string;
   readonly state: SandboxState;
   readonly webhooks: WebhookSender;
+  /** Merchant payments: their state (`payments.state`), progression and callbacks. */
+  readonly payments: Families['merchantPayments'];
   close(): Promise<void>;
 }
-
-type Handler = (
-  request: IncomingMessage,
-  response: ServerResponse,
-  match: RouteMatch,
-  body: string,
-) => Promise<void> | void;
 
 const HOST_NAMES: Record<HostKind, string> = { mtls: 'two-way (mTLS)', oneway: 'one-way TLS' };
 
@@ -76,28 +77,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     options.webhookRetryDelaysMs,
   );
   const merchantKey: KeyObject = createPublicKey(options.merchantPublicKeyPem);
-  const timers = new Set<NodeJS.Timeout>();
   const log = options.log ?? (() => undefined);
   // Base of the payment pages a redirectUrl points at; set once the one-way port is known.
   let paymentPageBase = '';
-
-  const notify = (paymentId: string) => {
-    const payment = state.payments.get(paymentId);
-    if (payment) webhooks.paymentChanged(paymentDetails(payment), payment.status, payment.notificationUrl);
-  };
-  const scheduleAdvance = (paymentId: string) => {
-    if (!options.autoAdvanceMs) return;
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      const before = state.payments.get(paymentId)?.status;
-      const after = state.advance(paymentId);
-      if (after && after.status !== before) {
-        notify(paymentId);
-        scheduleAdvance(paymentId);
-      }
-    }, options.autoAdvanceMs);
-    timers.add(timer);
-  };
 
   const verifySignature = (request: IncomingMessage, body: string) => {
     const signature = request.headers['x-signature'];
@@ -120,6 +102,17 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       );
     }
   };
+
+  const families = createFamilies({
+    options,
+    webhooks,
+    log,
+    requireMerchantAuth: (request, body) => {
+      requireBasic(request, options.clientId, options.clientSecret);
+      verifySignature(request, body);
+    },
+    publicOnewayUrl: () => paymentPageBase,
+  });
 
   const handlers: Partial<Record<RouteMatch['api'], Handler>> = {
     'oauth.token': (request, response, _match, body) => {
@@ -163,10 +156,6 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       requireBasic(request, options.clientId, options.clientSecret);
       sendJson(response, 200, { currencies: ['EUR', 'GBP', 'PLN', 'SEK', 'DKK', 'NOK'] });
     },
-    'merchant.payments.create': (request, response, _match, body) => createPayment(request, response, body),
-    'baas.merchant.payments.create': (request, response, _match, body) => createPayment(request, response, body),
-    'merchant.payments.get': (request, response, match, body) => getPayment(request, response, match, body),
-    'baas.merchant.payments.get': (request, response, match, body) => getPayment(request, response, match, body),
     'oauth.authorize': (request, response) => {
       const query = new URL(request.url ?? '/', 'https://sandbox').searchParams;
       const missing = ['client_id', 'flowId', 'nonce', 'scope', 'state', 'redirect_url', 'response_type'].filter(
@@ -187,32 +176,12 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       response.end();
     },
   };
+  for (const family of familyList(families)) Object.assign(handlers, family.handlers);
 
   function requireAccessToken(request: IncomingMessage): void {
     if (!state.checkAccessToken(requireBearer(request))) {
       throw new HttpProblem(401, 'invalid_token', 'The access token is unknown or expired.');
     }
-  }
-
-  function createPayment(request: IncomingMessage, response: ServerResponse, body: string): void {
-    requireBasic(request, options.clientId, options.clientSecret);
-    verifySignature(request, body);
-    const payload = validatePayment(parseJson(body));
-    const merchant = (payload['merchant'] ?? {}) as Record<string, unknown>;
-    const notificationUrl = typeof merchant['notificationUrl'] === 'string' ? merchant['notificationUrl'] : undefined;
-    const payment = state.createPayment(payload, paymentPageBase, notificationUrl);
-    sendJson(response, 201, {
-      payment: { paymentId: payment.paymentId, redirectUrl: payment.redirectUrl, status: payment.status },
-    });
-    scheduleAdvance(payment.paymentId);
-  }
-
-  function getPayment(request: IncomingMessage, response: ServerResponse, match: RouteMatch, body: string): void {
-    requireBasic(request, options.clientId, options.clientSecret);
-    verifySignature(request, body);
-    const payment = state.payments.get(match.params['paymentId'] ?? '');
-    if (!payment) throw new HttpProblem(404, 'not_found', `Payment ${match.params['paymentId'] ?? ''} does not exist.`);
-    sendJson(response, 200, paymentDetails(payment));
   }
 
   // Sandbox-only controls, on the one-way host: what a person would do in the provider's portal.
@@ -229,28 +198,13 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       sendJson(response, 201, { code, redirectUrl, expiresIn: 86_400 });
       return true;
     }
-    const advance = /^\/sandbox\/v1\/payments\/([^/]+)\/advance$/.exec(pathname);
-    if (request.method === 'POST' && advance) {
-      const before = state.payments.get(advance[1] as string)?.status;
-      const payment = state.advance(advance[1] as string);
-      if (!payment) throw new HttpProblem(404, 'not_found', 'No such payment.');
-      if (payment.status !== before) notify(payment.paymentId);
-      sendJson(response, 200, paymentDetails(payment));
-      return true;
-    }
     if (request.method === 'GET' && pathname === '/sandbox/v1/webhook-deliveries') {
       await webhooks.settled();
       sendJson(response, 200, { deliveries: webhooks.deliveries });
       return true;
     }
-    const page = /^\/sandbox\/pay\/([^/]+)$/.exec(pathname);
-    if (request.method === 'GET' && page) {
-      const payment = state.payments.get(page[1] as string);
-      if (!payment) throw new HttpProblem(404, 'not_found', 'No such payment.');
-      const html = `<!doctype html><title>ConnectPay sandbox payment</title><h1>Payment ${payment.paymentId}</h1><p>Status: ${payment.status}</p>`;
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(html);
-      return true;
+    for (const family of familyList(families)) {
+      if (await family.control?.(request, response, pathname, body)) return true;
     }
     return false;
   }
@@ -326,8 +280,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     onewayUrl: listenOnewayUrl,
     state,
     webhooks,
+    payments: families.merchantPayments,
     async close() {
-      for (const timer of timers) clearTimeout(timer);
+      for (const family of familyList(families)) await family.close?.();
       await Promise.all([close(mtlsServer), close(onewayServer)]);
       await webhooks.close();
     },
@@ -342,30 +297,6 @@ function sampleAccount(id: string, iban: string) {
     name: 'Sandbox current account',
     balance: { amount: '1024.00', currency: 'EUR' },
   };
-}
-
-const AMOUNT = /^\d{1,15}(\.\d{1,2})?$/;
-
-function validatePayment(input: unknown): Record<string, unknown> {
-  const problems: string[] = [];
-  const record = (input && typeof input === 'object' ? input : {}) as Record<
-    string,
-    Record<string, unknown> | undefined
-  >;
-  const payment = record['payment'];
-  const amount = (payment?.['instructedAmount'] ?? {}) as Record<string, unknown>;
-  if (typeof payment?.['paymentMethod'] !== 'string') problems.push('payment.paymentMethod is required');
-  if (typeof amount['amount'] !== 'string' || !AMOUNT.test(amount['amount'])) {
-    problems.push('payment.instructedAmount.amount must be a decimal string like "1.23"');
-  }
-  if (typeof amount['currency'] !== 'string' || !/^[A-Z]{3}$/.test(amount['currency'])) {
-    problems.push('payment.instructedAmount.currency must be an ISO 4217 code like "EUR"');
-  }
-  if (typeof record['identifiers']?.['merchantReference'] !== 'string')
-    problems.push('identifiers.merchantReference is required');
-  if (typeof record['merchant']?.['brandId'] !== 'string') problems.push('merchant.brandId is required');
-  if (problems.length > 0) throw new HttpProblem(400, 'validation_error', `${problems.join('; ')}.`);
-  return record as Record<string, unknown>;
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {

@@ -1,17 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-
-export const PAYMENT_STATUSES = ['Created', 'PendingProvider', 'Completed'] as const;
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number] | 'Rejected';
-
-export interface Payment {
-  paymentId: string;
-  status: PaymentStatus;
-  redirectUrl: string;
-  createdAt: string;
-  updatedAt: string;
-  request: Record<string, unknown>;
-  notificationUrl: string | undefined;
-}
+import { randomBytes } from 'node:crypto';
 
 interface AuthCode {
   redirectUrl: string;
@@ -33,9 +20,11 @@ function opaque(prefix: string): string {
   return `${prefix}_${randomBytes(24).toString('base64url')}`;
 }
 
-/** Everything the sandbox remembers; in memory, gone on restart, like a fresh provider account. */
+/**
+ * What the OAuth side of the sandbox remembers; in memory, gone on restart, like a fresh provider
+ * account. Merchant payments keep theirs in families/merchant-payments-state.ts.
+ */
 export class SandboxState {
-  readonly payments = new Map<string, Payment>();
   private readonly codes = new Map<string, AuthCode>();
   private readonly accessTokens = new Map<string, AccessToken>();
   private readonly refreshTokens = new Map<string, { scope: string; expiresAt: number }>();
@@ -86,47 +75,4 @@ export class SandboxState {
     const entry = this.accessTokens.get(token);
     return entry !== undefined && entry.expiresAt > now;
   }
-
-  createPayment(request: Record<string, unknown>, redirectBase: string, notificationUrl: string | undefined): Payment {
-    const paymentId = randomUUID();
-    const now = new Date().toISOString();
-    const payment: Payment = {
-      paymentId,
-      status: 'Created',
-      redirectUrl: `${redirectBase}/sandbox/pay/${paymentId}`,
-      createdAt: now,
-      updatedAt: now,
-      request,
-      notificationUrl,
-    };
-    this.payments.set(paymentId, payment);
-    return payment;
-  }
-
-  advance(paymentId: string): Payment | undefined {
-    const payment = this.payments.get(paymentId);
-    if (!payment) return undefined;
-    const index = PAYMENT_STATUSES.indexOf(payment.status as (typeof PAYMENT_STATUSES)[number]);
-    if (index >= 0 && index < PAYMENT_STATUSES.length - 1) {
-      payment.status = PAYMENT_STATUSES[index + 1] as PaymentStatus;
-      payment.updatedAt = new Date().toISOString();
-    }
-    return payment;
-  }
-}
-
-/** The body of Get Payment Details, also the body of a per-payment notification. */
-export function paymentDetails(payment: Payment): Record<string, unknown> {
-  const { payment: requested, ...groups } = payment.request;
-  return {
-    ...groups,
-    payment: {
-      ...(typeof requested === 'object' && requested !== null ? requested : {}),
-      paymentId: payment.paymentId,
-      status: payment.status,
-      redirectUrl: payment.redirectUrl,
-      createdAt: payment.createdAt,
-      updatedAt: payment.updatedAt,
-    },
-  };
 }

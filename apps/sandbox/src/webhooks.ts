@@ -35,8 +35,14 @@ export class WebhookSender {
     this.agent = new Agent({ connect: { ca: caPem, timeout: 5_000 }, headersTimeout: 10_000, bodyTimeout: 10_000 });
   }
 
-  paymentChanged(paymentBody: Record<string, unknown>, status: string, notificationUrl: string | undefined): void {
-    const timestamp = new Date().toISOString();
+  /** `occurredAt`: when the status changed (default now); a late copy keeps its change's time, as a redelivery does. */
+  paymentChanged(
+    paymentBody: Record<string, unknown>,
+    status: string,
+    notificationUrl: string | undefined,
+    occurredAt?: string,
+  ): void {
+    const timestamp = occurredAt ?? new Date().toISOString();
     if (notificationUrl)
       this.track(this.deliver('notification', notificationUrl, randomUUID(), paymentBody, {}, timestamp));
     if (this.target) {

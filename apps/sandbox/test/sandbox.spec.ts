@@ -76,12 +76,6 @@ async function failure(promise: Promise<unknown>): Promise<TransportError> {
   throw new Error('expected a failure');
 }
 
-const PAYMENT = {
-  merchant: { brandId: 'brand-1', notificationUrl: '', language: 'en' },
-  payment: { paymentMethod: 'PIS', instructedAmount: { amount: '12.34', currency: 'EUR' } },
-  identifiers: { merchantReference: 'order-1' },
-};
-
 describe('sandbox: health', () => {
   it('answers GET /sandbox/v1/health on the one-way host, and on the mTLS host with a client certificate', async () => {
     const ca = read('ca.pem');
@@ -100,83 +94,7 @@ describe('sandbox: health', () => {
   });
 });
 
-describe('sandbox: merchant API v2 on the one-way host', () => {
-  it('creates a signed payment (201) and returns it with its status', async () => {
-    const created = await client.call<{ payment: { paymentId: string; redirectUrl: string; status: string } }>(
-      'merchant.payments.create',
-      { body: PAYMENT },
-    );
-    expect(created.status).toBe(201);
-    // The page a shopper is sent to is on the public address, not the listen address.
-    expect(created.body.payment.redirectUrl).toBe(
-      `https://sandbox.example:9444/sandbox/pay/${created.body.payment.paymentId}`,
-    );
-    const fetched = await client.call<{ payment: { status: string; instructedAmount: unknown } }>(
-      'merchant.payments.get',
-      {
-        params: { paymentId: created.body.payment.paymentId },
-      },
-    );
-    expect(fetched.body.payment.status).toBe('Created');
-    expect(fetched.body.payment.instructedAmount).toEqual({ amount: '12.34', currency: 'EUR' });
-  });
-
-  it('refuses a request signed with another key, as the provider would', async () => {
-    const { generateKeyPairSync } = await import('node:crypto');
-    const stranger = createConnectPayClient({
-      environment: 'local',
-      baseUrls: { mtls: sandbox.mtlsUrl, oneway: sandbox.onewayUrl },
-      caPem: read('ca.pem'),
-      basic: { clientId: read('client-id.txt').trim(), clientSecret: read('client-secret.txt').trim() },
-      merchant: {
-        privateKeyPem: generateKeyPairSync('rsa', { modulusLength: 2048 })
-          .privateKey.export({ type: 'pkcs8', format: 'pem' })
-          .toString(),
-      },
-    });
-    const error = await failure(stranger.call('merchant.payments.create', { body: PAYMENT }));
-    expect((error as ProviderHttpError).status).toBe(401);
-    expect((error as ProviderHttpError).body).toMatchObject({ error: 'invalid_signature' });
-    await stranger.close();
-  });
-
-  it('answers a validation error that names each bad field', async () => {
-    const error = await failure(
-      client.call('merchant.payments.create', {
-        body: { ...PAYMENT, payment: { paymentMethod: 'PIS', instructedAmount: { amount: '12,34' } } },
-      }),
-    );
-    expect((error as ProviderHttpError).status).toBe(400);
-    expect(JSON.stringify((error as ProviderHttpError).body)).toMatch(
-      /amount must be a decimal string.*currency must be/,
-    );
-  });
-
-  it('sends the subscribed webhook with the static token and the per-payment notification', async () => {
-    const notificationUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/notify`;
-    const created = await client.call<{ payment: { paymentId: string } }>('merchant.payments.create', {
-      body: { ...PAYMENT, merchant: { ...PAYMENT.merchant, notificationUrl } },
-    });
-    const id = created.body.payment.paymentId;
-    const advance = await request(`${sandbox.onewayUrl}/sandbox/v1/payments/${id}/advance`, {
-      method: 'POST',
-      dispatcher: new Agent({ connect: { ca: read('ca.pem') } }),
-    });
-    expect(advance.statusCode).toBe(200);
-    await advance.body.dump();
-    await sandbox.webhooks.settled();
-    const subscription = received.find((r) => r.path === '/webhooks/connectpay' && JSON.stringify(r.body).includes(id));
-    expect(subscription?.headers['x-connectpay-webhook-token']).toBe(read('webhook-token.txt').trim());
-    expect(subscription?.headers['x-connectpay-timestamp']).toMatch(/^\d{4}-\d\d-\d\dT/);
-    expect(subscription?.body).toMatchObject({
-      type: 'MerchantPayment.PendingProvider',
-      data: { payment: { paymentId: id, status: 'PendingProvider' } },
-    });
-    const hint = received.find((r) => r.path === '/notify');
-    expect(hint?.body).toMatchObject({ payment: { paymentId: id, status: 'PendingProvider' } });
-    expect(hint?.headers['x-connectpay-webhook-token']).toBeUndefined();
-  });
-});
+// Merchant API v2 (contract, stage test data, progression, callbacks): test/merchant-payments.spec.ts.
 
 describe('sandbox: host kinds are mutually exclusive', () => {
   it('refuses a cert-protected API on the one-way host and a merchant API on the mTLS host', async () => {

@@ -68,8 +68,16 @@ describe('end to end with the sandbox', () => {
   const createPayment = async (reference: string): Promise<string> => {
     const created = await merchant.call<{ payment: { paymentId: string } }>('merchant.payments.create', {
       body: {
-        merchant: { brandId: 'local-brand', notificationUrl: `${receiver.url}/notifications/payments` },
-        payment: { paymentMethod: 'PIS', instructedAmount: { amount: '12.34', currency: 'EUR' } },
+        merchant: {
+          brandId: 'local-brand',
+          redirectUrl: 'https://shop.example/return',
+          notificationUrl: `${receiver.url}/notifications/payments`,
+        },
+        payment: {
+          paymentMethod: ['PIS'],
+          providerCountryCode: 'LT',
+          instructedAmount: { amount: '12.34', currency: 'EUR' },
+        },
         identifiers: { merchantReference: reference },
       },
     });
@@ -99,7 +107,8 @@ describe('end to end with the sandbox', () => {
     }
     await sandbox.webhooks.settled();
 
-    // Two status changes, each sent as a subscribed event and as a notificationUrl call, all acknowledged first time.
+    // Two status changes (InProgress, Processing), each sent as a subscribed event and as a notificationUrl
+    // call with the Get Payment Details body, all acknowledged first time.
     expect(sandbox.webhooks.deliveries.map((delivery) => delivery.kind).sort()).toEqual([
       'notification',
       'notification',
@@ -113,13 +122,16 @@ describe('end to end with the sandbox', () => {
     const stats = await settled();
     expect(stats).toMatchObject({ done: 4, dead: 0 });
     const stored = await runtime().storage.main.resources.get('payment', paymentId);
-    expect(stored).toMatchObject({ status: 'Completed', data: { merchantReference: 'order-e2e', amount: '12.34' } });
+    expect(stored).toMatchObject({
+      status: 'Processing',
+      data: { merchantReference: 'order-e2e', amount: '12.34', isTerminal: false },
+    });
   });
 
   it('trusts a notification only as far as ConnectPay confirms it', async () => {
     const paymentId = await createPayment('order-hint');
-    // A notification claiming the payment completed; ConnectPay knows it as Created.
-    const forged = { payment: { paymentId, status: 'Completed' } };
+    // A notification (the published body) claiming the payment was approved; ConnectPay knows it as PendingMerchant.
+    const forged = { payment: { paymentId }, status: { code: 'Approved', isTerminal: true } };
     await settled();
     const confirmedBefore = await confirmedCalls();
     const response = await deliver(receiver.url, forged, {
@@ -129,8 +141,8 @@ describe('end to end with the sandbox', () => {
     expect(response.text).toBe('OK');
     await settled();
     expect(await runtime().storage.main.resources.get('payment', paymentId)).toMatchObject({
-      status: 'Created',
-      data: { source: 'confirmed' },
+      status: 'PendingMerchant',
+      data: { source: 'confirmed', isTerminal: false },
     });
     // The sandbox's own per-payment notifications were confirmed too; this hint added one more call.
     expect(await confirmedCalls()).toBe(confirmedBefore + 1);

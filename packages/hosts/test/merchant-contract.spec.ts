@@ -1,4 +1,6 @@
 import {
+  AMOUNT_PATTERN,
+  AmountSchema,
   contractProblems,
   decideStatus,
   InitiatePaymentRequestSchema,
@@ -163,6 +165,30 @@ describe('Initiate Payment request (merchant v2)', () => {
   ])('refuses %s with a problem naming the field and the rule', (_name, mutate, path, message) => {
     const found = problems(mutate);
     expect(found).toEqual([{ path, message: expect.stringMatching(message) }]);
+  });
+
+  it('publishes the amount rule as a pattern that agrees with the checks', () => {
+    const pattern = new RegExp(AMOUNT_PATTERN);
+    for (const value of [
+      '0',
+      '0.00',
+      '0.0',
+      '00',
+      '0.01',
+      '1',
+      '1.2',
+      '1.23',
+      '1.234',
+      '-1',
+      '+1',
+      '1,00',
+      '1e3',
+      ' 1',
+      '999999999.99',
+      '1000000000',
+    ]) {
+      expect(`${value}: ${pattern.test(value)}`).toBe(`${value}: ${AmountSchema.safeParse(value).success}`);
+    }
   });
 
   it('takes any real currency for CARD, and a country outside the PIS ones when CARD is offered', () => {

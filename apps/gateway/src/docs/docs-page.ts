@@ -30,6 +30,6 @@ ${rows}
 <code>provider</code> is ConnectPay's own answer, passed through. Every answer carries <code>x-request-id</code>.</p>
 <h2>Example</h2>
 <pre><code>curl -s localhost:3000/v1/merchant/payments -H 'x-api-key: local-dev-key' -H 'content-type: application/json' \\
-  -d '{"payment":{"paymentMethod":"PIS","instructedAmount":{"amount":"12.34","currency":"EUR"}},"identifiers":{"merchantReference":"order-1"}}'</code></pre>`,
+  -d '{"merchant":{"redirectUrl":"https://shop.example/return"},"payment":{"paymentMethod":["PIS"],"providerCountryCode":"LT","instructedAmount":{"amount":"12.34","currency":"EUR"}},"identifiers":{"merchantReference":"order-1"}}'</code></pre>`,
   );
 }

@@ -2,7 +2,11 @@ import { API_CATALOG, API_NAMES, type ApiDefinition } from '@connectpay-kit/host
 import { z } from 'zod';
 import { CatalogCallBodySchema, CatalogEntrySchema } from '../catalog/catalog.schemas.js';
 import { TYPED_ENDPOINTS } from '../catalog/typed-endpoints.js';
-import { CreatePaymentBodySchema, PaymentCreatedSchema, PaymentDetailsSchema } from '../merchant/payment.schemas.js';
+import {
+  InitiatePaymentRequestSchema,
+  InitiatePaymentResponseSchema,
+  PaymentDetailsSchema,
+} from '../merchant/payment.schemas.js';
 import { ExchangeCodeBodySchema, TokenStatusSchema } from '../oauth/oauth.schemas.js';
 import { ErrorResponseSchema } from './error.schema.js';
 
@@ -50,10 +54,10 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'post',
     path: '/v1/merchant/payments',
     summary:
-      "Create a merchant payment (Merchant API v2). Takes the provider's body; merchant.brandId, notificationUrl and language have defaults.",
+      "Create a merchant payment (Merchant API v2). Takes ConnectPay's published Initiate Payment body; merchant.brandId and notificationUrl default to the gateway's settings, language to EN.",
     requestSchema: 'CreatePaymentRequest',
     responses: {
-      '201': { description: "ConnectPay's answer: payment.paymentId, redirectUrl, status.", schema: 'PaymentCreated' },
+      '201': { description: "ConnectPay's answer: payment.paymentId and redirectUrl.", schema: 'PaymentCreated' },
       ...ERRORS,
       '4XX': {
         description: 'ConnectPay refused the payment: its status, with its body under error.provider (PROVIDER_ERROR).',
@@ -64,7 +68,7 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'get',
     path: '/v1/merchant/payments/{paymentId}',
-    summary: 'Get a merchant payment with its status.',
+    summary: 'Get a merchant payment (Get Payment Details) with its status{code, isTerminal}.',
     parameters: [{ name: 'paymentId', in: 'path', required: true, schema: { type: 'string', maxLength: 200 } }],
     responses: {
       '200': { description: "ConnectPay's Get Payment Details body.", schema: 'PaymentDetails' },
@@ -171,8 +175,8 @@ export const OPERATIONS: readonly Operation[] = [
 ];
 
 const SCHEMAS: Readonly<Record<string, { schema: z.ZodType; io: 'input' | 'output' }>> = {
-  CreatePaymentRequest: { schema: CreatePaymentBodySchema, io: 'input' },
-  PaymentCreated: { schema: PaymentCreatedSchema, io: 'output' },
+  CreatePaymentRequest: { schema: InitiatePaymentRequestSchema, io: 'input' },
+  PaymentCreated: { schema: InitiatePaymentResponseSchema, io: 'output' },
   PaymentDetails: { schema: PaymentDetailsSchema, io: 'output' },
   ExchangeCodeRequest: { schema: ExchangeCodeBodySchema, io: 'input' },
   TokenStatus: { schema: TokenStatusSchema, io: 'output' },
@@ -186,7 +190,7 @@ export function buildOpenApiDocument(version: string): JsonObject {
   const schemas = Object.fromEntries(
     Object.entries(SCHEMAS).map(([name, { schema, io }]) => {
       const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonObject;
-      return [name, json];
+      return [name, name === 'CreatePaymentRequest' ? withGatewayDefaults(json) : json];
     }),
   );
   const paths: Record<string, JsonObject> = {};
@@ -242,5 +246,35 @@ export function buildOpenApiDocument(version: string): JsonObject {
       schemas,
     },
     paths,
+  };
+}
+
+/**
+ * The provider's schema requires merchant.brandId; through the gateway it may be left out when
+ * GATEWAY_MERCHANT_BRAND_ID is set, so the published document says so.
+ */
+function withGatewayDefaults(json: JsonObject): JsonObject {
+  const properties = json['properties'] as Record<string, JsonObject> | undefined;
+  const merchant = properties?.['merchant'];
+  if (!merchant) return json;
+  const required = (merchant['required'] as string[] | undefined)?.filter((field) => field !== 'brandId');
+  const merchantProperties = merchant['properties'] as Record<string, JsonObject> | undefined;
+  return {
+    ...json,
+    properties: {
+      ...properties,
+      merchant: {
+        ...merchant,
+        ...(required ? { required } : {}),
+        properties: {
+          ...merchantProperties,
+          brandId: { ...merchantProperties?.['brandId'], description: 'Default: GATEWAY_MERCHANT_BRAND_ID.' },
+          notificationUrl: {
+            ...merchantProperties?.['notificationUrl'],
+            description: 'Per-payment status callback; https outside local. Default: GATEWAY_NOTIFICATION_URL.',
+          },
+        },
+      },
+    },
   };
 }

@@ -1,6 +1,5 @@
-import type { Environment } from '@connectpay-kit/hosts';
+import type { Environment, InitiatePaymentRequest } from '@connectpay-kit/hosts';
 import type { ErrorDetail } from '../errors/error-body.js';
-import type { CreatePaymentBody } from './payment.schemas.js';
 
 const CALLBACK_FIELDS = ['redirectUrl', 'notificationUrl'] as const;
 
@@ -9,10 +8,10 @@ const CALLBACK_FIELDS = ['redirectUrl', 'notificationUrl'] as const;
  * redirects only to https, and a plain-http notification URL would carry payment statuses in clear.
  * `local` allows http so the sandbox can call a receiver on localhost.
  */
-export function insecureCallbackUrls(input: CreatePaymentBody, environment: Environment): ErrorDetail[] {
+export function insecureCallbackUrls(input: InitiatePaymentRequest, environment: Environment): ErrorDetail[] {
   if (environment === 'local') return [];
   return CALLBACK_FIELDS.flatMap((field) => {
-    const value = input.merchant?.[field];
+    const value = input.merchant[field];
     if (value === undefined || new URL(value).protocol === 'https:') return [];
     return [
       { path: `merchant.${field}`, message: `must be an https URL in ${environment}: ConnectPay uses https only.` },

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { contractProblems, type InitiatePaymentRequest, parsePaymentDetails } from '@connectpay-kit/hosts';
 import { ValidationFailedError } from '../errors/gateway-error.js';
 import { type GatewayReply, type GatewayRequest, requestIdOf } from '../http/request-context.js';
 import { parseRequest } from '../http/validation.js';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
 import { insecureCallbackUrls } from './callback-urls.js';
-import { type CreatePaymentBody, CreatePaymentBodySchema, PaymentIdParamsSchema } from './payment.schemas.js';
+import { InitiatePaymentRequestSchema, PaymentIdParamsSchema } from './payment.schemas.js';
 
 /** Merchant API v2 on the one-way host (Basic + RSA X-Signature, applied by transport). */
 @Controller('v1/merchant/payments')
@@ -21,10 +22,8 @@ export class MerchantPaymentsController {
     @Req() request: GatewayRequest,
     @Res({ passthrough: true }) response: GatewayReply,
   ): Promise<unknown> {
-    const input = parseRequest(CreatePaymentBodySchema, body, 'body');
-    const created = await this.upstream.call('merchant.payments.create', requestIdOf(request), {
-      body: this.withMerchantDefaults(input),
-    });
+    const input = this.validate(this.withMerchantDefaults(body));
+    const created = await this.upstream.call('merchant.payments.create', requestIdOf(request), { body: input });
     response.status(created.status);
     return created.body;
   }
@@ -38,30 +37,51 @@ export class MerchantPaymentsController {
     const { paymentId } = parseRequest(PaymentIdParamsSchema, params, 'path');
     const payment = await this.upstream.call('merchant.payments.get', requestIdOf(request), { params: { paymentId } });
     response.status(payment.status);
-    return payment.body;
+    // The typed model (status{code,isTerminal}); fields ConnectPay adds beyond the published ones pass through.
+    return parsePaymentDetails(payment.body).details;
   }
 
-  private withMerchantDefaults(input: CreatePaymentBody): CreatePaymentBody {
-    const { settings } = this.runtime;
-    const insecure = insecureCallbackUrls(input, this.runtime.environment);
-    if (insecure.length > 0) {
-      throw new ValidationFailedError('The request body is invalid: fix the fields listed in details.', insecure);
+  /**
+   * The published contract (packages/hosts), with messages that name each field and what it allows.
+   * The https rule depends on the environment, so it is checked here rather than in the schema.
+   */
+  private validate(body: unknown): InitiatePaymentRequest {
+    const parsed = InitiatePaymentRequestSchema.safeParse(body);
+    const problems = parsed.success
+      ? insecureCallbackUrls(parsed.data, this.runtime.environment)
+      : contractProblems(parsed.error);
+    if (!parsed.success || problems.length > 0) {
+      const withHints = problems.map((problem) =>
+        problem.path === 'merchant.brandId' && problem.message === 'is required.'
+          ? { ...problem, message: 'is required: send it, or set GATEWAY_MERCHANT_BRAND_ID on the gateway.' }
+          : problem,
+      );
+      const count = withHints.length === 1 ? 'a field' : `${withHints.length} fields`;
+      throw new ValidationFailedError(`The request body is invalid: fix ${count} listed in details.`, withHints);
     }
-    const brandId = input.merchant?.brandId ?? settings.merchantBrandId;
-    if (brandId === undefined) {
-      throw new ValidationFailedError('The request body is invalid: fix a field listed in details.', [
-        { path: 'merchant.brandId', message: 'is required: send it, or set GATEWAY_MERCHANT_BRAND_ID on the gateway.' },
-      ]);
-    }
-    const notificationUrl = input.merchant?.notificationUrl ?? settings.notificationUrl;
+    return parsed.data;
+  }
+
+  /**
+   * merchant.brandId and merchant.notificationUrl default to the gateway's settings, filled in before
+   * validation so one schema (the provider's, where brandId is mandatory) checks the result.
+   */
+  private withMerchantDefaults(body: unknown): unknown {
+    if (!isRecord(body)) return body;
+    const merchant = body['merchant'] ?? {};
+    if (!isRecord(merchant)) return body;
+    const { merchantBrandId, notificationUrl } = this.runtime.settings;
     return {
-      ...input,
+      ...body,
       merchant: {
-        ...input.merchant,
-        brandId,
-        language: input.merchant?.language ?? 'en',
+        ...(merchantBrandId !== undefined ? { brandId: merchantBrandId } : {}),
         ...(notificationUrl !== undefined ? { notificationUrl } : {}),
+        ...merchant,
       },
     };
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -104,9 +104,17 @@ export async function startGateway(pkiDir: string, extraEnv: Record<string, stri
   };
 }
 
-/** The provider's sample body from the brief: the smallest payment a caller sends. */
+/**
+ * The smallest payment a caller sends: the provider's mandatory fields (connectpay-api-facts.md §3),
+ * brandId left to the gateway's default. The README's curl line sends this body.
+ */
 export const MINIMAL_PAYMENT = {
-  payment: { paymentMethod: 'PIS', instructedAmount: { amount: '12.34', currency: 'EUR' } },
+  merchant: { redirectUrl: 'https://shop.example/return' },
+  payment: {
+    paymentMethod: ['PIS'],
+    providerCountryCode: 'LT',
+    instructedAmount: { amount: '12.34', currency: 'EUR' },
+  },
   identifiers: { merchantReference: 'order-1' },
 };
 

@@ -37,7 +37,8 @@ export function describeDelivery(
   if (kind === 'notification') {
     const payment = asRecord(payload['payment']);
     const resourceId = label(payment?.['paymentId']);
-    const status = label(payment?.['status']);
+    // The published body (Get Payment Details) has status.code; older senders put it at payment.status.
+    const status = label(asRecord(payload['status'])?.['code']) ?? label(payment?.['status']);
     return {
       deliveryKey: resourceId
         ? `ntf:${hash(resourceId, status ?? '', timestampHeader ?? '')}`

@@ -1,4 +1,5 @@
 export {
+  AMOUNT_PATTERN,
   AmountSchema,
   CurrencySchema,
   InitiatePaymentRequestSchema,

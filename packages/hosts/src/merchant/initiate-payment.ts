@@ -61,6 +61,9 @@ function callbackUrl(what: string) {
 
 const AMOUNT_SHAPE = /^-?\d+(\.\d+)?$/;
 
+/** The amount rule as one regular expression, for the JSON Schema; the checks below give the messages. */
+export const AMOUNT_PATTERN = '^(?!0*(\\.0{1,2})?$)\\d{1,9}(\\.\\d{1,2})?$';
+
 export const AmountSchema = z
   .string({
     error: (issue) =>
@@ -88,6 +91,7 @@ export const AmountSchema = z
   })
   .meta({
     description: `Decimal string greater than 0, at most 2 decimals and at most ${MAX_AMOUNT}.`,
+    pattern: AMOUNT_PATTERN,
     examples: ['1.23'],
   });
 

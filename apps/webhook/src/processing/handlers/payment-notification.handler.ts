@@ -1,23 +1,29 @@
+import { MerchantContractError, parsePaymentDetails, type PaymentDetailsView } from '@connectpay-kit/hosts';
 import type { ResourceStateStore } from '@connectpay-kit/storage';
 import { type ConnectPayClient, TransportError, ProviderHttpError } from '@connectpay-kit/transport';
 import { z } from 'zod';
 import { UnrecoverableEventError } from '../../errors/webhook-error.js';
-import { NOTIFICATION_EVENT_TYPE, parseProviderTimestamp } from '../../ingest/describe-delivery.js';
+import { NOTIFICATION_EVENT_TYPE } from '../../ingest/describe-delivery.js';
 import type { ConfirmationOutcome, WebhookMetrics } from '../../observability/metrics.js';
 import type { EventHandler } from '../handler.js';
-import { PAYMENT_RESOURCE, PaymentDetailsSchema, recordPaymentStatus } from './payment-details.js';
+import { PAYMENT_RESOURCE, recordPaymentStatus } from './payment-details.js';
 
+// Only what names the payment: the rest of the body (status.code included) is not trusted.
 const NotificationHintSchema = z.looseObject({
-  payment: z.looseObject({ paymentId: z.string().min(1).max(200) }),
+  payment: z.looseObject({ paymentId: z.string().min(1).max(200).optional() }).optional(),
 });
 
 /**
- * Per-payment `notificationUrl` calls carry no signature, so their body is only a hint that the
- * payment changed: the status written is the one `GET /merchant/payments/{id}` returns.
+ * Per-payment `notificationUrl` calls carry the Get Payment Details body and no signature, so the body
+ * is only a hint that the payment changed: the status written is the one `GET /merchant/payments/{id}`
+ * returns, read with the published model (packages/hosts `parsePaymentDetails`: `status.code`,
+ * `status.isTerminal`) and stored through the status transition function, observed when the request
+ * was sent. Hints arrive duplicated and out of order; each one fetches the current status,
+ * and the transition function keeps a slow, older answer from overwriting a newer one.
  *
- * The confirmed status is stamped with the payment's own `updatedAt` when ConnectPay sends one (else
- * the hint's timestamp), so a late subscribed event for an older status cannot overwrite it. A hint
- * older than the stored status is skipped without calling ConnectPay at all.
+ * The payment is named by `payment.paymentId` (where the 201 answer carries it; the published example
+ * shows no id, see packages/hosts' README). A hint older than the stored status is skipped without
+ * calling ConnectPay: the stored status was observed after the change the hint reports.
  */
 export function paymentNotificationHandler(
   resources: ResourceStateStore,
@@ -29,7 +35,14 @@ export function paymentNotificationHandler(
     typePrefix: NOTIFICATION_EVENT_TYPE,
     schema: NotificationHintSchema,
     async handle(payload, event, { signal, logger, requestId }) {
-      const { paymentId } = payload.payment;
+      const paymentId = payload.payment?.paymentId;
+      if (paymentId === undefined) {
+        throw new UnrecoverableEventError(
+          'The notification names no payment.paymentId, so the payment cannot be fetched to confirm it. ' +
+            "ConnectPay's published Get Payment Details example shows no id; if its notifications carry it elsewhere, " +
+            'read it there (apps/webhook/src/processing/handlers/payment-notification.handler.ts) and replay this event.',
+        );
+      }
       const stored = await resources.get(PAYMENT_RESOURCE, paymentId);
       if (stored && event.hasProviderTimestamp && stored.timestamp.getTime() >= event.timestamp.getTime()) {
         logger.debug({ paymentId }, 'hint superseded by a status already stored; not confirming');
@@ -41,6 +54,9 @@ export function paymentNotificationHandler(
         metrics.confirmations.inc({ outcome, code });
         metrics.confirmationDuration.observe({ outcome }, (performance.now() - startedAt) / 1000);
       };
+      // The answer shows the payment as it was at some moment after the request left: the request's start
+      // is when it was observed, so a slow answer cannot look newer than a change that came after it.
+      const observedAt = new Date();
       let body: unknown;
       try {
         body = (await client.call('merchant.payments.get', { params: { paymentId }, signal, requestId })).body;
@@ -54,23 +70,33 @@ export function paymentNotificationHandler(
         observe('failed', error instanceof TransportError ? error.code : 'UNEXPECTED');
         throw error;
       }
-      const confirmed = PaymentDetailsSchema.safeParse(body);
-      if (!confirmed.success || confirmed.data.payment.paymentId !== paymentId) {
+      let view: PaymentDetailsView;
+      try {
+        view = parsePaymentDetails(body);
+        if (view.paymentId !== undefined && view.paymentId !== paymentId) {
+          throw new Error(`it is payment ${view.paymentId}`);
+        }
+      } catch (error) {
         observe('malformed');
         // A malformed answer may be a provider hiccup: retried with backoff, then dead-lettered.
-        throw new Error(`GET /merchant/payments/${paymentId} did not answer a payment with an id and a status.`);
+        const why = error instanceof MerchantContractError ? error.message : String(error);
+        throw new Error(`GET /merchant/payments/${paymentId} did not answer this payment's details: ${why}`, {
+          cause: error,
+        });
       }
       observe('confirmed');
-      const timestamp = parseProviderTimestamp(confirmed.data.payment.updatedAt) ?? event.timestamp;
-      const applied = await recordPaymentStatus(resources, metrics, {
-        details: confirmed.data,
-        timestamp,
+      const recorded = await recordPaymentStatus(resources, metrics, {
+        paymentId,
+        view,
+        observedAt,
         source: 'confirmed',
         deliveryKey: event.deliveryKey,
       });
       logger.info(
-        { paymentId, status: confirmed.data.payment.status, applied },
-        applied ? 'payment status confirmed with ConnectPay' : 'confirmed status is not newer than the stored one',
+        { paymentId, status: view.status.code, applied: recorded.applied, reason: recorded.reason },
+        recorded.applied
+          ? 'payment status confirmed with ConnectPay'
+          : 'confirmed status does not replace the stored one',
       );
     },
   };
