@@ -298,6 +298,29 @@ describe('sandbox: stage test data and status progression', () => {
     expect((await details(manualClient, cancelled)).status).toEqual({ code: 'Abandoned', isTerminal: true });
   });
 
+  it('serves the widget as a page whose card form records the choice and returns to redirectUrl', async () => {
+    const paymentId = await create(manualClient, {
+      ...PUBLISHED,
+      payment: { ...PUBLISHED.payment, paymentMethod: ['CARD'], providerCountryCode: 'LT' },
+    });
+    const page = await request(`${manual.onewayUrl}/sandbox/pay/${paymentId}`, { dispatcher: browser });
+    expect(page.statusCode).toBe(200);
+    const html = await page.body.text();
+    expect(html).toContain('4544249167673670');
+    expect(html).toContain('Fake Bank with Client Keys');
+    const submitted = await request(`${manual.onewayUrl}/sandbox/pay/${paymentId}`, {
+      method: 'POST',
+      dispatcher: browser,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'paymentMethod=CARD&cardNumber=4544249167673670',
+    });
+    await submitted.body.dump();
+    expect(submitted.statusCode).toBe(303);
+    expect(submitted.headers['location']).toBe(PUBLISHED.merchant.redirectUrl);
+    await drive(paymentId);
+    expect((await details(manualClient, paymentId)).status.code).toBe('Failed');
+  });
+
   it('lets the payer choose only before the payment goes to the provider', async () => {
     const paymentId = await create(manualClient, PUBLISHED);
     await drive(paymentId);
