@@ -103,6 +103,9 @@ function table(title, rows) {
   }
 }
 
+/** The run's scratch folder, removed on failure too (unless --keep). */
+let dir;
+
 async function main() {
   if (!existsSync(BUILT)) {
     console.error(
@@ -111,7 +114,7 @@ async function main() {
     process.exit(1);
   }
   if (!has('openssl')) console.error('openssl not found: its rows are skipped.');
-  const dir = mkdtempSync(join(tmpdir(), 'cert-check-bench-'));
+  dir = mkdtempSync(join(tmpdir(), 'cert-check-bench-'));
   const file = (name, content) => {
     const path = join(dir, name);
     writeFileSync(path, content);
@@ -255,5 +258,6 @@ async function main() {
 
 main().catch((error) => {
   console.error(`bench failed: ${error.message}`);
+  if (dir && !KEEP) rmSync(dir, { recursive: true, force: true });
   process.exit(1);
 });
