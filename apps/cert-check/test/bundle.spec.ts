@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
-import { psd2Qwac, toPem } from '@connectpay-kit/testing-pki';
+import { createRoot, psd2Qwac, toPem } from '@connectpay-kit/testing-pki';
 import type { JsonFileReport } from '../src/format/json.js';
 import { cli, scratchDir } from './support/cli.js';
 import { writeChain, type ChainFiles } from './support/pki.js';
@@ -109,6 +109,16 @@ describe('bundle', () => {
     expect((unzip(psd2Zip)['report.txt'] as string).split('\n')).toContain(
       '  --psd2: the PSD2 QWAC rules were applied, roles required: PSP_AI, PSP_PI',
     );
+  });
+
+  it('report.txt names the first three roots of a --trust bundle and counts the rest', async () => {
+    const others = await Promise.all([1, 2, 3].map((n) => createRoot({ subject: { commonName: `Other Root ${n}` } })));
+    const bundle = scratch.file('trust-bundle.pem', [main.chain.root, ...others].map((root) => root.pem).join(''));
+    const zip = `${scratch.dir}/trust-bundle.zip`;
+    expect((await cli(['bundle', main.full, '-o', zip, '--offline', '--trust', bundle])).code).toBe(0);
+    const line = (unzip(zip)['report.txt'] as string).split('\n').find((l) => l.startsWith(`  --trust ${bundle}: `));
+    expect(line?.match(/ \(SHA-256 /g)).toHaveLength(3);
+    expect(line).toMatch(/"[^"]*Other Root 2" \(SHA-256 [0-9A-F:]{95}\) and 1 more$/);
   });
 
   it('is byte-identical when run twice at the same --at', async () => {

@@ -52,13 +52,19 @@ function verifyCommand(file: string, flags: VerifyFlags): string {
   return words.map(shellWord).join(' ');
 }
 
-/** Each certificate of a --trust file as the provider's team can compare it with their trust store. */
-function trustedRoots(file: string): string[] {
-  return parseChainFile(readInputFile(file), file).certificates.map(
+/** Roots named per --trust file; a CA bundle given as --trust would otherwise fill the report. */
+const ROOTS_SHOWN = 3;
+
+/** The certificates of a --trust file as the provider's team can compare them with their trust store. */
+function trustedRoots(file: string): string {
+  const certificates = parseChainFile(readInputFile(file), file).certificates;
+  const shown = certificates.slice(0, ROOTS_SHOWN).map(
     // Colon-separated uppercase hex, as `cert-check inspect` and `openssl x509 -fingerprint -sha256` print it.
     (certificate) =>
       `"${certificate.subject.text}" (SHA-256 ${certificate.sha256.toUpperCase().replace(/(..)(?!$)/g, '$1:')})`,
   );
+  const more = certificates.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }
 
 /**
@@ -68,7 +74,7 @@ function trustedRoots(file: string): string[] {
  */
 export function optionsRecord(file: string, flags: BundleFlags, options: VerifyOptions, checkedAt: string): string {
   const trust = (flags.trust ?? []).map(
-    (path) => `--trust ${path}: trusted in addition to the public root store: ${trustedRoots(path).join(', ')}`,
+    (path) => `--trust ${path}: trusted in addition to the public root store: ${trustedRoots(path)}`,
   );
   const lines = [
     `Checked with cert-check ${version()}, as this command does again:`,
