@@ -100,6 +100,19 @@ export interface CallInput {
   readonly timeoutMs?: number;
   /** The caller's cancellation: aborts the attempt in flight (any phase) and starts no other. */
   readonly signal?: AbortSignal;
+  /**
+   * The same as `signal` without an AbortController: for a server that would otherwise create one
+   * per request (an AbortController with one listener costs several µs, a few % of a proxied call).
+   */
+  readonly cancellation?: CallCancellation;
+}
+
+/** A caller's cancellation, in the least a call needs of it. */
+export interface CallCancellation {
+  /** True once the caller gave up. */
+  readonly cancelled: boolean;
+  /** Calls `listener` once, when the caller gives up; the returned function unregisters it. */
+  subscribe(listener: () => void): () => void;
 }
 
 export interface ProviderResponse<T = unknown> {
@@ -187,19 +200,19 @@ export class ConnectPayClient {
       const idempotent = resolved.method === 'GET' || input.idempotent === true || resolved.definition.idempotent;
       const budgetMs = input.timeoutMs ?? resolved.definition.timeoutMs ?? this.callTimeoutMs;
       const deadline = started + budgetMs;
-      const { signal } = input;
-      if (signal?.aborted) throw new CallCancelledError('connect', { api, requestId }, signal.reason);
+      const cancel = cancellationOf(input);
+      if (cancel?.cancelled) throw new CallCancelledError('connect', { api, requestId }, input.signal?.reason);
       for (;;) {
         attempts += 1;
         try {
-          const response = await this.attempt<T>(resolved, prepared, strategies, requestId, deadline, budgetMs, signal);
+          const response = await this.attempt<T>(resolved, prepared, strategies, requestId, deadline, budgetMs, cancel);
           this.report(api, requestId, response.status, undefined, started, attempts);
           return { ...response, attempts };
         } catch (error) {
           const typed =
             error instanceof TransportError ? error : mapConnectionError(error, resolved.hostKind, { api, requestId });
           const delay =
-            attempts < this.retry.maxAttempts && isRetryable(typed, idempotent) && !signal?.aborted
+            attempts < this.retry.maxAttempts && isRetryable(typed, idempotent) && cancel?.cancelled !== true
               ? retryDelayWithin(this.retry, attempts, deadline - performance.now())
               : undefined;
           if (delay === undefined) throw typed;
@@ -207,8 +220,8 @@ export class ConnectPayClient {
             { api, requestId, attempt: attempts, code: typed.code },
             'connectpay call failed, retrying',
           );
-          if (!(await sleep(delay, signal)))
-            throw new CallCancelledError('backoff', { api, requestId }, signal?.reason);
+          if (!(await sleep(delay, cancel)))
+            throw new CallCancelledError('backoff', { api, requestId }, input.signal?.reason);
         }
       }
     } catch (error) {
@@ -377,7 +390,7 @@ export class ConnectPayClient {
     requestId: string,
     deadline: number,
     budgetMs: number,
-    signal: AbortSignal | undefined,
+    cancel: CallCancellation | undefined,
   ): Promise<Omit<ProviderResponse<T>, 'attempts'>> {
     const outgoing: OutgoingRequest = { ...prepared, headers: { ...prepared.headers } };
     for (const strategy of strategies) {
@@ -402,8 +415,7 @@ export class ConnectPayClient {
       () => exchange.cancel(new TransportTimeoutError(exchange.phase, context, undefined, budgetMs)),
       Math.max(0, deadline - performance.now()),
     );
-    const onAbort = (): void => exchange.cancel(new CallCancelledError(exchange.phase, context, signal?.reason));
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const unsubscribe = cancel?.subscribe(() => exchange.cancel(new CallCancelledError(exchange.phase, context)));
     // Take the dispatcher right before dispatching, after every await: a credential swap in between
     // must not hand this call a pool that is already closing.
     const dispatcher: Dispatcher = this.dispatchers.get(resolved.hostKind) ?? getGlobalDispatcher();
@@ -429,7 +441,7 @@ export class ConnectPayClient {
       throw mapConnectionError(error, resolved.hostKind, context, presented, new Date(), accepted);
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      unsubscribe?.();
     }
     const identity = resolved.hostKind === 'mtls' ? this.dispatchers.identity : undefined;
     if (identity) this.acceptedIdentities.add(`${context.origin}|${identity.leafFingerprint}`);
@@ -491,21 +503,53 @@ function parseBody(text: string, contentType: string | undefined, context: Trans
   return text;
 }
 
-/** Resolves true after `ms`, or false as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+/** Resolves true after `ms`, or false as soon as the call is cancelled. */
+function sleep(ms: number, cancel: CallCancellation | undefined): Promise<boolean> {
   return new Promise((resolveSleep) => {
-    if (signal?.aborted) {
+    if (cancel?.cancelled) {
       resolveSleep(false);
       return;
     }
-    const onAbort = (): void => {
+    const unsubscribe = cancel?.subscribe(() => {
       clearTimeout(timer);
       resolveSleep(false);
-    };
+    });
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      unsubscribe?.();
       resolveSleep(true);
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** The call's `signal` and `cancellation` as one: either cancels it. */
+function cancellationOf(input: CallInput): CallCancellation | undefined {
+  const { signal, cancellation } = input;
+  if (!signal) return cancellation;
+  const fromSignal: CallCancellation = {
+    get cancelled() {
+      return signal.aborted;
+    },
+    subscribe(listener) {
+      signal.addEventListener('abort', listener, { once: true });
+      return () => signal.removeEventListener('abort', listener);
+    },
+  };
+  if (!cancellation) return fromSignal;
+  return {
+    get cancelled() {
+      return signal.aborted || cancellation.cancelled;
+    },
+    subscribe(listener) {
+      let fired = false;
+      const once = (): void => {
+        if (fired) return;
+        fired = true;
+        listener();
+      };
+      const stops = [fromSignal.subscribe(once), cancellation.subscribe(once)];
+      return () => {
+        for (const stop of stops) stop();
+      };
+    },
+  };
 }

@@ -1,6 +1,7 @@
 export {
   ConnectPayClient,
   createConnectPayClient,
+  type CallCancellation,
   type CallEvent,
   type CallInput,
   type ConnectPayClientOptions,

@@ -104,7 +104,10 @@ describe('one budget per call', () => {
 
     upstream.requests.length = 0;
     // Backoff of at least 2 s before the second attempt, with 1 s of budget: no second attempt.
-    const tight = client({ callTimeoutMs: 1_000, retry: { maxAttempts: 3, baseDelayMs: 100_000, maxDelayMs: 100_000 } });
+    const tight = client({
+      callTimeoutMs: 1_000,
+      retry: { maxAttempts: 3, baseDelayMs: 100_000, maxDelayMs: 100_000 },
+    });
     const spy = jest.spyOn(Math, 'random').mockReturnValue(0.5);
     try {
       const { value: error, ms } = await timed(() => failure(tight.call('reference.currencies')));
@@ -142,6 +145,29 @@ describe('cancellation', () => {
     // Long enough for a retry's backoff (at most 5 ms here) to have started one.
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(upstream.requests).toHaveLength(1);
+    await cp.close();
+  });
+
+  it('takes a plain cancellation (no AbortController) the same way', async () => {
+    const cp = client();
+    mode = 'silent';
+    let listener: (() => void) | undefined;
+    const cancellation = {
+      cancelled: false,
+      subscribe(fn: () => void) {
+        listener = fn;
+        return () => (listener = undefined);
+      },
+    };
+    setTimeout(() => {
+      cancellation.cancelled = true;
+      listener?.();
+    }, 150);
+    const error = await failure(cp.call('reference.currencies', { cancellation }));
+    expect(error).toMatchObject({ code: 'TRANSPORT_CANCELLED', phase: 'headers' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(upstream.requests).toHaveLength(1);
+    expect(listener).toBeUndefined();
     await cp.close();
   });
 

@@ -39,7 +39,7 @@ export class UpstreamService {
         ...input,
         requestId,
         timeoutMs,
-        ...(caller ? { signal: caller.signal } : {}),
+        ...(caller ? { cancellation: caller } : {}),
       });
       checkProviderAnswer(api, response);
       return response;
