@@ -129,13 +129,13 @@ describe('Initiate Payment request (merchant v2)', () => {
       'no redirectUrl',
       (b: Body) => void delete (b.merchant as Partial<Body['merchant']>).redirectUrl,
       'merchant.redirectUrl',
-      /is required/,
+      /is required and must be an absolute https URL/,
     ],
     [
       'no providerCountryCode',
       (b: Body) => void delete (b.payment as Partial<Body['payment']>).providerCountryCode,
       'payment.providerCountryCode',
-      /is required/,
+      /is required and must be an ISO 3166-1 alpha-2 country code/,
     ],
     [
       'PIS in USD',

@@ -52,7 +52,7 @@ export class MerchantPaymentsController {
       : contractProblems(parsed.error);
     if (!parsed.success || problems.length > 0) {
       const withHints = problems.map((problem) =>
-        problem.path === 'merchant.brandId' && problem.message === 'is required.'
+        problem.path === 'merchant.brandId' && problem.message.startsWith('is required')
           ? { ...problem, message: 'is required: send it, or set GATEWAY_MERCHANT_BRAND_ID on the gateway.' }
           : problem,
       );

@@ -28,9 +28,9 @@ export const MAX_AMOUNT = '999999999.99';
 const methods = PAYMENT_METHODS.join(', ');
 const languages = WIDGET_LANGUAGES.join(', ');
 
-/** `required` for a missing field, else the rule: so a caller reads what to send, not "Invalid input". */
+/** The rule, said of a missing field too: a caller reads what to send, never a bare "Invalid input". */
 function rule(message: string) {
-  return (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : message);
+  return (issue: { input?: unknown }) => (issue.input === undefined ? `is required and ${message}` : message);
 }
 
 function text(max: number, what: string) {
@@ -68,7 +68,7 @@ export const AmountSchema = z
   .string({
     error: (issue) =>
       issue.input === undefined
-        ? 'is required'
+        ? 'is required and must be a string with a decimal greater than 0 and at most 2 decimals, like "12.34"'
         : typeof issue.input === 'number'
           ? `must be a string, not a JSON number: send "${String(issue.input)}" in quotes, a decimal greater than 0 with at most 2 decimals`
           : 'must be a string with a decimal greater than 0 and at most 2 decimals, like "12.34"',

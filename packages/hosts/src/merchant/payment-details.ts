@@ -19,7 +19,7 @@ export const PaymentStatusSchema = z.looseObject({
   code: z.enum(PAYMENT_STATUS_CODES, {
     error: (issue) =>
       issue.input === undefined
-        ? 'is required'
+        ? `is required and must be one of the published status codes (${PAYMENT_STATUS_CODES.join(', ')})`
         : `must be one of the published status codes (${PAYMENT_STATUS_CODES.join(', ')}); got "${String(issue.input).slice(0, 40)}"`,
   }),
   isTerminal: z.boolean({ error: 'must be a boolean (true: the status will not change)' }),
