@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
-import { connect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { InvalidOptionError } from './errors.js';
 
+// node:tls and node:child_process load only when a probe runs: `verify` must not pay for them at start-up.
 // "Does ConnectPay's host accept this chain?" answered by a real TLS handshake and nothing else: no API
 // request is sent. The verdict is told in the provider's terms (the TLS alert, and the rule it points to).
 
@@ -256,12 +257,13 @@ type Handshake =
     }
   | { kind: 'unreachable'; reason: string };
 
-function handshake(
+async function handshake(
   target: Target,
   credentials: { ca?: string; cert?: string; key?: string },
   timeoutMs: number,
   settleMs: number,
 ): Promise<Handshake> {
+  const { connect } = await import('node:tls');
   return new Promise((resolve) => {
     let socket: TLSSocket | undefined;
     let chain: ProbeCertificate[] = [];
@@ -402,7 +404,11 @@ function presentedCertificate(chainPem: string, keyPem: string): { summary: NonN
  * The CA names from the server's CertificateRequest, which Node does not expose: `openssl s_client`
  * prints them. Asynchronous, so a service that probes never blocks its event loop on it.
  */
-function askOpenSsl(target: Target, timeoutMs: number): Promise<{ requested: boolean; names?: string[] } | undefined> {
+async function askOpenSsl(
+  target: Target,
+  timeoutMs: number,
+): Promise<{ requested: boolean; names?: string[] } | undefined> {
+  const { spawn } = await import('node:child_process');
   const args = [
     's_client',
     '-connect',
