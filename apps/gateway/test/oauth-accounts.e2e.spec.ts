@@ -56,6 +56,8 @@ describe('OAuth code exchange, then Person data over mTLS + bearer', () => {
     expect(status.body).toEqual({
       state: 'valid',
       scope: 'psd2-ais',
+      // client_customer_name, masked by the provider (the sandbox answers as dev:/access-tokens shows).
+      customerName: expect.stringMatching(/^\w{2}\*+\w{2}$/),
       accessTokenExpiresAt: expect.any(String),
       refreshTokenExpiresAt: expect.any(String),
       obtainedAt: expect.any(String),

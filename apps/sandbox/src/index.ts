@@ -18,4 +18,16 @@ export {
   type SandboxPayment,
   type StatusChange,
 } from './families/merchant-payments-state.js';
-export type { Delivery, WebhookTarget } from './webhooks.js';
+export type { Delivery, WebhookSenderOptions, WebhookTarget } from './webhooks.js';
+export type { OAuthFamily } from './families/index.js';
+export {
+  PROVIDER_ANSWER_TIMEOUT_MS,
+  PROVIDER_RETRY_DELAYS_MS,
+  PROVIDER_SWITCH_OFF_AFTER,
+  WebhookSubscription,
+  type SubscriptionAttempt,
+  type SubscriptionDelivery,
+  type SubscriptionSettings,
+  type SubscriptionStatus,
+} from './webhook-subscriptions.js';
+

@@ -38,6 +38,18 @@ function publicUrl(name: string): string | undefined {
   return url.origin;
 }
 
+/** How much faster than stage the subscribed-webhook schedule runs (1: 5 s … 24 h as documented). */
+function timeScale(name: string): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return 1;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 1 || value > 1e9) {
+    console.error(`${name}=${raw} is not a number from 1 (stage's timing) to 1e9 (e.g. 1000 turns 24 h into 86.4 s).`);
+    process.exit(2);
+  }
+  return value;
+}
+
 function signatureSettings() {
   try {
     return loadMerchantSignature('local');
@@ -63,6 +75,7 @@ async function main(): Promise<void> {
     mtlsPort: port('SANDBOX_MTLS_PORT', SANDBOX_DEFAULT_PORTS.mtls),
     onewayPort: port('SANDBOX_ONEWAY_PORT', SANDBOX_DEFAULT_PORTS.oneway),
     autoAdvanceMs: port('SANDBOX_AUTO_ADVANCE_MS', 3000),
+    webhookTimeScale: timeScale('SANDBOX_WEBHOOK_TIME_SCALE'),
     merchantSignature,
     ...(publicOnewayUrl ? { publicOnewayUrl } : {}),
     ...(webhookUrl

@@ -5,10 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { SANDBOX_DEFAULT_PORTS } from '@connectpay-kit/config';
 import type { HostKind } from '@connectpay-kit/hosts';
 import { type MerchantSignatureOptions, verifyMerchantSignature } from '@connectpay-kit/transport';
-import { HttpProblem, parseJson, readBody, requireBasic, requireBearer, sendError, sendJson } from './http.js';
+import { HttpProblem, readBody, requireBasic, sendError, sendJson } from './http.js';
 import { type CallbackDisorder, createFamilies, type Families, familyList, type Handler } from './families/index.js';
 import { matchApi, type RouteMatch } from './routes.js';
-import { SandboxState, type TokenLifetimes } from './state.js';
+import type { SandboxState, TokenLifetimes } from './state.js';
 import { WebhookSender, type WebhookTarget } from './webhooks.js';
 
 export interface ServerIdentity {
@@ -36,7 +36,13 @@ export interface SandboxOptions {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly webhook?: WebhookTarget;
+  /** Explicit retry delays for both webhook kinds, instead of the provider's schedule (webhook-subscriptions.ts). */
   readonly webhookRetryDelaysMs?: readonly number[];
+  /**
+   * Divides the provider's subscribed-webhook schedule (5 s, 5 s, 30 s, 5 min, 60 min, 24 h and the
+   * 10 s answer limit), so tests see all of it in moments; 1 (the default) is stage's timing.
+   */
+  readonly webhookTimeScale?: number;
   readonly tokenLifetimes?: Partial<TokenLifetimes>;
   /**
    * The one-way host's address as browsers and callers reach it, for payment redirect URLs. Default:
@@ -56,6 +62,7 @@ export interface SandboxOptions {
 export interface RunningSandbox {
   readonly mtlsUrl: string;
   readonly onewayUrl: string;
+  /** OAuth: auth codes, rotating token pairs and the token endpoint's call counts (families/oauth.ts). */
   readonly state: SandboxState;
   readonly webhooks: WebhookSender;
   /** Merchant payments: their state (`payments.state`), progression and callbacks. */
@@ -67,15 +74,10 @@ const HOST_NAMES: Record<HostKind, string> = { mtls: 'two-way (mTLS)', oneway: '
 
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const host = options.host ?? '127.0.0.1';
-  const state = new SandboxState({
-    accessSeconds: options.tokenLifetimes?.accessSeconds ?? 3600,
-    refreshSeconds: options.tokenLifetimes?.refreshSeconds ?? 30 * 24 * 3600,
+  const webhooks = new WebhookSender(options.webhook, options.webhookCaPem ?? options.clientCaPem, {
+    ...(options.webhookRetryDelaysMs ? { retryDelaysMs: options.webhookRetryDelaysMs } : {}),
+    ...(options.webhookTimeScale !== undefined ? { timeScale: options.webhookTimeScale } : {}),
   });
-  const webhooks = new WebhookSender(
-    options.webhook,
-    options.webhookCaPem ?? options.clientCaPem,
-    options.webhookRetryDelaysMs,
-  );
   const merchantKey: KeyObject = createPublicKey(options.merchantPublicKeyPem);
   const log = options.log ?? (() => undefined);
   // Base of the payment pages a redirectUrl points at; set once the one-way port is known.
@@ -115,74 +117,12 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   });
 
   const handlers: Partial<Record<RouteMatch['api'], Handler>> = {
-    'oauth.token': (request, response, _match, body) => {
-      requireBasic(request, options.clientId, options.clientSecret);
-      if (!/^application\/x-www-form-urlencoded\b/.test(request.headers['content-type'] ?? '')) {
-        throw new HttpProblem(
-          400,
-          'invalid_request',
-          'The token endpoint takes an application/x-www-form-urlencoded body.',
-        );
-      }
-      const form = new URLSearchParams(body);
-      const grant = form.get('grant_type');
-      if (grant === 'authorization_code') {
-        state.tokenCalls.authorization_code += 1;
-        const code = state.takeCode(form.get('code') ?? '', form.get('redirect_uri') ?? undefined);
-        if (!code) throw new HttpProblem(400, 'invalid_grant', 'The authorization code is unknown, used or expired.');
-        return sendJson(response, 200, state.issueTokens(code.scope));
-      }
-      if (grant === 'refresh_token') {
-        state.tokenCalls.refresh_token += 1;
-        const tokens = state.rotate(form.get('refresh_token') ?? '');
-        if (!tokens) throw new HttpProblem(400, 'invalid_grant', 'The refresh token is unknown, rotated or expired.');
-        return sendJson(response, 200, tokens);
-      }
-      throw new HttpProblem(400, 'unsupported_grant_type', 'grant_type must be authorization_code or refresh_token.');
-    },
-    'accounts.list': (request, response) => {
-      requireAccessToken(request);
-      sendJson(response, 200, {
-        accounts: [sampleAccount('acc-1', 'LT601010012345678901'), sampleAccount('acc-2', 'LT601010012345678902')],
-      });
-    },
-    'accounts.get': (request, response, match) => {
-      requireAccessToken(request);
-      const id = match.params['accountId'] ?? '';
-      if (!['acc-1', 'acc-2'].includes(id)) throw new HttpProblem(404, 'not_found', `Account ${id} does not exist.`);
-      sendJson(response, 200, { account: sampleAccount(id, `LT60101001234567890${id.slice(-1)}`) });
-    },
     'reference.currencies': (request, response) => {
       requireBasic(request, options.clientId, options.clientSecret);
       sendJson(response, 200, { currencies: ['EUR', 'GBP', 'PLN', 'SEK', 'DKK', 'NOK'] });
     },
-    'oauth.authorize': (request, response) => {
-      const query = new URL(request.url ?? '/', 'https://sandbox').searchParams;
-      const missing = ['client_id', 'flowId', 'nonce', 'scope', 'state', 'redirect_url', 'response_type'].filter(
-        (name) => !query.get(name),
-      );
-      if (missing.length > 0)
-        throw new HttpProblem(400, 'invalid_request', `Missing query parameters: ${missing.join(', ')}.`);
-      if (query.get('client_id') !== options.clientId)
-        throw new HttpProblem(400, 'invalid_client', 'Unknown client_id.');
-      if (query.get('response_type') !== 'code')
-        throw new HttpProblem(400, 'unsupported_response_type', 'Use response_type=code.');
-      const redirect = new URL(query.get('redirect_url') as string);
-      if (redirect.search) throw new HttpProblem(400, 'invalid_request', 'redirect_url must not carry a query string.');
-      const code = state.issueCode(redirect.toString(), query.get('scope') as string);
-      redirect.searchParams.set('code', code);
-      redirect.searchParams.set('state', query.get('state') as string);
-      response.writeHead(302, { location: redirect.toString() });
-      response.end();
-    },
   };
   for (const family of familyList(families)) Object.assign(handlers, family.handlers);
-
-  function requireAccessToken(request: IncomingMessage): void {
-    if (!state.checkAccessToken(requireBearer(request))) {
-      throw new HttpProblem(401, 'invalid_token', 'The access token is unknown or expired.');
-    }
-  }
 
   // Sandbox-only controls, on the one-way host: what a person would do in the provider's portal.
   async function control(
@@ -191,15 +131,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     pathname: string,
     body: string,
   ): Promise<boolean> {
-    if (request.method === 'POST' && pathname === '/sandbox/v1/auth-codes') {
-      const input = (body ? parseJson(body) : {}) as { redirectUrl?: unknown; scope?: unknown };
-      const redirectUrl = typeof input.redirectUrl === 'string' ? input.redirectUrl : 'https://127.0.0.1/callback';
-      const code = state.issueCode(redirectUrl, typeof input.scope === 'string' ? input.scope : 'psd2-ais');
-      sendJson(response, 201, { code, redirectUrl, expiresIn: 86_400 });
-      return true;
-    }
     if (request.method === 'GET' && pathname === '/sandbox/v1/webhook-deliveries') {
-      await webhooks.settled();
+      // Bounded: with the provider's schedule a retry can be a day away; what is known so far is listed.
+      await webhooks.settled(5_000);
       sendJson(response, 200, { deliveries: webhooks.deliveries });
       return true;
     }
@@ -278,7 +212,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   return {
     mtlsUrl: `https://${urlHost}:${mtlsPort}`,
     onewayUrl: listenOnewayUrl,
-    state,
+    state: families.oauth.state,
     webhooks,
     payments: families.merchantPayments,
     async close() {
@@ -286,16 +220,6 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       await Promise.all([close(mtlsServer), close(onewayServer)]);
       await webhooks.close();
     },
-  };
-}
-
-function sampleAccount(id: string, iban: string) {
-  return {
-    accountId: id,
-    iban,
-    currency: 'EUR',
-    name: 'Sandbox current account',
-    balance: { amount: '1024.00', currency: 'EUR' },
   };
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
+import { type SubscriptionDelivery, WebhookSubscription } from './webhook-subscriptions.js';
 
 export interface WebhookTarget {
   /** Subscribed webhook URL (the webhook app's receiver). */
@@ -15,7 +16,19 @@ export interface Delivery {
   readonly status: number | undefined;
   readonly attempts: number;
   readonly error?: string;
+  /** Subscribed webhooks: the event type and how it ended (webhook-subscriptions.ts). */
+  readonly eventType?: string;
+  readonly outcome?: SubscriptionDelivery['outcome'];
 }
+
+export interface WebhookSenderOptions {
+  /** Explicit retry delays for both kinds; default: notifications a short list, subscriptions the provider's schedule. */
+  readonly retryDelaysMs?: readonly number[];
+  /** Divides the subscription schedule (see WebhookSubscription); 1 is stage's timing. */
+  readonly timeScale?: number;
+}
+
+const NOTIFICATION_RETRY_DELAYS_MS = [200, 500, 1_000, 2_000, 5_000];
 
 /**
  * Sends what ConnectPay sends: a subscribed webhook (static token header, `x-connectpay-timestamp`)
@@ -23,16 +36,39 @@ export interface Delivery {
  * retries like the provider, on a shortened schedule, and records every outcome for tests.
  */
 export class WebhookSender {
-  readonly deliveries: Delivery[] = [];
+  /** The subscribed webhooks (retry schedule, switch-off after 100 failures); undefined without a target. */
+  readonly subscription: WebhookSubscription | undefined;
+  private readonly notificationDeliveries: Delivery[] = [];
   private readonly agent: Agent;
   private readonly pending = new Set<Promise<void>>();
+  private readonly retryDelaysMs: readonly number[];
 
-  constructor(
-    private readonly target: WebhookTarget | undefined,
-    caPem: string,
-    private readonly retryDelaysMs: readonly number[] = [200, 500, 1_000, 2_000, 5_000],
-  ) {
+  constructor(target: WebhookTarget | undefined, caPem: string, options: WebhookSenderOptions = {}) {
     this.agent = new Agent({ connect: { ca: caPem, timeout: 5_000 }, headersTimeout: 10_000, bodyTimeout: 10_000 });
+    this.retryDelaysMs = options.retryDelaysMs ?? NOTIFICATION_RETRY_DELAYS_MS;
+    this.subscription = target
+      ? new WebhookSubscription(target, this.agent, {
+          ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
+          ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+        })
+      : undefined;
+  }
+
+  /** Every outcome so far: notification calls, then subscribed webhooks. */
+  get deliveries(): Delivery[] {
+    const subscribed = (this.subscription?.deliveries ?? []).map(
+      ({ kind, url, eventId, eventType, outcome, status, attempts, error }): Delivery => ({
+        kind,
+        url,
+        eventId,
+        eventType,
+        outcome,
+        status,
+        attempts,
+        ...(error ? { error } : {}),
+      }),
+    );
+    return [...this.notificationDeliveries, ...subscribed];
   }
 
   /** `occurredAt`: when the status changed (default now); a late copy keeps its change's time, as a redelivery does. */
@@ -45,28 +81,21 @@ export class WebhookSender {
     const timestamp = occurredAt ?? new Date().toISOString();
     if (notificationUrl)
       this.track(this.deliver('notification', notificationUrl, randomUUID(), paymentBody, {}, timestamp));
-    if (this.target) {
-      const eventId = randomUUID();
-      const event = { id: eventId, type: `MerchantPayment.${status}`, createdAt: timestamp, data: paymentBody };
-      this.track(
-        this.deliver(
-          'subscription',
-          this.target.url,
-          eventId,
-          event,
-          { [this.target.tokenHeader]: this.target.token },
-          timestamp,
-        ),
-      );
-    }
+    this.subscription?.publish(`MerchantPayment.${status}`, paymentBody, timestamp);
   }
 
-  /** Resolves when every delivery started so far has succeeded or used up its retries. */
-  async settled(): Promise<void> {
+  /**
+   * Resolves when every delivery started so far has succeeded or used up its retries, or when
+   * `timeoutMs` has passed (with the provider's schedule a subscribed retry can be a day away).
+   */
+  async settled(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     while (this.pending.size > 0) await Promise.all([...this.pending]);
+    await this.subscription?.settled(Math.max(0, deadline - Date.now()));
   }
 
   async close(): Promise<void> {
+    await this.subscription?.close();
     await this.agent.close();
   }
 
@@ -96,7 +125,7 @@ export class WebhookSender {
         lastStatus = response.statusCode;
         await response.body.dump();
         if (lastStatus >= 200 && lastStatus < 300) {
-          this.deliveries.push({ kind, url, eventId, status: lastStatus, attempts: attempt });
+          this.notificationDeliveries.push({ kind, url, eventId, status: lastStatus, attempts: attempt });
           return;
         }
       } catch (error) {
@@ -105,7 +134,7 @@ export class WebhookSender {
       const delay = this.retryDelaysMs[attempt - 1];
       if (delay !== undefined) await new Promise((r) => setTimeout(r, delay));
     }
-    this.deliveries.push({
+    this.notificationDeliveries.push({
       kind,
       url,
       eventId,

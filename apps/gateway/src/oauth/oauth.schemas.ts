@@ -14,5 +14,11 @@ export const TokenStatusSchema = z
     refreshTokenExpiresAt: z.string().optional(),
     obtainedAt: z.string().optional(),
     scope: z.string().optional(),
+    customerName: z
+      .string()
+      .optional()
+      .meta({
+        description: "ConnectPay's client_customer_name for the pair, masked as ConnectPay sends it (Mo********co).",
+      }),
   })
   .meta({ description: 'The stored OAuth token pair: state and expiry, never token values.' });

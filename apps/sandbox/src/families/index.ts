@@ -1,9 +1,14 @@
+import { SandboxState } from '../state.js';
 import { merchantPaymentsFamily, type MerchantPaymentsFamily } from './merchant-payments.js';
+import { oauthFamily, type OAuthFamily } from './oauth.js';
 import type { FamilyContext, SandboxFamily } from './types.js';
+import { webhookSubscriptionsFamily } from './webhook-subscriptions.js';
 
 /** The families the sandbox runs, by name; RunningSandbox exposes each for tests. */
 export interface Families {
   readonly merchantPayments: MerchantPaymentsFamily;
+  readonly oauth: OAuthFamily;
+  readonly webhookSubscriptions: SandboxFamily;
 }
 
 /**
@@ -18,6 +23,14 @@ export function createFamilies(context: FamilyContext): Families {
       ...(options.autoAdvanceMs !== undefined ? { autoAdvanceMs: options.autoAdvanceMs } : {}),
       ...(options.callbackDisorder !== undefined ? { callbackDisorder: options.callbackDisorder } : {}),
     }),
+    oauth: oauthFamily(
+      context,
+      new SandboxState({
+        accessSeconds: options.tokenLifetimes?.accessSeconds ?? 3600,
+        refreshSeconds: options.tokenLifetimes?.refreshSeconds ?? 30 * 24 * 3600,
+      }),
+    ),
+    webhookSubscriptions: webhookSubscriptionsFamily(context),
   };
 }
 
@@ -27,3 +40,4 @@ export function familyList(families: Families): SandboxFamily[] {
 
 export type { FamilyContext, Handler, SandboxFamily } from './types.js';
 export type { CallbackDisorder, MerchantPaymentsFamily } from './merchant-payments.js';
+export type { OAuthFamily } from './oauth.js';
