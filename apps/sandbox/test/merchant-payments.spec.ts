@@ -202,6 +202,22 @@ describe('sandbox: Initiate Payment and Get Payment Details as published', () =>
     expect(manual.payments.state.size).toBe(before);
   });
 
+  it('takes a BaaS client body without paymentMethod and providerCountryCode (optional there), and goes through with PIS', async () => {
+    const { paymentMethod: _m, providerCountryCode: _c, ...payment } = PUBLISHED.payment;
+    const created = await manualClient.call<{ payment: { paymentId: string } }>('baas.merchant.payments.create', {
+      body: { ...PUBLISHED, payment },
+    });
+    expect(created.status).toBe(201);
+    const paymentId = created.body.payment.paymentId;
+    await drive(paymentId);
+    const fetched = await manualClient.call<Details>('baas.merchant.payments.get', { params: { paymentId } });
+    expect(fetched.body).toMatchObject({ payment: { paymentMethod: 'PIS' }, status: { code: 'Approved' } });
+    const single = await manualClient
+      .call('merchant.payments.create', { body: { ...PUBLISHED, payment } })
+      .catch((e: unknown) => e);
+    expect((single as ProviderHttpError).status).toBe(400);
+  });
+
   it('refuses a request signed with another key, as the provider would', async () => {
     const { generateKeyPairSync } = await import('node:crypto');
     const stranger = createConnectPayClient({

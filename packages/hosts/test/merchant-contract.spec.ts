@@ -1,6 +1,7 @@
 import {
   AMOUNT_PATTERN,
   AmountSchema,
+  BaasInitiatePaymentRequestSchema,
   contractProblems,
   decideStatus,
   InitiatePaymentRequestSchema,
@@ -165,6 +166,17 @@ describe('Initiate Payment request (merchant v2)', () => {
   ])('refuses %s with a problem naming the field and the rule', (_name, mutate, path, message) => {
     const found = problems(mutate);
     expect(found).toEqual([{ path, message: expect.stringMatching(message) }]);
+  });
+
+  it('lets a BaaS client leave paymentMethod and providerCountryCode out, and checks them when present', () => {
+    const { paymentMethod: _m, providerCountryCode: _c, ...payment } = PUBLISHED.payment;
+    expect(BaasInitiatePaymentRequestSchema.safeParse({ ...PUBLISHED, payment }).success).toBe(true);
+    expect(InitiatePaymentRequestSchema.safeParse({ ...PUBLISHED, payment }).success).toBe(false);
+    const string = BaasInitiatePaymentRequestSchema.safeParse({
+      ...PUBLISHED,
+      payment: { ...payment, paymentMethod: 'PIS' },
+    });
+    expect(string.success ? [] : contractProblems(string.error).map((p) => p.path)).toEqual(['payment.paymentMethod']);
   });
 
   it('publishes the amount rule as a pattern that agrees with the checks', () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   canFollow,
+  type BaasInitiatePaymentRequest,
   type InitiatePaymentRequest,
   isTerminalStatus,
   type PaymentDetails,
@@ -57,7 +58,8 @@ export interface StatusChange {
 
 export interface SandboxPayment {
   readonly paymentId: string;
-  readonly request: InitiatePaymentRequest;
+  /** As validated: a BaaS client's body may leave paymentMethod and providerCountryCode out. */
+  readonly request: InitiatePaymentRequest | BaasInitiatePaymentRequest;
   readonly redirectUrl: string;
   readonly createdAt: string;
   status: PaymentStatusCode;
@@ -89,7 +91,11 @@ export class MerchantPaymentsState {
   }
 
   /** A new payment: `Initiated` on receipt and `PendingMerchant` once the 201 is on its way, as the provider reports it. */
-  create(request: InitiatePaymentRequest, redirectBase: string, now = new Date()): SandboxPayment {
+  create(
+    request: InitiatePaymentRequest | BaasInitiatePaymentRequest,
+    redirectBase: string,
+    now = new Date(),
+  ): SandboxPayment {
     const paymentId = randomUUID();
     const at = now.toISOString();
     const payment: SandboxPayment = {
@@ -163,7 +169,7 @@ export class MerchantPaymentsState {
   }
 }
 
-function findProvider(providerId: string | undefined, country: string): TestProvider | undefined {
+function findProvider(providerId: string | undefined, country: string | undefined): TestProvider | undefined {
   return providerId !== undefined
     ? TEST_PROVIDERS.find((provider) => provider.providerId === providerId)
     : TEST_PROVIDERS.find((provider) => provider.country === country);
@@ -171,7 +177,7 @@ function findProvider(providerId: string | undefined, country: string): TestProv
 
 /** When nobody uses the widget (automatic progression), the payer picks the first method with the success test data. */
 function defaultChoice(payment: SandboxPayment): PayerChoice {
-  const method = payment.request.payment.paymentMethod[0] ?? 'PIS';
+  const method = payment.request.payment.paymentMethod?.[0] ?? 'PIS';
   return method === 'PIS' ? { paymentMethod: 'PIS' } : { paymentMethod: method, cardNumber: '4242424242424242' };
 }
 
@@ -204,7 +210,9 @@ export function paymentDetailsBody(payment: SandboxPayment): PaymentDetails {
   const { merchant, payment: requested, identifiers, consumer } = payment.request;
   const provider = payment.provider ?? {};
   const chosenMethod =
-    payment.choice && !('cancel' in payment.choice) ? payment.choice.paymentMethod : requested.paymentMethod[0];
+    payment.choice && !('cancel' in payment.choice)
+      ? payment.choice.paymentMethod
+      : (requested.paymentMethod?.[0] ?? 'PIS');
   return {
     merchant: {
       ...(merchant.generic1 !== undefined ? { generic1: merchant.generic1 } : {}),

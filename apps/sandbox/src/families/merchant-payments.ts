@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  BaasInitiatePaymentRequestSchema,
   contractProblems,
   InitiatePaymentRequestSchema,
   isPaymentStatusCode,
@@ -103,9 +104,10 @@ export function merchantPaymentsFamily(
     return payment;
   };
 
-  const create = (request: IncomingMessage, response: ServerResponse, body: string) => {
+  const create = (request: IncomingMessage, response: ServerResponse, body: string, baas: boolean) => {
     context.requireMerchantAuth(request, body);
-    const parsed = InitiatePaymentRequestSchema.safeParse(parseJson(body));
+    const schema = baas ? BaasInitiatePaymentRequestSchema : InitiatePaymentRequestSchema;
+    const parsed = schema.safeParse(parseJson(body));
     if (!parsed.success) {
       const problems = contractProblems(parsed.error);
       throw new HttpProblem(400, 'validation_error', problems.map((p) => `${p.path}: ${p.message}`).join(' '));
@@ -182,8 +184,8 @@ export function merchantPaymentsFamily(
     name: 'merchant-payments',
     state,
     handlers: {
-      'merchant.payments.create': (request, response, _match, body) => create(request, response, body),
-      'baas.merchant.payments.create': (request, response, _match, body) => create(request, response, body),
+      'merchant.payments.create': (request, response, _match, body) => create(request, response, body, false),
+      'baas.merchant.payments.create': (request, response, _match, body) => create(request, response, body, true),
       'merchant.payments.get': get,
       'baas.merchant.payments.get': get,
     },

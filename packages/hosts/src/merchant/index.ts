@@ -1,6 +1,7 @@
 export {
   AMOUNT_PATTERN,
   AmountSchema,
+  BaasInitiatePaymentRequestSchema,
   CurrencySchema,
   InitiatePaymentRequestSchema,
   InitiatePaymentResponseSchema,
@@ -10,6 +11,7 @@ export {
   PIS_COUNTRIES,
   PaymentMethodsSchema,
   WIDGET_LANGUAGES,
+  type BaasInitiatePaymentRequest,
   type InitiatePaymentRequest,
   type InitiatePaymentRequestInput,
   type InitiatePaymentResponse,

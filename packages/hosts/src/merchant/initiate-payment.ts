@@ -151,19 +151,30 @@ const MerchantSchema = z.strictObject(
   { error: rule('must be an object with at least brandId and redirectUrl') },
 );
 
-const PaymentSchema = z.strictObject(
+const PAYMENT_FIELDS = {
+  paymentMethod: PaymentMethodsSchema,
+  providerCountryCode: z
+    .string({ error: rule('must be an ISO 3166-1 alpha-2 country code, like "LT"') })
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in upper case, like "LT"')
+    .meta({ description: `Preselected country; PIS banks are in ${PIS_COUNTRIES.join(', ')}.`, examples: ['LT'] }),
+  providerId: text(100, 'the bank to preselect, e.g. "a7640cb7-4dec-4a44-a9ad-b918c803254e"').optional(),
+  debtorName: text(140, "the payer's name").optional(),
+  instructedAmount: InstructedAmountSchema,
+  remittanceInformationUnstructured: text(140, 'free text on the payment').optional(),
+};
+
+const PaymentSchema = z.strictObject(PAYMENT_FIELDS, {
+  error: rule('must be an object with paymentMethod, providerCountryCode and instructedAmount'),
+});
+
+/** BaaS: "method, provider and language are optional but recommended" (docs.connectpay.com/?p=319). */
+const BaasPaymentSchema = z.strictObject(
   {
-    paymentMethod: PaymentMethodsSchema,
-    providerCountryCode: z
-      .string({ error: rule('must be an ISO 3166-1 alpha-2 country code, like "LT"') })
-      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in upper case, like "LT"')
-      .meta({ description: `Preselected country; PIS banks are in ${PIS_COUNTRIES.join(', ')}.`, examples: ['LT'] }),
-    providerId: text(100, 'the bank to preselect, e.g. "a7640cb7-4dec-4a44-a9ad-b918c803254e"').optional(),
-    debtorName: text(140, "the payer's name").optional(),
-    instructedAmount: InstructedAmountSchema,
-    remittanceInformationUnstructured: text(140, 'free text on the payment').optional(),
+    ...PAYMENT_FIELDS,
+    paymentMethod: PAYMENT_FIELDS.paymentMethod.optional(),
+    providerCountryCode: PAYMENT_FIELDS.providerCountryCode.optional(),
   },
-  { error: rule('must be an object with paymentMethod, providerCountryCode and instructedAmount') },
+  { error: rule('must be an object with at least instructedAmount') },
 );
 
 const IdentifiersSchema = z.strictObject(
@@ -186,6 +197,52 @@ const ConsumerSchema = z.strictObject(
   { error: 'must be an object: {"firstName", "lastName", "ipAddress"}' },
 );
 
+/** What the checks across fields read; each value is checked for its type before it is compared. */
+interface CrossFields {
+  readonly payment?: {
+    readonly paymentMethod?: unknown;
+    readonly providerCountryCode?: unknown;
+    readonly instructedAmount?: { readonly currency?: unknown };
+  };
+}
+
+function checkAcrossFields(body: CrossFields, context: z.RefinementCtx): void {
+  // Runs even when a field failed, so each value is checked for its type before it is compared:
+  // a currency that is no ISO code, or a method list that is no list, has its own problem already.
+  const { paymentMethod, instructedAmount, providerCountryCode } = body.payment ?? {};
+  const methodList: readonly unknown[] = Array.isArray(paymentMethod) ? paymentMethod : [];
+  const currency = instructedAmount?.currency;
+  if (
+    methodList.includes('PIS') &&
+    typeof currency === 'string' &&
+    ISO_4217_CURRENCIES.has(currency) &&
+    currency !== 'EUR'
+  ) {
+    context.addIssue({
+      code: 'custom',
+      path: ['payment', 'instructedAmount', 'currency'],
+      message: `must be EUR when paymentMethod includes PIS (bank transfers are in euro only); "${currency}" is possible with CARD only`,
+      input: currency,
+    });
+  }
+  if (
+    methodList.length === 1 &&
+    methodList[0] === 'PIS' &&
+    typeof providerCountryCode === 'string' &&
+    /^[A-Z]{2}$/.test(providerCountryCode) &&
+    !(PIS_COUNTRIES as readonly string[]).includes(providerCountryCode)
+  ) {
+    context.addIssue({
+      code: 'custom',
+      path: ['payment', 'providerCountryCode'],
+      message: `must be one of ${PIS_COUNTRIES.join(', ')} for a PIS payment: ConnectPay has PIS banks there only`,
+      input: providerCountryCode,
+    });
+  }
+}
+
+const BODY_ERROR = { error: rule('must be a JSON object with merchant, payment and identifiers') };
+
 export const InitiatePaymentRequestSchema = z
   .strictObject(
     {
@@ -194,43 +251,35 @@ export const InitiatePaymentRequestSchema = z
       identifiers: IdentifiersSchema,
       consumer: ConsumerSchema.optional(),
     },
-    { error: rule('must be a JSON object with merchant, payment and identifiers') },
+    BODY_ERROR,
   )
-  .superRefine((body, context) => {
-    // Runs even when a field failed, so each value is checked for its type before it is compared:
-    // a currency that is no ISO code, or a method list that is no list, has its own problem already.
-    const { paymentMethod, instructedAmount, providerCountryCode } = body.payment ?? {};
-    const methodList: readonly unknown[] = Array.isArray(paymentMethod) ? paymentMethod : [];
-    const currency = instructedAmount?.currency;
-    if (methodList.includes('PIS') && ISO_4217_CURRENCIES.has(currency) && currency !== 'EUR') {
-      context.addIssue({
-        code: 'custom',
-        path: ['payment', 'instructedAmount', 'currency'],
-        message: `must be EUR when paymentMethod includes PIS (bank transfers are in euro only); "${currency}" is possible with CARD only`,
-        input: currency,
-      });
-    }
-    if (
-      methodList.length === 1 &&
-      methodList[0] === 'PIS' &&
-      typeof providerCountryCode === 'string' &&
-      /^[A-Z]{2}$/.test(providerCountryCode) &&
-      !(PIS_COUNTRIES as readonly string[]).includes(providerCountryCode)
-    ) {
-      context.addIssue({
-        code: 'custom',
-        path: ['payment', 'providerCountryCode'],
-        message: `must be one of ${PIS_COUNTRIES.join(', ')} for a PIS payment: ConnectPay has PIS banks there only`,
-        input: providerCountryCode,
-      });
-    }
-  })
+  .superRefine(checkAcrossFields)
   .meta({ description: "ConnectPay's Initiate Payment body (Merchant API v2)." });
+
+/**
+ * The BaaS variant (a platform initiating for a BaaS client): the same body, with paymentMethod and
+ * providerCountryCode optional. Its initiation path is not published; the sandbox serves it as
+ * `baas.merchant.payments.create`.
+ */
+export const BaasInitiatePaymentRequestSchema = z
+  .strictObject(
+    {
+      merchant: MerchantSchema,
+      payment: BaasPaymentSchema,
+      identifiers: IdentifiersSchema,
+      consumer: ConsumerSchema.optional(),
+    },
+    BODY_ERROR,
+  )
+  .superRefine(checkAcrossFields)
+  .meta({ description: "ConnectPay's Initiate Payment body for a BaaS client (Merchant API v2)." });
 
 /** What a caller sends (language optional). */
 export type InitiatePaymentRequestInput = z.input<typeof InitiatePaymentRequestSchema>;
 /** What goes to ConnectPay (language filled in). */
 export type InitiatePaymentRequest = z.output<typeof InitiatePaymentRequestSchema>;
+/** A BaaS client's body: paymentMethod and providerCountryCode may be absent. */
+export type BaasInitiatePaymentRequest = z.output<typeof BaasInitiatePaymentRequestSchema>;
 
 /** The 201 answer (docs.connectpay.com/business-apis/accept-payments/single-merchant-payments/). */
 export const InitiatePaymentResponseSchema = z
