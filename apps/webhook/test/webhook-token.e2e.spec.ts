@@ -1,6 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deliver, paymentEvent, startReceiver, tempDevPki, type Receiver } from './support/harness.js';
+import { optionsFromDevPki, startSandbox } from '@connectpay-kit/sandbox';
+import { Agent, request } from 'undici';
+import { deliver, eventually, paymentEvent, startReceiver, tempDevPki, type Receiver } from './support/harness.js';
 
 // ConnectPay's webhook tokens: 36 characters of A-Z a-z 0-9 ! # $ % & ' * + - . ^ _ ` | ~. A reader
 // that took `#` lines for comments dropped the first one, and every delivery got 401.
@@ -53,6 +55,46 @@ describe('webhook tokens with # against the running receiver', () => {
       token: offered,
     });
     expect(response.status).toBe(401);
+  });
+
+  it("the sandbox's subscribed webhook, sending the token as ConnectPay does, is stored and reaches its typed handler", async () => {
+    const sandbox = await startSandbox({
+      ...optionsFromDevPki(pki.dir),
+      mtlsPort: 0,
+      onewayPort: 0,
+      webhook: {
+        url: `${receiver.url}/webhooks/connectpay`,
+        tokenHeader: 'x-connectpay-webhook-token',
+        token: STARTS_WITH_HASH,
+      },
+      webhookTimeScale: 100_000,
+    });
+    try {
+      const ca = readFileSync(join(pki.dir, 'ca.pem'), 'utf8');
+      const agent = new Agent({ connect: { ca } });
+      const published = await request(`${sandbox.onewayUrl}/sandbox/v1/events`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'OutgoingPayment.Completed', data: { transactionId: 'tx-hash-token' } }),
+      });
+      expect(published.statusCode).toBe(202);
+      await published.body.dump();
+      await agent.close();
+      await sandbox.webhooks.settled(10_000);
+      expect(sandbox.webhooks.subscription?.deliveries.at(-1)).toMatchObject({
+        outcome: 'delivered',
+        attempts: 1,
+        status: 200,
+      });
+      const stored = await eventually(
+        () => receiver.webhook.runtime.storage.main.resources.get('outgoing-payment', 'tx-hash-token'),
+        'the outgoing payment to be recorded',
+      );
+      expect(stored).toMatchObject({ status: 'Completed' });
+    } finally {
+      await sandbox.close();
+    }
   });
 
   it('never logs either token', () => {
