@@ -177,14 +177,16 @@ export class IngestHandler {
       return this.reject(request, response, route, started, REJECTIONS.media_type);
     }
     const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > options.bodyLimitBytes) return this.reject(request, response, route, started, this.tooLarge());
+    if (declared > options.bodyLimitBytes) return this.refuseTooLarge(request, response, route, started);
 
     let body: Buffer;
     try {
       body = await readBody(request, options.bodyLimitBytes);
     } catch (error) {
-      const tooLarge = error instanceof BodyReadError && error.reason === 'too_large';
-      return this.reject(request, response, route, started, tooLarge ? this.tooLarge() : REJECTIONS.incomplete_body);
+      if (error instanceof BodyReadError && error.reason === 'too_large') {
+        return this.refuseTooLarge(request, response, route, started);
+      }
+      return this.reject(request, response, route, started, REJECTIONS.incomplete_body);
     }
 
     const content = inspectContent(contentType, body);
@@ -247,6 +249,16 @@ export class IngestHandler {
         { ...fields, ...problem },
         'delivery stored as a dead letter: its content cannot be processed',
       );
+  }
+
+  /**
+   * 413 on a connection that stays open: the rest of the body is read and dropped (readBody paused
+   * it), so a sender still uploading sees the 413 instead of a reset. The 30 s request timeout bounds
+   * how long that reading may take.
+   */
+  private refuseTooLarge(request: WebhookRequest, response: ServerResponse, route: string, started: number): void {
+    this.reject(request, response, route, started, this.tooLarge());
+    request.resume();
   }
 
   private tooLarge(): Rejection {
