@@ -24,7 +24,8 @@ export interface Operation {
 
 const ERRORS = {
   '400': {
-    description: 'Invalid request (GATEWAY_VALIDATION_FAILED with details, GATEWAY_INVALID_JSON, TRANSPORT_MISUSE).',
+    description:
+      'Invalid request (GATEWAY_VALIDATION_FAILED with details, GATEWAY_INVALID_JSON, GATEWAY_JSON_TOO_DEEP, GATEWAY_BAD_REQUEST, TRANSPORT_MISUSE).',
     schema: 'ErrorResponse',
   },
   '401': {
@@ -33,14 +34,20 @@ const ERRORS = {
     schema: 'ErrorResponse',
   },
   '502': {
-    description: 'Upstream failed: TLS, client certificate refused (cause says why), connection, or a provider 5xx.',
+    description:
+      'Upstream failed: TLS, client certificate refused (cause says why), connection, a provider 5xx, or a 2xx that is not the API answer (PROVIDER_INVALID_RESPONSE).',
     schema: 'ErrorResponse',
   },
   '503': {
-    description: 'The gateway lacks a credential for this API (TRANSPORT_CREDENTIALS_MISSING) or is shutting down.',
+    description:
+      'The gateway is overloaded (GATEWAY_OVERLOADED, with Retry-After), lacks a credential for this API (TRANSPORT_CREDENTIALS_MISSING) or is shutting down.',
     schema: 'ErrorResponse',
   },
-  '504': { description: 'ConnectPay did not answer in time (TRANSPORT_TIMEOUT).', schema: 'ErrorResponse' },
+  '504': {
+    description:
+      "ConnectPay did not answer within the call's budget (GATEWAY_UPSTREAM_TIMEOUT; cause names the phase: connect-, headers- or body-timeout).",
+    schema: 'ErrorResponse',
+  },
 } as const;
 
 const CALLABLE_APIS = API_NAMES.filter((api) => {
