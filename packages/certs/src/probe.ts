@@ -17,7 +17,7 @@ export interface ProbeOptions {
   readonly caPem?: string;
   /** Bound on each connection, handshake and the wait for a refusal after it. Default 5000 ms. */
   readonly timeoutMs?: number;
-  /** How long an accepted handshake is watched for a late refusal (TLS 1.3 sends it after). Default 750 ms. */
+  /** TLS 1.3 without session tickets: how long an accepted handshake is watched for a late refusal. Default 2000 ms. */
   readonly settleMs?: number;
   /** Ask `openssl s_client` (when installed) for the CA names the server accepts. Default true. */
   readonly askOpenSslForCaNames?: boolean;
@@ -114,7 +114,7 @@ const ALERT_CAUSES: Record<string, { rule?: string; explanation: string; action:
 export async function probeHandshake(options: ProbeOptions): Promise<ProbeReport> {
   const target = parseTarget(options.url);
   const timeoutMs = options.timeoutMs ?? 5000;
-  const settleMs = options.settleMs ?? 750;
+  const settleMs = options.settleMs ?? 2000;
   if ((options.certificateChainPem === undefined) !== (options.privateKeyPem === undefined))
     throw new InvalidOptionError('probe', 'give both the certificate chain and its private key, or neither.');
   const presented = options.certificateChainPem
@@ -323,19 +323,23 @@ async function handshake(
       trusted = tls.authorized;
       trustError = tls.authorizationError ? String(tls.authorizationError) : undefined;
       protocol = tls.getProtocol() ?? undefined;
-      // TLS 1.3: the server judges the client certificate after the client's Finished, so a refusal
-      // arrives as an alert on the first read. Wait a moment for it before calling the handshake good.
-      setTimeout(
-        () =>
-          finish({
-            kind: 'accepted',
-            chain,
-            trusted,
-            ...(trustError ? { trustError } : {}),
-            ...(protocol ? { protocol } : {}),
-          }),
-        settleMs,
-      );
+      const accepted = (): void =>
+        finish({
+          kind: 'accepted',
+          chain,
+          trusted,
+          ...(trustError ? { trustError } : {}),
+          ...(protocol ? { protocol } : {}),
+        });
+      // TLS 1.2: the server checked the client certificate before its Finished: the handshake is the answer.
+      if (protocol !== 'TLSv1.3') {
+        accepted();
+        return;
+      }
+      // TLS 1.3: the server judges the client certificate after the client's Finished, then sends either a
+      // session ticket (accepted) or an alert (refused). A server that sends no tickets is given settleMs.
+      tls.once('session', accepted);
+      setTimeout(accepted, settleMs);
     });
     socket.on('error', (error: Error & { code?: string }) => {
       const alert = alertName(error);
