@@ -283,7 +283,10 @@ describe('overload', () => {
     const liveStarted = performance.now();
     const live = await request(small.url).get('/health/live');
     const liveMs = performance.now() - liveStarted;
+    const inFlight = await metric(small, /^gateway_requests_in_flight /);
+    const queued = await metric(small, /^gateway_requests_queued /);
     const outcomes = await Promise.all(calls);
+    expect({ inFlight, queued }).toEqual({ inFlight: 2, queued: 2 });
     expect(live.status).toBe(200);
     expect(liveMs).toBeLessThan(800); // not behind the 1 s upstream calls
 

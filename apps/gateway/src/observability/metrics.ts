@@ -11,6 +11,12 @@ export class GatewayMetrics {
   readonly abandonedCalls: Counter<'api'>;
   readonly shed: Counter<'reason'>;
   readonly invalidResponses: Counter<'api'>;
+  private admissionState: (() => { inFlight: number; queued: number }) | undefined;
+
+  /** Reads the admission gauges from `state` at each scrape. */
+  watchAdmission(state: () => { inFlight: number; queued: number }): void {
+    this.admissionState = state;
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
@@ -56,6 +62,23 @@ export class GatewayMetrics {
       help: "2xx answers from ConnectPay that did not match the API's content type or schema, by catalog API.",
       labelNames: ['api'],
       registers: [this.registry],
+    });
+    const state = () => this.admissionState?.() ?? { inFlight: 0, queued: 0 };
+    new Gauge({
+      name: 'gateway_requests_in_flight',
+      help: '/v1 requests being served now (at most GATEWAY_MAX_IN_FLIGHT).',
+      registers: [this.registry],
+      collect() {
+        this.set(state().inFlight);
+      },
+    });
+    new Gauge({
+      name: 'gateway_requests_queued',
+      help: '/v1 requests waiting for a slot now (at most GATEWAY_MAX_QUEUED).',
+      registers: [this.registry],
+      collect() {
+        this.set(state().queued);
+      },
     });
     this.certificateExpiry = new Gauge({
       name: 'connectpay_client_certificate_expiry_seconds',

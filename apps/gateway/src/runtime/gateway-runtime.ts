@@ -68,6 +68,8 @@ export class GatewayRuntime {
       parts.metrics,
       parts.logger,
     );
+    const { admission } = this;
+    parts.metrics.watchAdmission(() => ({ inFlight: admission.active, queued: admission.queued }));
   }
 
   get environment(): ConnectPayConfig['environment'] {
