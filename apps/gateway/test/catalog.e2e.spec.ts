@@ -116,6 +116,19 @@ describe('generic catalog endpoint (mtls + basic)', () => {
     );
     expect(byName['reference.currencies']).toBe('POST /v1/catalog/reference.currencies');
     expect(byName['merchant.payments.create']).toBe('POST /v1/merchant/payments');
+    // Each entry names where it comes from, and whether its path is ConnectPay's or an example.
+    const accounts = (response.body.apis as Record<string, unknown>[]).find((a) => a['api'] === 'accounts.list');
+    expect(accounts).toMatchObject({
+      path: '/ob/accounts',
+      scopes: ['ob-as'],
+      source: 'example',
+      docs: ['https://docs.connectpay.com/business-apis/accounts/'],
+    });
+    const status = (response.body.apis as Record<string, unknown>[]).find((a) => a['api'] === 'payments.status');
+    expect(status).toMatchObject({
+      source: 'published',
+      docs: expect.arrayContaining([expect.stringMatching(/payment-status/)]),
+    });
   });
 });
 

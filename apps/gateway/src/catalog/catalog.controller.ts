@@ -19,7 +19,11 @@ export class CatalogController {
           path: definition.path,
           hostKind: definition.hostKind,
           scheme: definition.scheme,
+          ...(definition.scopes ? { scopes: definition.scopes } : {}),
           summary: definition.summary,
+          // published: the path is on a ConnectPay page; example: the API is documented, its path not.
+          source: definition.source,
+          docs: definition.docs,
           gatewayEndpoint:
             definition.scheme === 'browser'
               ? '(none: a browser page)'
