@@ -22,7 +22,8 @@ export interface MappedError {
  * configuration (503, another replica or a fixed config may succeed); an expired grant needs a
  * person (409); misuse comes from the caller's input (400).
  */
-const TRANSPORT_STATUS: Readonly<Record<TransportErrorCode, number>> = {
+// Partial: a code transport adds later answers 502 until it is given its own status here.
+const TRANSPORT_STATUS: Readonly<Partial<Record<TransportErrorCode, number>>> = {
   TRANSPORT_CLIENT_CERT_REFUSED: 502,
   TRANSPORT_SERVER_CERT_UNTRUSTED: 502,
   TRANSPORT_TLS_FAILED: 502,
@@ -42,6 +43,12 @@ const TRANSPORT_STATUS: Readonly<Record<TransportErrorCode, number>> = {
   TRANSPORT_MISUSE: 400,
 };
 
+const WAITED_FOR: Readonly<Record<TransportTimeoutError['phase'], string>> = {
+  connect: 'accept the connection',
+  headers: 'answer',
+  body: 'finish its answer',
+};
+
 /** Turns anything thrown while serving a request into the one documented error shape. */
 export function mapError(error: unknown, requestId: string): MappedError {
   if (error instanceof GatewayRequestError) {
@@ -58,7 +65,9 @@ export function mapError(error: unknown, requestId: string): MappedError {
       severity: 'error',
       body: body(
         'GATEWAY_UPSTREAM_TIMEOUT',
-        `${error.message} The call was not retried beyond its budget; retry later.`,
+        error.budgetMs === undefined
+          ? `${error.message} Retry later.`
+          : `ConnectPay did not ${WAITED_FOR[error.phase]} within the call's budget (GATEWAY_UPSTREAM_TIMEOUT_MS, or the API's timeoutMs in the catalog), counted from the request's arrival; it ran out in the ${error.phase} phase. Retry later.`,
         requestId,
         { cause: `${error.phase}-timeout` },
       ),
