@@ -49,7 +49,17 @@ export interface CallEvent {
   readonly errorCode: string | undefined;
   readonly durationMs: number;
   readonly attempts: number;
+  /**
+   * SHA-256 fingerprint of the client certificate the last attempt presented (mTLS host only), taken
+   * when it was dispatched: a rotation tells a refusal of the new identity from one of the old.
+   */
+  readonly clientCertificate?: string;
+  /** The error the call failed with, when it failed. */
+  readonly error?: TransportError;
 }
+
+/** What a call reports to `observeCalls` listeners. */
+export type CallListener = (event: CallEvent) => void;
 
 export interface ConnectPayClientOptions {
   readonly environment: Environment;
@@ -158,6 +168,7 @@ export class ConnectPayClient {
   private readonly strategyCache = new Map<SecurityScheme, AuthStrategy[]>();
   /** `origin|leaf fingerprint` pairs that completed a call: proof the provider accepts that identity. */
   private readonly acceptedIdentities = new Set<string>();
+  private readonly callListeners = new Set<CallListener>();
 
   constructor(private readonly options: ConnectPayClientOptions) {
     this.environment = options.environment;
@@ -188,11 +199,21 @@ export class ConnectPayClient {
     return identity ? { leafFingerprint: identity.leafFingerprint, notAfter: identity.notAfter } : undefined;
   }
 
+  /**
+   * Registers a listener told of every call's outcome (after `onCall`), e.g. a credential rotation
+   * watching the first calls after a switch. Returns the function that unregisters it.
+   */
+  observeCalls(listener: CallListener): () => void {
+    this.callListeners.add(listener);
+    return () => this.callListeners.delete(listener);
+  }
+
   async call<T = unknown>(api: ApiName | string, input: CallInput = {}): Promise<ProviderResponse<T>> {
     const started = performance.now();
     const requestId =
       input.requestId !== undefined && REQUEST_ID.test(input.requestId) ? input.requestId : randomUUID();
     let attempts = 0;
+    const presented: PresentedLeaf = { fingerprint: undefined };
     try {
       const resolved = this.resolveCall(api, input, requestId);
       const prepared = this.prepare(resolved, input, requestId);
@@ -205,8 +226,17 @@ export class ConnectPayClient {
       for (;;) {
         attempts += 1;
         try {
-          const response = await this.attempt<T>(resolved, prepared, strategies, requestId, deadline, budgetMs, cancel);
-          this.report(api, requestId, response.status, undefined, started, attempts);
+          const response = await this.attempt<T>(
+            resolved,
+            prepared,
+            strategies,
+            requestId,
+            deadline,
+            budgetMs,
+            cancel,
+            presented,
+          );
+          this.report(api, requestId, response.status, undefined, started, attempts, presented.fingerprint);
           return { ...response, attempts };
         } catch (error) {
           const typed =
@@ -233,6 +263,8 @@ export class ConnectPayClient {
         typed.code,
         started,
         attempts,
+        presented.fingerprint,
+        typed,
       );
       throw typed;
     }
@@ -241,11 +273,17 @@ export class ConnectPayClient {
   /**
    * Swaps the mTLS identity without a restart: new connections present the new chain, calls already
    * in flight finish on the old connections, which then close. Refuses (and keeps the old identity)
-   * when the key does not match or the configured check finds errors.
+   * when the key does not match or the configured check finds errors. `check: false` skips the
+   * configured check for a pair that passed it before (a rollback to the previous identity): the swap
+   * then happens before this returns its promise, so no call dispatched after it presents the old one.
    */
-  async reloadCredentials(credentials: ClientCredentials): Promise<{ leafFingerprint: string; notAfter: Date }> {
+  async reloadCredentials(
+    credentials: ClientCredentials,
+    options: { readonly check?: boolean } = {},
+  ): Promise<{ leafFingerprint: string; notAfter: Date }> {
     const loaded = loadCredentials(credentials);
-    const problems = this.options.credentialCheck ? await this.options.credentialCheck(credentials) : [];
+    const problems =
+      this.options.credentialCheck && options.check !== false ? await this.options.credentialCheck(credentials) : [];
     if (problems.length > 0) {
       throw new CredentialsRejectedError(
         `The new client certificate was refused and the current one kept: ${problems.join('; ')}`,
@@ -391,6 +429,7 @@ export class ConnectPayClient {
     deadline: number,
     budgetMs: number,
     cancel: CallCancellation | undefined,
+    presented: PresentedLeaf,
   ): Promise<Omit<ProviderResponse<T>, 'attempts'>> {
     const outgoing: OutgoingRequest = { ...prepared, headers: { ...prepared.headers } };
     for (const strategy of strategies) {
@@ -419,6 +458,10 @@ export class ConnectPayClient {
     // Take the dispatcher right before dispatching, after every await: a credential swap in between
     // must not hand this call a pool that is already closing.
     const dispatcher: Dispatcher = this.dispatchers.get(resolved.hostKind) ?? getGlobalDispatcher();
+    // The identity this attempt presents is the one of the pool it is dispatched on, even when a
+    // rotation swaps the identity while it is in flight.
+    const identity = resolved.hostKind === 'mtls' ? this.dispatchers.identity : undefined;
+    presented.fingerprint = identity?.leafFingerprint;
     let answer: { status: number; headers: Record<string, string>; text: string };
     try {
       dispatcher.dispatch(
@@ -434,16 +477,13 @@ export class ConnectPayClient {
       answer = await exchange.done;
     } catch (error) {
       if (error instanceof TransportError) throw error;
-      const presented = resolved.hostKind === 'mtls' ? (this.dispatchers.identity ?? null) : undefined;
-      const accepted = presented
-        ? this.acceptedIdentities.has(`${context.origin}|${presented.leafFingerprint}`)
-        : false;
-      throw mapConnectionError(error, resolved.hostKind, context, presented, new Date(), accepted);
+      const shown = resolved.hostKind === 'mtls' ? (identity ?? null) : undefined;
+      const accepted = shown ? this.acceptedIdentities.has(`${context.origin}|${shown.leafFingerprint}`) : false;
+      throw mapConnectionError(error, resolved.hostKind, context, shown, new Date(), accepted);
     } finally {
       clearTimeout(timer);
       unsubscribe?.();
     }
-    const identity = resolved.hostKind === 'mtls' ? this.dispatchers.identity : undefined;
     if (identity) this.acceptedIdentities.add(`${context.origin}|${identity.leafFingerprint}`);
     const { headers } = answer;
     const body = parseBody(answer.text, headers['content-type'], context);
@@ -463,13 +503,40 @@ export class ConnectPayClient {
     errorCode: string | undefined,
     started: number,
     attempts: number,
+    clientCertificate: string | undefined,
+    error?: TransportError,
   ): void {
     const durationMs = performance.now() - started;
-    this.options.onCall?.({ api, requestId, status, errorCode, durationMs, attempts });
+    if (this.options.onCall || this.callListeners.size > 0) {
+      const event: CallEvent = {
+        api,
+        requestId,
+        status,
+        errorCode,
+        durationMs,
+        attempts,
+        ...(clientCertificate ? { clientCertificate } : {}),
+        ...(error ? { error } : {}),
+      };
+      this.options.onCall?.(event);
+      for (const listener of this.callListeners) {
+        // An observer's bug must not turn a call that succeeded into a failure.
+        try {
+          listener(event);
+        } catch (listenerError) {
+          this.options.logger?.warn({ api, requestId, error: String(listenerError) }, 'a call listener threw');
+        }
+      }
+    }
     const fields = { api, requestId, status, code: errorCode, attempts, durationMs: Math.round(durationMs) };
     if (errorCode) this.options.logger?.warn(fields, 'connectpay call failed');
     else this.options.logger?.debug(fields, 'connectpay call');
   }
+}
+
+/** Filled by the attempt that dispatches: the leaf it presented. */
+interface PresentedLeaf {
+  fingerprint: string | undefined;
 }
 
 export function createConnectPayClient(options: ConnectPayClientOptions): ConnectPayClient {

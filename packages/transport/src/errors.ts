@@ -15,7 +15,8 @@ export type TransportErrorCode =
   | 'TRANSPORT_CREDENTIALS_REJECTED'
   | 'TRANSPORT_NEW_AUTH_CODE_REQUIRED'
   | 'TRANSPORT_TOKEN_STORE_FAILED'
-  | 'TRANSPORT_CLOSED';
+  | 'TRANSPORT_CLOSED'
+  | 'TRANSPORT_ROTATION_REFUSED';
 
 export interface TransportErrorContext {
   readonly api?: string;
@@ -150,6 +151,13 @@ export class CredentialsRejectedError extends TransportError {
     readonly problems: readonly string[],
   ) {
     super('TRANSPORT_CREDENTIALS_REJECTED', message);
+  }
+}
+
+/** A credential rotation step that cannot happen now: no valid next pair staged, or a switch already running. */
+export class RotationRefusedError extends TransportError {
+  constructor(message: string) {
+    super('TRANSPORT_ROTATION_REFUSED', message);
   }
 }
 

@@ -4,11 +4,24 @@ export {
   type CallCancellation,
   type CallEvent,
   type CallInput,
+  type CallListener,
   type ConnectPayClientOptions,
   type ProviderResponse,
   type TransportLogger,
 } from './client.js';
 export { certsCredentialCheck, type CertificateCheckOptions } from './certificate-check.js';
+export {
+  CredentialRotation,
+  ROTATION_LOG,
+  type CredentialRotationOptions,
+  type NextPairState,
+  type NextPairStatus,
+  type RotationCertificate,
+  type RotationProbe,
+  type RotationRollback,
+  type RotationStatus,
+  type RotationSwitch,
+} from './credential-rotation.js';
 export { watchCredentials, type CredentialWatcher, type CredentialWatchOptions } from './credential-watcher.js';
 export {
   loadCredentials,
@@ -24,6 +37,7 @@ export {
   CredentialsRejectedError,
   NewAuthCodeRequiredError,
   ProviderHttpError,
+  RotationRefusedError,
   ServerCertificateUntrustedError,
   TokenStoreError,
   TransportError,
