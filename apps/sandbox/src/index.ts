@@ -19,7 +19,7 @@ export {
   type StatusChange,
 } from './families/merchant-payments-state.js';
 export type { Delivery, WebhookSenderOptions, WebhookTarget } from './webhooks.js';
-export type { OAuthFamily } from './families/index.js';
+export type { OAuthFamily, ObPaymentOrder, OpenBankingFamily } from './families/index.js';
 export {
   PROVIDER_ANSWER_TIMEOUT_MS,
   PROVIDER_RETRY_DELAYS_MS,

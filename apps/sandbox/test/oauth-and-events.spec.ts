@@ -225,3 +225,101 @@ describe('subscribed webhooks controls', () => {
     expect((await control('POST', '/sandbox/v1/events', { type: 'not an event' })).status).toBe(400);
   });
 });
+
+describe('the open-banking family', () => {
+  let access: string;
+  let mtls: Agent;
+
+  beforeAll(async () => {
+    const code = new URL((await open(authorize())).location).searchParams.get('code') ?? '';
+    const issued = await client.call<{ access_token: string }>('oauth.token', {
+      body: { grant_type: 'authorization_code', code, redirect_uri: REDIRECT },
+    });
+    access = issued.body.access_token;
+    mtls = new Agent({ connect: { ca: read('ca.pem'), cert: read('client-chain.pem'), key: read('client.key') } });
+  });
+  afterAll(async () => {
+    await mtls.close();
+  });
+
+  const call = async (method: 'GET' | 'POST', path: string, body?: unknown, token: string = access) => {
+    const answer = await request(`${sandbox.mtlsUrl}${path}`, {
+      method,
+      dispatcher: mtls,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: answer.statusCode, body: (await answer.body.json()) as Record<string, unknown> };
+  };
+  const order = (amount: string, remittance = 'Invoice 42') => ({
+    paymentRail: 'SEPA_SCT',
+    debtorAccount: { iban: 'LT601010012345678901' },
+    creditorAccount: { iban: 'DE89370400440532013000' },
+    creditorName: 'Gravelbox Ltd.',
+    instructedAmount: { amount, currency: 'EUR' },
+    remittanceInformationUnstructured: remittance,
+  });
+  const poll = async (paymentOrderNo: string, times: number) => {
+    const seen: unknown[] = [];
+    for (let i = 0; i < times; i += 1) {
+      seen.push((await call('GET', `/ob/payments/${paymentOrderNo}/status`)).body['transactionStatus']);
+    }
+    return seen;
+  };
+
+  it('initiates a payment order as documented and moves it RCVD → PDNG → ACSC, one step per status poll', async () => {
+    const before = received.length;
+    const created = await call('POST', '/ob/payments', order('9.00'));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      paymentOrderNo: expect.stringMatching(/^s-\d{20}$/),
+      paymentRail: 'SEPA_SCT',
+      transactionStatus: 'RCVD',
+      transactionFeeIndicator: true,
+    });
+    const no = String(created.body['paymentOrderNo']);
+    expect(await poll(no, 3)).toEqual(['PDNG', 'ACSC', 'ACSC']);
+    await sandbox.webhooks.settled(5_000);
+    // Delivered concurrently, so in any order (as the provider's are); one event per step.
+    expect(
+      received
+        .slice(before)
+        .map((event) => event.type)
+        .sort(),
+    ).toEqual(['OutgoingPayment.Completed', 'OutgoingPayment.Created', 'OutgoingPayment.Processing']);
+    expect((await call('GET', `/ob/payments/${no}`)).body).toMatchObject({
+      transactionStatus: 'ACSC',
+      creditorName: 'Gravelbox Ltd.',
+    });
+  });
+
+  it('holds 99.99 in PDNG however often it is polled, and rejects remittance "RJCT"', async () => {
+    const held = String((await call('POST', '/ob/payments', order('99.99'))).body['paymentOrderNo']);
+    expect(await poll(held, 4)).toEqual(['PDNG', 'PDNG', 'PDNG', 'PDNG']);
+    const rejected = String((await call('POST', '/ob/payments', order('5.00', 'RJCT'))).body['paymentOrderNo']);
+    expect(await poll(rejected, 3)).toEqual(['PDNG', 'RJCT', 'RJCT']);
+  });
+
+  it('refuses a bad order naming each field, and any call without a valid access token', async () => {
+    const bad = await call('POST', '/ob/payments', { ...order('0.00'), creditorName: undefined, paymentRail: 'FAX' });
+    expect(bad.status).toBe(400);
+    expect(String(bad.body['error_description'])).toMatch(
+      /creditorName: is required.*instructedAmount.amount.*paymentRail/,
+    );
+    expect((await call('POST', '/ob/payments', order('1.00'), 'at_forged')).status).toBe(401);
+    expect((await call('GET', '/ob/payments/s-404/status')).status).toBe(404);
+  });
+
+  it('answers exchange rates for several currency pairs', async () => {
+    const rates = await call(
+      'GET',
+      '/ob/currencyexchangerate?debtoraccountiban=LT601010012345678901&currencyPair=EURUSD&currencyPair=EURGBP',
+    );
+    expect(rates.status).toBe(200);
+    expect((rates.body['rates'] as { currencyPair: string }[]).map((rate) => rate.currencyPair)).toEqual([
+      'EURUSD',
+      'EURGBP',
+    ]);
+    expect((await call('GET', '/ob/currencyexchangerate?debtoraccountiban=LT601010012345678901')).status).toBe(400);
+  });
+});

@@ -1,6 +1,7 @@
 import { SandboxState } from '../state.js';
 import { merchantPaymentsFamily, type MerchantPaymentsFamily } from './merchant-payments.js';
 import { oauthFamily, type OAuthFamily } from './oauth.js';
+import { openBankingFamily, type OpenBankingFamily } from './open-banking.js';
 import type { FamilyContext, SandboxFamily } from './types.js';
 import { webhookSubscriptionsFamily } from './webhook-subscriptions.js';
 
@@ -8,6 +9,7 @@ import { webhookSubscriptionsFamily } from './webhook-subscriptions.js';
 export interface Families {
   readonly merchantPayments: MerchantPaymentsFamily;
   readonly oauth: OAuthFamily;
+  readonly openBanking: OpenBankingFamily;
   readonly webhookSubscriptions: SandboxFamily;
 }
 
@@ -18,18 +20,18 @@ export interface Families {
  */
 export function createFamilies(context: FamilyContext): Families {
   const { options } = context;
+  // One token store: the OAuth family issues the access tokens the open-banking APIs take.
+  const tokens = new SandboxState({
+    accessSeconds: options.tokenLifetimes?.accessSeconds ?? 3600,
+    refreshSeconds: options.tokenLifetimes?.refreshSeconds ?? 30 * 24 * 3600,
+  });
   return {
     merchantPayments: merchantPaymentsFamily(context, {
       ...(options.autoAdvanceMs !== undefined ? { autoAdvanceMs: options.autoAdvanceMs } : {}),
       ...(options.callbackDisorder !== undefined ? { callbackDisorder: options.callbackDisorder } : {}),
     }),
-    oauth: oauthFamily(
-      context,
-      new SandboxState({
-        accessSeconds: options.tokenLifetimes?.accessSeconds ?? 3600,
-        refreshSeconds: options.tokenLifetimes?.refreshSeconds ?? 30 * 24 * 3600,
-      }),
-    ),
+    oauth: oauthFamily(context, tokens),
+    openBanking: openBankingFamily(context, tokens),
     webhookSubscriptions: webhookSubscriptionsFamily(context),
   };
 }
@@ -41,3 +43,4 @@ export function familyList(families: Families): SandboxFamily[] {
 export type { FamilyContext, Handler, SandboxFamily } from './types.js';
 export type { CallbackDisorder, MerchantPaymentsFamily } from './merchant-payments.js';
 export type { OAuthFamily } from './oauth.js';
+export type { ObPaymentOrder, OpenBankingFamily } from './open-banking.js';
