@@ -323,3 +323,35 @@ describe('the open-banking family', () => {
     expect((await call('GET', '/ob/currencyexchangerate?debtoraccountiban=LT601010012345678901')).status).toBe(400);
   });
 });
+
+describe('the BaaS-SCA family', () => {
+  it("takes transport's baas-sca-partner call (x-connectpay-api-key) on the one-way host", async () => {
+    const created = await client.call<{ userId: string; emailValidationUrl: string }>('baas-sca.users.create', {
+      body: { email: 'user@example.com' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.emailValidationUrl).toContain(created.body.userId);
+  });
+
+  it('refuses a wrong API key, and the same path on the mTLS host', async () => {
+    const wrong = await request(`${sandbox.onewayUrl}/baas-sca/user-management/partner/users`, {
+      method: 'POST',
+      dispatcher: browser,
+      headers: { 'x-connectpay-api-key': Buffer.from(`${clientId}:wrong`).toString('base64') },
+      body: '{"email":"user@example.com"}',
+    });
+    expect(wrong.statusCode).toBe(401);
+    await wrong.body.dump();
+    const mtls = new Agent({
+      connect: { ca: read('ca.pem'), cert: read('client-chain.pem'), key: read('client.key') },
+    });
+    const onMtls = await request(`${sandbox.mtlsUrl}/baas-sca/user-management/partner/users`, {
+      method: 'POST',
+      dispatcher: mtls,
+      body: '{}',
+    });
+    expect(onMtls.statusCode).toBe(403);
+    await onMtls.body.dump();
+    await mtls.close();
+  });
+});

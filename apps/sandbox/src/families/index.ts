@@ -1,4 +1,5 @@
 import { SandboxState } from '../state.js';
+import { baasScaFamily } from './baas-sca.js';
 import { merchantPaymentsFamily, type MerchantPaymentsFamily } from './merchant-payments.js';
 import { oauthFamily, type OAuthFamily } from './oauth.js';
 import { openBankingFamily, type OpenBankingFamily } from './open-banking.js';
@@ -10,6 +11,7 @@ export interface Families {
   readonly merchantPayments: MerchantPaymentsFamily;
   readonly oauth: OAuthFamily;
   readonly openBanking: OpenBankingFamily;
+  readonly baasSca: SandboxFamily;
   readonly webhookSubscriptions: SandboxFamily;
 }
 
@@ -32,6 +34,7 @@ export function createFamilies(context: FamilyContext): Families {
     }),
     oauth: oauthFamily(context, tokens),
     openBanking: openBankingFamily(context, tokens),
+    baasSca: baasScaFamily(context),
     webhookSubscriptions: webhookSubscriptionsFamily(context),
   };
 }
