@@ -73,12 +73,14 @@ cleanups.push(() => rmSync(work, { recursive: true, force: true }));
 
 try {
   let upstreamUrl = env.CONNECTPAY_LOCAL_MTLS_URL;
+  let upstreamPid;
   if (!upstreamUrl && !IN_PROCESS_SANDBOX) {
     const { ensureDevPki } = await import('@connectpay-kit/testing-pki');
     pkiDir = join(work, 'pki');
     await ensureDevPki(pkiDir);
     const upstream = await startPrinter('upstream', [UPSTREAM], { ...process.env, PKI_DIR: pkiDir });
     upstreamUrl = upstream.url;
+    upstreamPid = upstream.pid;
     env.CONNECTPAY_LOCAL_ONEWAY_URL ??= upstream.url;
     console.log(`upstream: standalone mTLS server ${upstreamUrl} (own process, temp dev PKI)`);
   } else if (!upstreamUrl) {
@@ -210,15 +212,15 @@ try {
     );
   }
 
-  const overload = await overloadRun(gatewayTarget('gateway', gateway), gatewayResult.rps);
+  const overload = await overloadRun(gatewayTarget('gateway', gateway), gatewayResult.rps, upstreamPid);
   console.log(
     `\noverload: ${overload.offered.toFixed(0)} req/s offered (2x the ${gatewayResult.rps.toFixed(0)} completed above), open loop, ${OVERLOAD_SECONDS} s, up to ${OVERLOAD_CONNECTIONS} connections`,
   );
   console.log(
-    `${'completed req/s'.padStart(16)} ${'of capacity'.padStart(12)} ${'p99 admitted ms'.padStart(16)} ${'shed (503)'.padStart(11)} ${'other'.padStart(6)} ${'RSS MB before/max/after'.padStart(24)} ${'gateway CPU'.padStart(12)}`,
+    `${'completed req/s'.padStart(16)} ${'of capacity'.padStart(12)} ${'p99 admitted ms'.padStart(16)} ${'shed (503)'.padStart(11)} ${'other'.padStart(6)} ${'RSS MB before/max/after'.padStart(24)} ${'CPU: gateway'.padStart(13)} ${'upstream'.padStart(9)} ${'load gen'.padStart(9)}`,
   );
   console.log(
-    `${overload.completedRps.toFixed(0).padStart(16)} ${`${((overload.completedRps / gatewayResult.rps) * 100).toFixed(0)}%`.padStart(12)} ${overload.p99Admitted.toFixed(1).padStart(16)} ${`${(overload.shedShare * 100).toFixed(1)}%`.padStart(11)} ${String(overload.other).padStart(6)} ${`${overload.rss.before}/${overload.rss.max}/${overload.rss.after}`.padStart(24)} ${(overload.gatewayCpu === undefined ? '-' : `${(overload.gatewayCpu * 100).toFixed(0)}%`).padStart(12)}`,
+    `${overload.completedRps.toFixed(0).padStart(16)} ${`${((overload.completedRps / gatewayResult.rps) * 100).toFixed(0)}%`.padStart(12)} ${overload.p99Admitted.toFixed(1).padStart(16)} ${`${(overload.shedShare * 100).toFixed(1)}%`.padStart(11)} ${String(overload.other).padStart(6)} ${`${overload.rss.before}/${overload.rss.max}/${overload.rss.after}`.padStart(24)} ${percent(overload.gatewayCpu).padStart(13)} ${percent(overload.upstreamCpu).padStart(9)} ${percent(overload.loadCpu).padStart(9)}`,
   );
   if (process.env.GATEWAY_BENCH_METRICS) {
     const text = await (await request(`${gateway.url}/metrics`)).body.text();
@@ -237,6 +239,10 @@ try {
   process.exitCode = 1;
 } finally {
   await cleanup();
+}
+
+function percent(share) {
+  return share === undefined ? '-' : `${(share * 100).toFixed(0)}%`;
 }
 
 function freePort() {
@@ -335,12 +341,14 @@ function rssOf(pid) {
  * Open loop: requests start on a clock at twice the measured capacity, whether or not earlier ones
  * finished, as callers behind a load balancer do. Bounded by the duration and the connection count.
  */
-async function overloadRun(target, capacity) {
+async function overloadRun(target, capacity, upstreamPid) {
   const offered = capacity * 2;
   const pool = poolFor(target, OVERLOAD_CONNECTIONS);
   for (let i = 0; i < 300; i += 1) await once(pool, target);
   const rss = { before: rssOf(target.pid), max: 0, after: 0 };
   const cpuBefore = cpuSecondsOf(target.pid);
+  const upstreamCpuBefore = cpuSecondsOf(upstreamPid);
+  const loadCpuBefore = process.cpuUsage();
   const admitted = [];
   let shed = 0;
   let other = 0;
@@ -385,6 +393,8 @@ async function overloadRun(target, capacity) {
   await Promise.all(pending);
   const elapsed = (performance.now() - started) / 1000;
   const cpuAfter = cpuSecondsOf(target.pid);
+  const upstreamCpuAfter = cpuSecondsOf(upstreamPid);
+  const loadCpu = process.cpuUsage(loadCpuBefore);
   clearInterval(sampler);
   rss.after = rssOf(target.pid);
   await pool.close();
@@ -398,6 +408,11 @@ async function overloadRun(target, capacity) {
     other,
     rss,
     gatewayCpu: cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / elapsed,
+    upstreamCpu:
+      upstreamCpuBefore === undefined || upstreamCpuAfter === undefined
+        ? undefined
+        : (upstreamCpuAfter - upstreamCpuBefore) / elapsed,
+    loadCpu: (loadCpu.user + loadCpu.system) / 1e6 / elapsed,
   };
 }
 
