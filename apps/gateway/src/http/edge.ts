@@ -75,7 +75,9 @@ function refuseConnection(error: Error & { code?: string }, socket: Socket, logg
   const [status, code, message] = clientErrorOf(error.code ?? '');
   const requestId = randomUUID();
   logger.warn({ requestId, code, status, cause: error.code }, message);
-  if (socket.writable) {
+  // As Node's own handler: no answer on a socket whose current response has begun (it would corrupt it).
+  const current = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && current?.headersSent !== true) {
     const text = JSON.stringify(errorBody(code, message, requestId));
     socket.write(
       `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\n` +
