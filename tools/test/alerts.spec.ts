@@ -1,7 +1,8 @@
 // docs/alerts.yml, the Prometheus rules that page people before the client certificate expires: every
 // rule is complete, every metric it reads is one the code exports, the thresholds are 30/14/7 days, and
 // where promtool is installed the rules pass `promtool check rules` and the unit tests in
-// fixtures/alerts.test.yml (which assert which alerts fire for 40, 20 and 5 days left).
+// fixtures/alerts.test.yml (which assert which alerts fire for 40, 20 and 5 days left, and when no next
+// certificate is ready in every process 14 days before expiry).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,6 +69,12 @@ describe('docs/alerts.yml', () => {
     expect(threshold('warning').some((expr) => expr.includes('< 30 * 86400'))).toBe(true);
     expect(threshold('high').some((expr) => expr.includes('< 14 * 86400'))).toBe(true);
     expect(threshold('critical').some((expr) => expr.includes('< 7 * 86400'))).toBe(true);
+  });
+
+  it('pages when no next certificate is ready 14 days before expiry', () => {
+    const rule = rules.find((candidate) => (candidate.expr ?? '').includes('connectpay_next_client_certificate_ready'));
+    expect(rule?.expr).toContain('< 14 * 86400');
+    expect(rule?.labels?.['severity']).toBe('high');
   });
 
   (promtool ? it : it.skip)('passes promtool check rules and its unit tests', () => {

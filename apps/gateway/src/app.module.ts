@@ -10,6 +10,7 @@ import { ReadinessService } from './health/readiness.service.js';
 import { MerchantPaymentsController } from './merchant/merchant-payments.controller.js';
 import { OAuthController } from './oauth/oauth.controller.js';
 import { GatewayRuntime } from './runtime/gateway-runtime.js';
+import { ClientCertificateController } from './status/client-certificate.controller.js';
 import { StatusController } from './status/status.controller.js';
 import { UpstreamService } from './upstream/upstream.service.js';
 
@@ -37,6 +38,7 @@ export class AppModule {
         MetricsController,
         DocsController,
         StatusController,
+        ClientCertificateController,
       ],
       providers: [
         { provide: GatewayRuntime, useValue: runtime },

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { AdminKeyGuard } from './admin/admin-key.guard.js';
 import { AdminController } from './admin/admin.controller.js';
+import { ClientCertificateController } from './admin/client-certificate.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './health/metrics.controller.js';
@@ -35,7 +36,7 @@ export class AppModule {
   static register(runtime: WebhookRuntime): DynamicModule {
     return {
       module: AppModule,
-      controllers: [AdminController, AuthController, HealthController, MetricsController],
+      controllers: [AdminController, ClientCertificateController, AuthController, HealthController, MetricsController],
       providers: [{ provide: WebhookRuntime, useValue: runtime }, AdminKeyGuard, RuntimeShutdown],
     };
   }

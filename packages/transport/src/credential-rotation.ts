@@ -156,6 +156,7 @@ export class CredentialRotation {
   private scheduleFired = false;
   private switching = false;
   private refreshing: Promise<void> | undefined;
+  private probing: Promise<void> | undefined;
   private switchTimer: NodeJS.Timeout | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -168,10 +169,14 @@ export class CredentialRotation {
     this.stopObserving = options.client.observeCalls((event) => this.observe(event));
   }
 
-  /** Loads, checks and probes the next pair, then arms the scheduled switch. Never throws for the pair itself. */
+  /**
+   * Loads and checks the next pair, arms the scheduled switch and starts probing it (`probe()` waits
+   * for that probe). Never throws for the pair itself: what is wrong with it is in `status()`.
+   */
   async start(): Promise<RotationStatus> {
-    await this.refresh();
+    await this.load();
     this.armSwitch();
+    void this.probe();
     const interval = this.options.probe?.intervalMs ?? DEFAULT_PROBE_INTERVAL_MS;
     if (this.options.next && !this.closed) {
       this.refreshTimer = setInterval(() => void this.refresh(), interval);
@@ -184,9 +189,17 @@ export class CredentialRotation {
   /** Re-reads the next pair's files (checked again when they changed) and probes it again. */
   refresh(): Promise<void> {
     this.refreshing ??= this.load()
-      .then(() => this.probeNext())
+      .then(() => this.probe())
+      .then(() => undefined)
       .finally(() => (this.refreshing = undefined));
     return this.refreshing;
+  }
+
+  /** Probes the staged pair with a TLS handshake (joining a probe already running); resolves to the status after it. */
+  async probe(): Promise<RotationStatus> {
+    this.probing ??= this.probeNext().finally(() => (this.probing = undefined));
+    await this.probing;
+    return this.status();
   }
 
   /** The current pair changed outside the rotation (its files were rewritten and reloaded). */
@@ -417,7 +430,12 @@ export class CredentialRotation {
       this.nextState = 'active';
       return;
     }
-    const problems = this.options.check ? await this.options.check(credentials) : [];
+    let problems: readonly string[];
+    try {
+      problems = this.options.check ? await this.options.check(credentials) : [];
+    } catch (error) {
+      problems = [`the certificate rules could not run: ${error instanceof Error ? error.message : String(error)}`];
+    }
     if (problems.length > 0) {
       this.markUnusable('invalid', problems);
       return;

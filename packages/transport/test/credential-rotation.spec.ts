@@ -120,7 +120,8 @@ describe('staged client certificate rotation', () => {
       logger,
     });
     const traffic = load(cp);
-    const started = await rotation.start();
+    await rotation.start();
+    const started = await rotation.probe();
     expect(started.next).toMatchObject({
       state: 'staged',
       loaded: true,
@@ -174,7 +175,8 @@ describe('staged client certificate rotation', () => {
       probe: { url: server.url, caPem: pki.serverRoot.pem },
       logger,
     });
-    const started = await rotation.start();
+    expect((await rotation.start()).next).toMatchObject({ state: 'staged', valid: true, ready: false });
+    const started = await rotation.probe();
     expect(started.next).toMatchObject({ state: 'staged', valid: true, ready: false, probe: { verdict: 'refused' } });
 
     const workers = 6;

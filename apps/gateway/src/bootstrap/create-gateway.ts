@@ -7,7 +7,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import {
   certsCredentialCheck,
   createConnectPayClient,
+  type ClientCredentials,
   type ConnectPayClient,
+  type CredentialRotation,
   type CredentialWatcher,
   watchCredentials,
 } from '@connectpay-kit/transport';
@@ -25,6 +27,7 @@ import { registerRequestContext, requestIdOf } from '../http/request-context.js'
 import { createLoggers } from '../observability/logger.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { RecentUpstreamErrors } from '../observability/recent-errors.js';
+import { createClientRotation } from '../runtime/client-rotation.js';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
 import { type GatewayStorage, openGatewayStorage } from '../storage/gateway-storage.js';
@@ -67,6 +70,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   );
   let client: ConnectPayClient | undefined;
   let watcher: CredentialWatcher | undefined;
+  let rotation: CredentialRotation | undefined;
   try {
     const metrics = new GatewayMetrics();
     client = createClient(configuration, storage, logger, metrics);
@@ -79,11 +83,21 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
           keyFile: config.mtls.keyFile,
           logger,
           onReload: (_identity, credentials) => {
-            const key = credentials.privateKeyPem;
-            certificates.useChain(credentials.certChainPem, typeof key === 'string' ? new Secret(key) : key);
+            useChain(certificates, credentials);
+            rotation?.currentReloaded(credentials);
           },
         })
       : undefined;
+    // A staged next pair (NEXT_CLIENT_CERT_FILE, _SWITCH_AT) is checked and probed but presented only
+    // from the switch on; a certificate refusal right after the switch restores the previous pair.
+    rotation = createClientRotation({
+      config,
+      client,
+      trust: configuration.clientTrustPems,
+      logger,
+      onCurrentChange: (credentials) => useChain(certificates, credentials),
+    });
+    await rotation.start();
     const runtime = new GatewayRuntime({
       config,
       settings,
@@ -95,6 +109,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       recentErrors: new RecentUpstreamErrors(20),
       certificates,
       ...(watcher ? { credentialWatcher: watcher } : {}),
+      rotation,
       warnings: configuration.warnings,
     });
     for (const warning of runtime.warnings) logger.warn({ environment: config.environment }, warning);
@@ -140,10 +155,17 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     };
   } catch (error) {
     watcher?.close();
+    rotation?.close();
     await client?.close().catch(() => undefined);
     await storage.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** The health page and readiness judge the chain the client presents now. */
+function useChain(certificates: CertificateMonitor, credentials: ClientCredentials): void {
+  const key = credentials.privateKeyPem;
+  certificates.useChain(credentials.certChainPem, typeof key === 'string' ? new Secret(key) : key);
 }
 
 /** The longest call budget of any API: the default, or a catalog entry's own `timeoutMs`. */

@@ -21,6 +21,15 @@ export class MetricsController {
         Math.floor((identity.notAfter.getTime() - Date.now()) / 1000),
       );
     }
+    const next = this.runtime.rotation.status().next;
+    metrics.nextCertificateReady.set({ environment }, next.ready ? 1 : 0);
+    metrics.nextCertificateExpiry.reset();
+    if (next.certificate) {
+      metrics.nextCertificateExpiry.set(
+        { environment, fingerprint: next.certificate.leafFingerprint },
+        Math.floor((Date.parse(next.certificate.notAfter) - Date.now()) / 1000),
+      );
+    }
     response.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HOST_KINDS } from '@connectpay-kit/hosts';
+import type { RotationStatus } from '@connectpay-kit/transport';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
 import type { CertificateStatus } from './certificate-monitor.js';
 import { isReachable } from './reachability.js';
@@ -18,6 +19,8 @@ export interface Readiness {
   readonly failing: readonly string[];
   readonly checks: Readonly<Record<string, ReadinessCheck>>;
   readonly certificate: CertificateStatus;
+  /** The current certificate's days left, the staged next one's state, the last switch and rollback. */
+  readonly rotation: RotationStatus;
 }
 
 /**
@@ -40,6 +43,7 @@ export class ReadinessService {
     ]);
     const missing = (['mtls', 'basic', 'merchant'] as const).filter((group) => config[group] === undefined);
     const identity = client.identity;
+    const rotation = this.runtime.rotation.status();
     const checks: Record<string, ReadinessCheck> = {
       config: { ok: true, gating: true, detail: `the ${config.environment} profile validated` },
       credentials: {
@@ -59,6 +63,9 @@ export class ReadinessService {
             ? `passes the provider's rules; expires in ${certificate.daysToExpiry ?? '?'} days`
             : `fails: ${certificate.errors.map((finding) => finding.rule).join(', ')}`,
       },
+      // Informational: a missing or unready next pair is the renewal's state, not a reason to take a
+      // replica out of the load balancer.
+      nextCertificate: nextCertificateCheck(rotation),
       oauth: {
         ok: client.oauth !== undefined,
         gating: false,
@@ -85,6 +92,7 @@ export class ReadinessService {
       failing,
       checks,
       certificate,
+      rotation,
     };
   }
 
@@ -101,6 +109,22 @@ export class ReadinessService {
       };
     }
   }
+}
+
+function nextCertificateCheck(rotation: RotationStatus): ReadinessCheck {
+  const { next, current } = rotation;
+  const left = current ? `; the current one expires in ${current.daysLeft} days` : '';
+  const detail: Record<typeof next.state, string> = {
+    absent: `no next client certificate staged (CONNECTPAY_<ENV>_NEXT_CLIENT_CERT_FILE)${left}`,
+    unreadable: `the next pair cannot be loaded: ${next.problems.join('; ')}`,
+    invalid: `the next certificate fails the provider's rules: ${next.problems.join('; ')}`,
+    staged: `next certificate ${next.certificate?.serialNumber ?? ''} staged, probe ${next.probe?.verdict ?? 'pending'}${
+      next.switchAt ? `, switch at ${next.switchAt}` : ', switch by admin call'
+    }${left}`,
+    active: `the next certificate is in use${rotation.onProbation ? ', waiting for the first call to confirm it' : ''}`,
+    'rolled-back': `switched back: ${rotation.lastRollback?.reason ?? 'the provider refused the next certificate'}`,
+  };
+  return { ok: next.ready || next.state === 'absent', gating: false, detail: detail[next.state] };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -8,6 +8,8 @@ export class GatewayMetrics {
   readonly upstreamLatency: Histogram<'api'>;
   readonly upstreamErrors: Counter<'api' | 'code'>;
   readonly certificateExpiry: Gauge<'environment' | 'fingerprint'>;
+  readonly nextCertificateReady: Gauge<'environment'>;
+  readonly nextCertificateExpiry: Gauge<'environment' | 'fingerprint'>;
   readonly abandonedCalls: Counter<'api'>;
   readonly shed: Counter<'reason'>;
   readonly invalidResponses: Counter<'api'>;
@@ -83,6 +85,18 @@ export class GatewayMetrics {
     this.certificateExpiry = new Gauge({
       name: 'connectpay_client_certificate_expiry_seconds',
       help: 'Seconds until the active client certificate (leaf) expires.',
+      labelNames: ['environment', 'fingerprint'],
+      registers: [this.registry],
+    });
+    this.nextCertificateReady = new Gauge({
+      name: 'connectpay_next_client_certificate_ready',
+      help: '1 when a next client certificate is staged, passes the rules and was accepted in a handshake probe (or is already in use); 0 otherwise.',
+      labelNames: ['environment'],
+      registers: [this.registry],
+    });
+    this.nextCertificateExpiry = new Gauge({
+      name: 'connectpay_next_client_certificate_expiry_seconds',
+      help: 'Seconds until the staged next client certificate (leaf) expires; absent when none is loaded.',
       labelNames: ['environment', 'fingerprint'],
       registers: [this.registry],
     });

@@ -1,6 +1,6 @@
 import type { ConnectPayConfig } from '@connectpay-kit/config';
 import { closeInOrder, type KeyRing } from '@connectpay-kit/service-kit';
-import type { ConnectPayClient, CredentialWatcher } from '@connectpay-kit/transport';
+import type { ConnectPayClient, CredentialRotation, CredentialWatcher } from '@connectpay-kit/transport';
 import type { Logger } from 'pino';
 import type { GatewaySettings } from '../bootstrap/settings.js';
 import type { CertificateMonitor } from '../health/certificate-monitor.js';
@@ -21,6 +21,8 @@ export interface GatewayRuntimeParts {
   readonly certificates: CertificateMonitor;
   /** Watches the client certificate files; stopped first on close, so no reload races the pools closing. */
   readonly credentialWatcher?: CredentialWatcher;
+  /** The staged next client certificate and the switch to it (status, readiness, admin switch). */
+  readonly rotation: CredentialRotation;
   /** Startup warnings (config and settings), shown on the status page. */
   readonly warnings: readonly string[];
 }
@@ -39,6 +41,7 @@ export class GatewayRuntime {
   readonly metrics: GatewayMetrics;
   readonly recentErrors: RecentUpstreamErrors;
   readonly certificates: CertificateMonitor;
+  readonly rotation: CredentialRotation;
   readonly warnings: readonly string[];
   /** The /v1 requests in flight by request id: their start and hang-up signal, for the upstream door. */
   readonly callers = new CallerRegistry();
@@ -57,6 +60,7 @@ export class GatewayRuntime {
     this.metrics = parts.metrics;
     this.recentErrors = parts.recentErrors;
     this.certificates = parts.certificates;
+    this.rotation = parts.rotation;
     this.warnings = parts.warnings;
     this.credentialWatcher = parts.credentialWatcher;
     this.admission = new AdmissionControl(
@@ -76,9 +80,10 @@ export class GatewayRuntime {
     return this.config.environment;
   }
 
-  /** Stops watching the certificate files, closes the connection pools (after in-flight calls finish), then storage. Idempotent. */
+  /** Stops watching the certificate files and the rotation's timers, closes the connection pools (after in-flight calls finish), then storage. Idempotent. */
   close(): Promise<void> {
     this.credentialWatcher?.close();
+    this.rotation.close();
     this.closing ??= closeInOrder(
       this.logger,
       { 'the ConnectPay client': this.client, storage: this.storage },

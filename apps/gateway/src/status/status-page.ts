@@ -1,4 +1,4 @@
-import type { TokenStatus } from '@connectpay-kit/transport';
+import type { RotationStatus, TokenStatus } from '@connectpay-kit/transport';
 import type { Readiness } from '../health/readiness.service.js';
 import { escapeHtml, htmlPage } from '../http/html.js';
 import type { RecentUpstreamError } from '../observability/recent-errors.js';
@@ -34,6 +34,7 @@ mTLS host <code>${escapeHtml(data.baseUrls['mtls'] ?? '')}</code> · one-way hos
 </header>
 ${checksSection(readiness)}
 ${certificateSection(readiness, data.now)}
+${rotationSection(readiness.rotation)}
 ${tokenSection(data.token)}
 ${errorsSection(data.recentErrors)}
 ${data.warnings.length > 0 ? `<h2>Configuration warnings</h2><ul>${data.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : ''}`,
@@ -89,6 +90,58 @@ function certificateSection(readiness: Readiness, now: Date): string {
 ${certificate.ok ? '<span class="badge ok">passes the provider\'s rules</span>' : '<span class="badge bad">fails the provider\'s rules</span>'}</p>
 <table><thead><tr><th>Role</th><th>Subject</th><th>Valid</th><th>Expiry timeline</th><th>Left</th></tr></thead><tbody>${rows}</tbody></table>
 ${findings ? `<ul class="findings">${findings}</ul>` : ''}`;
+}
+
+/** The staged next certificate and the switch: what an operator checks before and after a renewal. */
+function rotationSection(rotation: RotationStatus): string {
+  const { next, current } = rotation;
+  const level = next.ready ? 'ok' : next.state === 'absent' ? 'warn' : next.state === 'staged' ? 'warn' : 'bad';
+  const row = (label: string, value: string | undefined) =>
+    value === undefined ? '' : `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`;
+  const rows = [
+    row('Current certificate', current ? `${current.subject} · serial ${current.serialNumber}` : 'none'),
+    row('Current expires', current ? `${current.notAfter} (${current.daysLeft} days left)` : undefined),
+    row(
+      'Next certificate',
+      next.certificate ? `${next.certificate.subject} · serial ${next.certificate.serialNumber}` : undefined,
+    ),
+    row(
+      'Next expires',
+      next.certificate ? `${next.certificate.notAfter} (${next.certificate.daysLeft} days left)` : undefined,
+    ),
+    row('Next files', next.certFile ? `${next.certFile}, ${next.keyFile ?? ''}` : undefined),
+    row('Problems', next.problems.length > 0 ? next.problems.join('; ') : undefined),
+    row(
+      'Handshake probe',
+      next.probe
+        ? `${next.probe.verdict}${next.probe.alert ? ` (${next.probe.alert})` : ''}: ${next.probe.explanation}. ${next.probe.action}`
+        : undefined,
+    ),
+    row('Switch scheduled', next.switchAt),
+    row(
+      'Last switch',
+      rotation.lastSwitch
+        ? `${rotation.lastSwitch.at} by ${rotation.lastSwitch.trigger}${rotation.lastSwitch.confirmedAt ? `, confirmed ${rotation.lastSwitch.confirmedAt}` : rotation.onProbation ? ', waiting for the first call' : ''}`
+        : undefined,
+    ),
+    row(
+      'Last rollback',
+      rotation.lastRollback ? `${rotation.lastRollback.at}: ${rotation.lastRollback.reason}` : undefined,
+    ),
+    row(
+      'Last refused switch',
+      rotation.lastRefusal
+        ? `${rotation.lastRefusal.at} (${rotation.lastRefusal.trigger}): ${rotation.lastRefusal.reason}`
+        : undefined,
+    ),
+  ].join('');
+  const hint =
+    next.state === 'absent'
+      ? 'Stage the renewed certificate as CONNECTPAY_&lt;ENV&gt;_NEXT_CLIENT_CERT_FILE and _NEXT_CLIENT_KEY_FILE (docs/rotating-certificates.md).'
+      : next.state === 'staged'
+        ? 'Switch at CONNECTPAY_&lt;ENV&gt;_SWITCH_AT, or now with POST /v1/admin/client-certificate/switch.'
+        : '';
+  return `<h2>Certificate rotation</h2><p><span class="badge ${level}" id="next-certificate-state">${escapeHtml(next.state)}</span> ${hint}</p><table id="rotation">${rows}</table>`;
 }
 
 function tokenSection(token: StatusPageData['token']): string {

@@ -10,6 +10,7 @@ import {
   certsCredentialCheck,
   createConnectPayClient,
   type ConnectPayClient,
+  type CredentialRotation,
   type CredentialWatcher,
   watchCredentials,
 } from '@connectpay-kit/transport';
@@ -25,6 +26,7 @@ import { defaultHandlers } from '../processing/default-handlers.js';
 import type { ConnectPayEventListeners } from '../processing/handlers/connectpay-events.handler.js';
 import { Dispatcher } from '../processing/dispatcher.js';
 import { Housekeeping } from '../processing/housekeeping.js';
+import { createClientRotation } from '../runtime/client-rotation.js';
 import { WebhookRuntime } from '../runtime/webhook-runtime.js';
 import { openWebhookStorage, type WebhookStorage } from '../storage/webhook-storage.js';
 import { type Configuration, loadConfiguration } from './load-configuration.js';
@@ -64,14 +66,30 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
   const storage = await openStorageOrExplain(WEBHOOK_SERVICE, config.environment, () => openWebhookStorage(settings));
   let client: ConnectPayClient | undefined;
   let credentialWatcher: CredentialWatcher | undefined;
+  let rotation: CredentialRotation | undefined;
   try {
     const metrics = new WebhookMetrics();
     client = createClient(configuration, storage, logger);
     // A renewed certificate (cert-manager, a secret mount) is picked up without a restart, as in the
     // gateway; a chain with packages/certs errors is refused and the current one kept.
     credentialWatcher = config.mtls
-      ? watchCredentials(client, { certFile: config.mtls.certFile, keyFile: config.mtls.keyFile, logger })
+      ? watchCredentials(client, {
+          certFile: config.mtls.certFile,
+          keyFile: config.mtls.keyFile,
+          logger,
+          onReload: (_identity, credentials) => rotation?.currentReloaded(credentials),
+        })
       : undefined;
+    // The same staged switch as the gateway's (NEXT_CLIENT_CERT_FILE, _SWITCH_AT): both present the
+    // renewed certificate from the same instant, and each rolls back on a certificate refusal.
+    rotation = createClientRotation({
+      config,
+      client,
+      trust: configuration.clientTrustPems,
+      logger,
+      onCurrentChange: () => undefined,
+    });
+    await rotation.start();
     const registry = defaultHandlers(storage.main.resources, client, metrics, options.listeners);
     // The dispatcher and the ingest handler refer to each other through callbacks that run only once
     // both exist (after listen).
@@ -110,6 +128,7 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
       storage,
       client,
       ...(credentialWatcher ? { credentialWatcher } : {}),
+      rotation,
       logger,
       metrics,
       registry,
@@ -149,6 +168,7 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
     };
   } catch (error) {
     credentialWatcher?.close();
+    rotation?.close();
     await client?.close().catch(() => undefined);
     await storage.close().catch(() => undefined);
     throw error;

@@ -20,6 +20,7 @@ export type WebhookErrorCode =
   | 'WEBHOOK_EVENT_INVALID'
   | 'WEBHOOK_EVENT_UNRECOVERABLE'
   | 'WEBHOOK_HANDLER_CONFLICT'
+  | 'WEBHOOK_ROTATION_REFUSED'
   | 'WEBHOOK_INTERNAL';
 
 /** The base of every error the receiver raises: a request it refuses, or an event it cannot process. */

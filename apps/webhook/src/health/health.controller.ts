@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
+import type { RotationStatus } from '@connectpay-kit/transport';
 import { WebhookRuntime } from '../runtime/webhook-runtime.js';
 
 export interface ReadinessCheck {
@@ -12,6 +13,8 @@ export interface Readiness {
   readonly environment: string;
   readonly failing: readonly string[];
   readonly checks: Readonly<Record<string, ReadinessCheck>>;
+  /** The current client certificate's days left and the staged next one (informational, never failing readiness). */
+  readonly rotation: RotationStatus;
 }
 
 const PING_TIMEOUT_MS = 2_000;
@@ -53,6 +56,7 @@ export class HealthController {
       environment: this.runtime.environment,
       failing,
       checks,
+      rotation: this.runtime.rotation.status(),
     };
   }
 }

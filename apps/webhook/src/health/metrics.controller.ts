@@ -31,6 +31,10 @@ export class MetricsController {
         'inbox statistics unavailable for /metrics',
       );
     }
+    metrics.nextCertificateReady.set(
+      { environment: this.runtime.environment },
+      this.runtime.rotation.status().next.ready ? 1 : 0,
+    );
     response.setHeader('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   }

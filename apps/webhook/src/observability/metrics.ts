@@ -38,6 +38,7 @@ export class WebhookMetrics {
   readonly processingLag: Histogram<'handler'>;
   readonly handlerDuration: Histogram<'handler'>;
   readonly resourceUpdates: Counter<'resource_type' | 'result'>;
+  readonly nextCertificateReady: Gauge<'environment'>;
   readonly dispatcherErrors: Counter<'operation'>;
   readonly confirmations: Counter<'outcome' | 'code'>;
   readonly confirmationDuration: Histogram<'outcome'>;
@@ -143,6 +144,12 @@ export class WebhookMetrics {
     this.deadLetters = new Gauge({
       name: 'webhook_dead_letters',
       help: 'Events that used up their attempts, could not be read, or arrived with content that is not an event: see GET /admin/dead-letters.',
+      registers,
+    });
+    this.nextCertificateReady = new Gauge({
+      name: 'connectpay_next_client_certificate_ready',
+      help: "1 when the receiver's staged next client certificate passes the rules and was accepted in a handshake probe (or is already in use); 0 otherwise.",
+      labelNames: ['environment'],
       registers,
     });
     this.oldestPending = new Gauge({

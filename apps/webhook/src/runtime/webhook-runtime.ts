@@ -1,6 +1,6 @@
 import type { ConnectPayConfig } from '@connectpay-kit/config';
 import { closeInOrder, type KeyRing } from '@connectpay-kit/service-kit';
-import type { ConnectPayClient, CredentialWatcher } from '@connectpay-kit/transport';
+import type { ConnectPayClient, CredentialRotation, CredentialWatcher } from '@connectpay-kit/transport';
 import type { Logger } from 'pino';
 import type { WebhookSettings } from '../bootstrap/settings.js';
 import type { IngestHandler } from '../ingest/ingest-handler.js';
@@ -17,6 +17,8 @@ export interface WebhookRuntimeParts {
   readonly client: ConnectPayClient;
   /** Reloads the client certificate when its files change; absent without mTLS credentials. */
   readonly credentialWatcher?: CredentialWatcher;
+  /** The staged next client certificate and the switch to it (readiness, admin switch), as in the gateway. */
+  readonly rotation: CredentialRotation;
   readonly logger: Logger;
   readonly metrics: WebhookMetrics;
   readonly registry: HandlerRegistry;
@@ -36,6 +38,7 @@ export class WebhookRuntime {
   readonly settings: WebhookSettings;
   readonly storage: WebhookStorage;
   readonly client: ConnectPayClient;
+  readonly rotation: CredentialRotation;
   readonly logger: Logger;
   readonly metrics: WebhookMetrics;
   readonly registry: HandlerRegistry;
@@ -54,6 +57,7 @@ export class WebhookRuntime {
     this.settings = parts.settings;
     this.storage = parts.storage;
     this.client = parts.client;
+    this.rotation = parts.rotation;
     this.logger = parts.logger;
     this.metrics = parts.metrics;
     this.registry = parts.registry;
@@ -98,6 +102,7 @@ export class WebhookRuntime {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.credentialWatcher?.close();
+      this.rotation.close();
       await this.housekeeping.stop();
       await this.dispatcher.stop(this.settings.shutdownTimeoutMs);
       await closeInOrder(

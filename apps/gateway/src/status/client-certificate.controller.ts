@@ -1,0 +1,31 @@
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import { RotationRefusedError, type RotationStatus } from '@connectpay-kit/transport';
+import { GatewayRequestError } from '../errors/gateway-error.js';
+import { GatewayRuntime } from '../runtime/gateway-runtime.js';
+
+/**
+ * The operator's switch to the staged next client certificate, for when ConnectPay attached it
+ * before the agreed CONNECTPAY_<ENV>_SWITCH_AT. API-key authenticated like every /v1 route. It
+ * switches this replica only: replicas follow the same _SWITCH_AT, or each gets this call.
+ */
+@Controller('v1/admin/client-certificate')
+export class ClientCertificateController {
+  constructor(private readonly runtime: GatewayRuntime) {}
+
+  /** 200 with the rotation status after the switch; 409 GATEWAY_ROTATION_REFUSED when nothing valid is staged. */
+  @Post('switch')
+  @HttpCode(200)
+  async switchNow(): Promise<RotationStatus> {
+    try {
+      return await this.runtime.rotation.switchNow('admin');
+    } catch (error) {
+      if (
+        error instanceof RotationRefusedError ||
+        (error as { code?: unknown }).code === 'TRANSPORT_CREDENTIALS_REJECTED'
+      ) {
+        throw new GatewayRequestError(409, 'GATEWAY_ROTATION_REFUSED', (error as Error).message);
+      }
+      throw error;
+    }
+  }
+}
