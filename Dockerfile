@@ -69,6 +69,8 @@ COPY --from=build /app/packages/config/package.json packages/config/package.json
 COPY --from=build /app/packages/config/dist packages/config/dist
 COPY --from=build /app/packages/hosts/package.json packages/hosts/package.json
 COPY --from=build /app/packages/hosts/dist packages/hosts/dist
+# Not imported by the sandbox: its image also runs the dev PKI step (compose's one-shot `dev-pki`,
+# `node packages/testing-pki/dist/dev-pki/cli.js`), the only image that carries the generator.
 COPY --from=build /app/packages/testing-pki/package.json packages/testing-pki/package.json
 COPY --from=build /app/packages/testing-pki/dist packages/testing-pki/dist
 COPY --from=build /app/packages/transport/package.json packages/transport/package.json
@@ -93,8 +95,6 @@ COPY --from=build /app/packages/service-kit/package.json packages/service-kit/pa
 COPY --from=build /app/packages/service-kit/dist packages/service-kit/dist
 COPY --from=build /app/packages/storage/package.json packages/storage/package.json
 COPY --from=build /app/packages/storage/dist packages/storage/dist
-COPY --from=build /app/packages/testing-pki/package.json packages/testing-pki/package.json
-COPY --from=build /app/packages/testing-pki/dist packages/testing-pki/dist
 COPY --from=build /app/packages/transport/package.json packages/transport/package.json
 COPY --from=build /app/packages/transport/dist packages/transport/dist
 COPY --from=build /app/apps/webhook/package.json apps/webhook/package.json
@@ -117,10 +117,6 @@ COPY --from=build /app/packages/service-kit/package.json packages/service-kit/pa
 COPY --from=build /app/packages/service-kit/dist packages/service-kit/dist
 COPY --from=build /app/packages/storage/package.json packages/storage/package.json
 COPY --from=build /app/packages/storage/dist packages/storage/dist
-# testing-pki is a devDependency of the gateway, imported dynamically in `local` only (to reuse or mint
-# the dev PKI). The compose topology runs `local`, so the image carries it.
-COPY --from=build /app/packages/testing-pki/package.json packages/testing-pki/package.json
-COPY --from=build /app/packages/testing-pki/dist packages/testing-pki/dist
 COPY --from=build /app/packages/transport/package.json packages/transport/package.json
 COPY --from=build /app/packages/transport/dist packages/transport/dist
 COPY --from=build /app/apps/gateway/package.json apps/gateway/package.json

@@ -14,6 +14,7 @@ import {
   appPortDefaults,
   appRoutes,
   buildOf,
+  commandForm,
   dependenciesOf,
   devPkiLayout,
   dockerfilePath,
@@ -394,6 +395,30 @@ function dockerIgnored(dockerignore: string, path: string): boolean {
 }
 
 /**
+ * Workspace packages the services on an app's image run by their own command (`node
+ * packages/<name>/dist/<file>.js`), such as the dev-pki one-shot's testing-pki: the image must carry
+ * them although the app never imports them. A command naming a file that no source builds is a problem.
+ */
+function commandPackages(input: Input, app: string): { packages: string[]; problems: string[] } {
+  const packages = new Set<string>();
+  const problems: string[] = [];
+  for (const [name, service, serviceApp] of appServices(input)) {
+    if (serviceApp !== app || service.command === undefined) continue;
+    const command = commandForm(service.command);
+    for (const part of command?.argv ?? command?.shell?.split(/\s+/) ?? []) {
+      const match = /^(?:\.\/)?packages\/([a-z0-9-]+)\/dist\/(.+)\.js$/.exec(part);
+      if (!match) continue;
+      const [, runs = '', file = ''] = match;
+      const source = `packages/${runs}/src/${file}.ts`;
+      if (!existsSync(join(WORKSPACE_ROOT, source)))
+        problems.push(`${name}: runs ${part}, which no source builds (${source} does not exist).`);
+      packages.add(runs);
+    }
+  }
+  return { packages: [...packages], problems };
+}
+
+/**
  * Whether a RUN line builds the app: `nx run <app>:build`, or `nx run-many` with the build target and
  * the app among its projects (every project when it names none).
  */
@@ -529,7 +554,9 @@ const checkDockerfiles: Check = (input) => {
     const copiedFromBuild = fromStages.flatMap((copy) =>
       copy.sources.map((s) => s.replace(/^\/app\//, '').replace(/\/$/, '')),
     );
-    const packages = factsOf(app).packages;
+    const run = commandPackages(input, app);
+    for (const problem of run.problems) problems.add(problem);
+    const packages = [...new Set([...factsOf(app).packages, ...run.packages])];
     const required = [
       'package.json',
       'node_modules',
@@ -544,7 +571,9 @@ const checkDockerfiles: Check = (input) => {
     for (const path of copiedFromBuild) {
       const shipped = /^packages\/([a-z0-9-]+)\//.exec(path)?.[1];
       if (shipped !== undefined && !packages.includes(shipped)) {
-        problems.add(`${where}: the run stage ships packages/${shipped}, which ${app} never imports.`);
+        problems.add(
+          `${where}: the run stage ships packages/${shipped}, which ${app} never imports and no command of its services runs.`,
+        );
       }
     }
     const image = runStage(parsed, app);
@@ -986,6 +1015,30 @@ const MUTATIONS: [title: string, check: Check, change: (input: Input) => void, e
         'COPY --from=build /app/packages/storage/dist packages/storage/dist\nCOPY --from=build /app/packages/hosts/dist',
       ),
     /target sandbox: the run stage ships packages\/storage, which sandbox never imports/,
+  ],
+  [
+    'an app image shipping the test PKI generator, which only the dev-pki step runs',
+    checkDockerfiles,
+    (i) =>
+      replaceIn(
+        i,
+        'gateway',
+        'COPY --from=build /app/packages/hosts/dist',
+        'COPY --from=build /app/packages/testing-pki/dist packages/testing-pki/dist\nCOPY --from=build /app/packages/hosts/dist',
+      ),
+    /target gateway: the run stage ships packages\/testing-pki, which gateway never imports/,
+  ],
+  [
+    'the image of the dev-pki one-shot without the package its command runs',
+    checkDockerfiles,
+    (i) => replaceIn(i, 'sandbox', 'COPY --from=build /app/packages/testing-pki/dist packages/testing-pki/dist\n', ''),
+    /target sandbox: the run stage does not copy packages\/testing-pki\/dist/,
+  ],
+  [
+    'a one-shot command naming a file no source builds',
+    checkDockerfiles,
+    (i) => void (service(i, 'dev-pki').command = ['node', 'packages/testing-pki/dist/dev-pki/main.js']),
+    /dev-pki: runs packages\/testing-pki\/dist\/dev-pki\/main\.js, which no source builds/,
   ],
   [
     'the shared run stage shipping a package one app never imports',

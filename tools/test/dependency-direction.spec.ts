@@ -45,9 +45,29 @@ describe('workspace dependency direction', () => {
   );
 
   it("keeps testing-pki out of every package's runtime dependencies", () => {
-    // Apps may mint the local dev PKI at run time (`local` only); published packages never ship it.
+    // Published packages never ship the test PKI generator.
     const users = packages.filter((p) => Object.hasOwn(p.packageJson.dependencies ?? {}, `${SCOPE}testing-pki`));
     expect(users.map((p) => p.name)).toEqual([]);
+  });
+
+  // DESIGN.md "Environments": the local dev PKI is made by a step of its own (`nx run sandbox:dev-pki`,
+  // which every `nx serve` runs first, and compose's one-shot `dev-pki`); the apps only read its files.
+  it('no app source imports testing-pki, not even dynamically', () => {
+    const offenders = projects
+      .filter((p) => p.kind === 'app')
+      .flatMap((p) => sourceFiles(join(p.root, 'src')))
+      .filter((file) => workspaceImports(file).includes('testing-pki'))
+      .map(relativeToRoot);
+    expect(offenders).toEqual([]);
+  });
+
+  it('testing-pki is a dev dependency of every app but the sandbox, whose dev-pki target and image run it', () => {
+    const runtime = projects.filter((p) => Object.hasOwn(p.packageJson.dependencies ?? {}, `${SCOPE}testing-pki`));
+    expect(runtime.map((p) => p.name)).toEqual(['sandbox']);
+    const sandbox = projects.find((p) => p.name === 'sandbox');
+    const targets = (sandbox?.packageJson['nx'] as { targets?: Record<string, { options?: { command?: string } }> })
+      ?.targets;
+    expect(targets?.['dev-pki']?.options?.command).toBe('node packages/testing-pki/dist/dev-pki/cli.js');
   });
 
   it.each(projects.map((p) => [p.name, p] as const))(

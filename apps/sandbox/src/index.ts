@@ -1,5 +1,5 @@
 export { startSandbox, type RunningSandbox, type SandboxOptions, type ServerIdentity } from './sandbox.js';
-export { optionsFromDevPki } from './dev-pki.js';
+export { DevPkiMissingError, optionsFromDevPki } from './dev-pki.js';
 export { SandboxState } from './state.js';
 export type {
   CallbackDisorder,

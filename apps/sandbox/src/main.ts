@@ -1,12 +1,12 @@
-// `nx serve sandbox` (and `nx serve gateway`, which starts it): the local ConnectPay on the dev PKI.
+// `nx serve sandbox` (and `nx serve gateway`, which starts it): the local ConnectPay on the dev PKI,
+// which its `dev-pki` target makes first (this process only reads it).
 import {
   InvalidConfigError,
   loadMerchantSignature,
   resolveDevPkiDir,
   SANDBOX_DEFAULT_PORTS,
 } from '@connectpay-kit/config';
-import { ensureDevPki } from '@connectpay-kit/testing-pki';
-import { optionsFromDevPki } from './dev-pki.js';
+import { DevPkiMissingError, optionsFromDevPki } from './dev-pki.js';
 import { startSandbox } from './sandbox.js';
 
 function port(name: string, fallback: number): number {
@@ -60,13 +60,21 @@ function signatureSettings() {
   }
 }
 
+function devPki(dir: string): ReturnType<typeof optionsFromDevPki> {
+  try {
+    return optionsFromDevPki(dir);
+  } catch (error) {
+    if (!(error instanceof DevPkiMissingError)) throw error;
+    console.error(`The sandbox cannot start: ${error.message}`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
-  // The same CONNECTPAY_LOCAL_MERCHANT_SIGNATURE_* (env over .env.local) the local gateway signs with;
-  // read first so a typo stops the start before a dev PKI is generated.
+  // The same CONNECTPAY_LOCAL_MERCHANT_SIGNATURE_* (env over .env.local) the local gateway signs with.
   const merchantSignature = signatureSettings();
   const dir = resolveDevPkiDir();
-  await ensureDevPki(dir);
-  const pki = optionsFromDevPki(dir);
+  const pki = devPki(dir);
   const webhookUrl = process.env['SANDBOX_WEBHOOK_URL'];
   const publicOnewayUrl = publicUrl('SANDBOX_PUBLIC_ONEWAY_URL');
   const sandbox = await startSandbox({

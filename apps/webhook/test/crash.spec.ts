@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDevPki } from '@connectpay-kit/testing-pki';
 import Database from 'better-sqlite3';
 import { Pool } from 'undici';
 import { postgresAvailable, postgresSchema, POSTGRES_TEST_URL } from './support/postgres.js';
@@ -45,6 +46,8 @@ describe.each([
 
   beforeAll(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'webhook-crash-'));
+    // What `nx run sandbox:dev-pki` makes before a start: the receiver only reads it.
+    await ensureDevPki(join(workDir, 'pki'));
     target = await makeTarget(workDir);
   });
 

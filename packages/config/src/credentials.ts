@@ -11,6 +11,7 @@ import type { BasicCredentials, MerchantCredentials, MerchantSignatureSettings, 
 import {
   CREDENTIAL_SETTINGS,
   type CredentialKind,
+  DEV_PKI_COMMAND,
   DEV_PKI_DEFAULTS,
   MERCHANT_SIGNATURE_SETTINGS,
   type Setting,
@@ -89,8 +90,8 @@ export function locateGroup(ctx: LoadContext, kind: CredentialKind): ReadonlyMap
         ctx.issue(
           located.setting,
           'CONFIG_MISSING',
-          `is not set and the dev PKI has no ${located.value}; run ensureDevPki(${JSON.stringify(ctx.devPkiDir)}) ` +
-            `from @connectpay-kit/testing-pki first (the apps do on start), or set the variable to ` +
+          `is not set and the dev PKI has no ${located.value}; make the dev PKI first (\`${DEV_PKI_COMMAND}\` ` +
+            `in this workspace, ensureDevPki(${JSON.stringify(ctx.devPkiDir)}) from @connectpay-kit/testing-pki elsewhere), or set the variable to ` +
             `${EXPECTED[located.setting]}.`,
         );
       }
@@ -329,7 +330,7 @@ export function loadCa(ctx: LoadContext): LoadedCa | undefined {
     } else {
       ctx.warnings.push(
         `${variableName('local', 'CA_FILE')} is not set and the dev PKI has no ${fallback.value}: ` +
-          "the sandbox's server certificate will not be trusted. Run ensureDevPki first or set the variable.",
+          `the sandbox's server certificate will not be trusted. Run \`${DEV_PKI_COMMAND}\` first or set the variable.`,
       );
     }
   }

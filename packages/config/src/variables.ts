@@ -85,6 +85,12 @@ export const LOCAL_BASE_URLS: BaseUrls = Object.freeze({
 /** Folder (under the working directory) that testing-pki's ensureDevPki fills for `local`. */
 export const DEV_PKI_DIR_NAME = '.dev-pki';
 
+/**
+ * The workspace's command that makes the dev PKI (testing-pki's ensureDevPki as an Nx target, which
+ * every `nx serve` runs first). The apps only read the folder; their errors name this command.
+ */
+export const DEV_PKI_COMMAND = 'npx nx run sandbox:dev-pki';
+
 /** File names inside the dev PKI folder; packages/testing-pki writes exactly these. */
 export const DEV_PKI_FILES = Object.freeze({
   clientChain: 'client-chain.pem',

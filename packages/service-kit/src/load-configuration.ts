@@ -4,6 +4,7 @@ import {
   type ConnectPayConfig,
   ConfigError,
   DEFAULT_ENVIRONMENT,
+  DEV_PKI_COMMAND,
   DEV_PKI_FILES,
   findWorkspaceRoot,
   loadConfigFromEnv,
@@ -14,29 +15,21 @@ import { reasonOf, SettingsError, type SettingsIssue, StartupConfigError, Startu
 import type { ServiceDescriptor } from './service.js';
 import type { SettingsContext, Variables } from './settings.js';
 
-export interface LoadServiceConfigurationOptions<Loaded extends { readonly warnings: readonly string[] }, Prepared> {
+export interface LoadServiceConfigurationOptions<Loaded extends { readonly warnings: readonly string[] }> {
   /** Variables to read. */
   readonly env: Variables;
   /** Base of relative paths and of the workspace-root search. */
   readonly cwd: string;
   readonly service: Pick<ServiceDescriptor, 'displayName' | 'readme'>;
-  /**
-   * `local` only, before anything is read: creates the dev PKI in `devPkiDir`. The service supplies
-   * it (a dynamic import of @connectpay-kit/testing-pki), so stage and prod images need not ship the
-   * generator. What it returns comes back as `prepared`.
-   */
-  readonly prepareLocal?: (devPkiDir: string) => Promise<Prepared>;
   /** The service's own settings; throws SettingsError with every issue, which join config's. */
   readonly loadSettings: (env: Variables, context: SettingsContext) => Loaded;
 }
 
-export interface ServiceConfiguration<Loaded, Prepared> {
+export interface ServiceConfiguration<Loaded> {
   readonly config: ConnectPayConfig;
   readonly settings: Loaded;
   readonly workspaceRoot: string;
   readonly devPkiDir: string;
-  /** What prepareLocal returned; undefined outside local. */
-  readonly prepared: Prepared | undefined;
   /**
    * Extra trust anchors (PEM) for checking the service's own client chain with packages/certs
    * (`certsCredentialCheck` on a rotation, readiness): in `local` the dev PKI's root, which no public
@@ -57,8 +50,8 @@ export type FlatServiceConfiguration<Loaded extends { readonly warnings: readonl
   readonly clientTrustPems: readonly string[];
 };
 
-export function flattenServiceConfiguration<Loaded extends { readonly warnings: readonly string[] }, Prepared>(
-  loaded: ServiceConfiguration<Loaded, Prepared>,
+export function flattenServiceConfiguration<Loaded extends { readonly warnings: readonly string[] }>(
+  loaded: ServiceConfiguration<Loaded>,
 ): FlatServiceConfiguration<Loaded> {
   return {
     ...loaded.settings,
@@ -71,22 +64,19 @@ export function flattenServiceConfiguration<Loaded extends { readonly warnings: 
 
 /**
  * The ConnectPay profile (packages/config) and the service's settings, validated together so one
- * start reports every variable to fix, in one StartupConfigError. In `local` the dev PKI is prepared
- * first (lock-safe, shared with the sandbox), so a fresh clone starts with no set-up.
+ * start reports every variable to fix, in one StartupConfigError. In `local` it only reads the dev
+ * PKI: a step of its own makes it (DEV_PKI_COMMAND, which `nx serve` runs first), so stage and prod
+ * images never carry the generator. When a file it needs is missing, the first issue says which
+ * and names that command.
  */
-export async function loadServiceConfiguration<Loaded extends { readonly warnings: readonly string[] }, Prepared>(
-  options: LoadServiceConfigurationOptions<Loaded, Prepared>,
-): Promise<ServiceConfiguration<Loaded, Prepared>> {
+export async function loadServiceConfiguration<Loaded extends { readonly warnings: readonly string[] }>(
+  options: LoadServiceConfigurationOptions<Loaded>,
+): Promise<ServiceConfiguration<Loaded>> {
   const { env, cwd, service } = options;
   const requested = env['CONNECTPAY_ENV']?.trim() || DEFAULT_ENVIRONMENT;
   const workspaceRoot = findWorkspaceRoot(cwd);
   const devPkiDir = resolveDevPkiDir(env, cwd);
-  let prepared: Prepared | undefined;
-  let clientTrustPems: readonly string[] = [];
-  if (requested === 'local') {
-    if (options.prepareLocal) prepared = await prepareLocal(options.prepareLocal, devPkiDir);
-    clientTrustPems = devRootTrust(devPkiDir);
-  }
+  const clientTrustPems = requested === 'local' ? devRootTrust(devPkiDir) : [];
 
   const issues: SettingsIssue[] = [];
   let config: ConnectPayConfig | undefined;
@@ -109,14 +99,14 @@ export async function loadServiceConfiguration<Loaded extends { readonly warning
     }
   }
   if (issues.length > 0 || config === undefined || settings === undefined) {
-    throw new StartupConfigError(service, environment ?? 'requested', issues);
+    const devPki = requested === 'local' ? devPkiIssue(devPkiDir, issues) : undefined;
+    throw new StartupConfigError(service, environment ?? 'requested', devPki ? [devPki, ...issues] : issues);
   }
   return {
     config,
     settings,
     workspaceRoot,
     devPkiDir,
-    prepared,
     clientTrustPems,
     warnings: [...config.warnings, ...exampleApiWarnings(config.environment), ...settings.warnings],
   };
@@ -138,19 +128,24 @@ function exampleApiWarnings(environment: Environment): string[] {
   ];
 }
 
-async function prepareLocal<Prepared>(
-  prepare: (devPkiDir: string) => Promise<Prepared>,
-  dir: string,
-): Promise<Prepared> {
-  try {
-    return await prepare(dir);
-  } catch (error) {
-    const reason = reasonOf(error);
-    throw new StartupFailedError(
-      `the local dev PKI in ${dir} could not be prepared: ${reason} (set CONNECTPAY_DEV_PKI_DIR to another folder, or delete this one to regenerate it).`,
-      { cause: error },
-    );
-  }
+/**
+ * When issues are about files of an incomplete dev PKI (their messages name a path in it), one issue
+ * that says so up front and names the command that makes it: a fresh clone started without
+ * `nx serve` would otherwise see one "is not set" per variable and no way out.
+ */
+function devPkiIssue(dir: string, issues: readonly SettingsIssue[]): SettingsIssue | undefined {
+  if (!issues.some((issue) => issue.message.includes(dir))) return undefined;
+  const missing = Object.values(DEV_PKI_FILES).filter((file) => !existsSync(join(dir, file)));
+  if (missing.length === 0) return undefined;
+  const what = existsSync(dir)
+    ? `is incomplete: ${dir} has no ${missing.join(', ')}`
+    : `is missing: ${dir} does not exist`;
+  return {
+    variable: 'CONNECTPAY_DEV_PKI_DIR',
+    message:
+      `the local dev PKI ${what}. The apps only read it; make it with \`${DEV_PKI_COMMAND}\` ` +
+      '(every `npx nx serve` runs it first), or point CONNECTPAY_DEV_PKI_DIR at a folder that holds one.',
+  };
 }
 
 /**
@@ -165,7 +160,7 @@ function devRootTrust(dir: string): readonly string[] {
     return [readFileSync(file, 'utf8')];
   } catch (error) {
     throw new StartupFailedError(
-      `the local dev PKI's root ${file} cannot be read: ${reasonOf(error)} (set CONNECTPAY_DEV_PKI_DIR to another folder, or delete this one to regenerate it).`,
+      `the local dev PKI's root ${file} cannot be read: ${reasonOf(error)} (set CONNECTPAY_DEV_PKI_DIR to another folder, or delete this one and run \`${DEV_PKI_COMMAND}\`).`,
       { cause: error },
     );
   }

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEV_PKI_COMMAND } from '@connectpay-kit/config';
 import { API_CATALOG, API_NAMES } from '@connectpay-kit/hosts';
 import {
   describeStartupFailure,
@@ -23,7 +24,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
- * What an app's prepareLocal does with @connectpay-kit/testing-pki, done here with the openssl CLI
+ * What `nx run sandbox:dev-pki` writes with @connectpay-kit/testing-pki, done here with the openssl CLI
  * (the kit must not depend on testing-pki): a self-signed client certificate that is also the CA, a
  * client id and secret, and the same RSA key as the merchant key. Returns the root PEM.
  */
@@ -69,23 +70,22 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('loadServiceConfiguration', () => {
-  it('prepares the local dev PKI first, then loads config and settings, and hands back what prepareLocal returned', async () => {
+  it('reads the local dev PKI, then loads config and settings', async () => {
     const pkiDir = join(dir, 'pki');
+    const root = await opensslDevPki(pkiDir);
     const contexts: SettingsContext[] = [];
     const loaded = await loadServiceConfiguration({
       env: { CONNECTPAY_ENV: 'local', CONNECTPAY_DEV_PKI_DIR: pkiDir, KIT_PORT: '4000' },
       cwd: dir,
       service: GATEWAY,
-      prepareLocal: opensslDevPki,
       loadSettings: (env: Variables, context: SettingsContext) => {
         contexts.push(context);
         return { port: Number(env['KIT_PORT']), warnings: ['settings warning'] };
       },
     });
-    expect(loaded.prepared).toMatch(/^-----BEGIN CERTIFICATE-----/);
-    expect(loaded.prepared).toBe(readFileSync(join(pkiDir, 'ca.pem'), 'utf8'));
+    expect(root).toMatch(/^-----BEGIN CERTIFICATE-----/);
     // The dev root is what `local` checks its own client chain against (gateway and webhook alike).
-    expect(loaded.clientTrustPems).toEqual([readFileSync(join(pkiDir, 'ca.pem'), 'utf8')]);
+    expect(loaded.clientTrustPems).toEqual([root]);
     expect(loaded.config.environment).toBe('local');
     expect(loaded.config.basic?.clientId).toBe('service-kit-test');
     expect(loaded.settings.port).toBe(4000);
@@ -118,7 +118,6 @@ describe('loadServiceConfiguration', () => {
       },
       cwd: dir,
       service: GATEWAY,
-      prepareLocal: () => Promise.reject(new Error('prepareLocal runs in local only')),
       loadSettings: noSettings,
     });
     expect(loaded.config.environment).toBe('stage');
@@ -137,7 +136,6 @@ describe('loadServiceConfiguration', () => {
         env: { CONNECTPAY_ENV: 'stage' },
         cwd: dir,
         service: GATEWAY,
-        prepareLocal: () => Promise.reject(new Error('prepareLocal runs in local only')),
         loadSettings: () => {
           throw new SettingsError(GATEWAY, [
             { variable: 'GATEWAY_PORT', message: 'expected number, received NaN.' },
@@ -183,26 +181,91 @@ describe('loadServiceConfiguration', () => {
     expect(asked).toBe(false);
   });
 
-  it('turns a dev PKI that cannot be prepared into SERVICE_STARTUP_FAILED (exit 1) that says what to do', async () => {
-    writeFileSync(join(dir, 'not-a-folder'), '');
-    const pkiDir = join(dir, 'not-a-folder', 'pki');
+  it('never makes a missing local dev PKI: the first issue says it is missing and names the command that makes it', async () => {
+    const pkiDir = join(dir, 'pki');
     const error = await failure(
       loadServiceConfiguration({
         env: { CONNECTPAY_DEV_PKI_DIR: pkiDir },
         cwd: dir,
         service: GATEWAY,
-        prepareLocal: opensslDevPki,
+        loadSettings: noSettings,
+      }),
+    );
+    expect(existsSync(pkiDir)).toBe(false);
+    expect(error).toBeInstanceOf(StartupConfigError);
+    const { exitCode, message } = describeStartupFailure(GATEWAY, error);
+    expect(exitCode).toBe(78);
+    const [first, ...rest] = (error as StartupConfigError).issues;
+    expect(first).toEqual({
+      variable: 'CONNECTPAY_DEV_PKI_DIR',
+      message: expect.stringContaining(`the local dev PKI is missing: ${pkiDir} does not exist.`),
+    });
+    expect(first?.message).toContain(`make it with \`${DEV_PKI_COMMAND}\``);
+    expect(DEV_PKI_COMMAND).toBe('npx nx run sandbox:dev-pki');
+    // config's own issues, each naming the file it looked for, follow.
+    expect(rest.map((issue) => issue.variable)).toContain('CONNECTPAY_LOCAL_CLIENT_CERT_FILE');
+    expect(message).toContain(`  - CONNECTPAY_DEV_PKI_DIR: the local dev PKI is missing`);
+  });
+
+  it('names the files an incomplete local dev PKI lacks', async () => {
+    const pkiDir = join(dir, 'pki');
+    await opensslDevPki(pkiDir);
+    rmSync(join(pkiDir, 'client-id.txt'));
+    const error = (await failure(
+      loadServiceConfiguration({
+        env: { CONNECTPAY_DEV_PKI_DIR: pkiDir },
+        cwd: dir,
+        service: GATEWAY,
+        loadSettings: noSettings,
+      }),
+    )) as StartupConfigError;
+    expect(error.issues[0]?.message).toMatch(
+      new RegExp(`^the local dev PKI is incomplete: ${pkiDir} has no client-id\\.txt, [a-z-]+\\.(txt|key)`),
+    );
+  });
+
+  it('says nothing of a missing dev PKI when the issues are not about it', async () => {
+    // Every credential set to files of its own: local does not need the dev PKI then.
+    const own = join(dir, 'own');
+    await opensslDevPki(own);
+    const error = (await failure(
+      loadServiceConfiguration({
+        env: {
+          CONNECTPAY_DEV_PKI_DIR: join(dir, 'pki'),
+          CONNECTPAY_LOCAL_CLIENT_CERT_FILE: join(own, 'client-chain.pem'),
+          CONNECTPAY_LOCAL_CLIENT_KEY_FILE: join(own, 'client.key'),
+          CONNECTPAY_LOCAL_CLIENT_ID: 'service-kit-test',
+          CONNECTPAY_LOCAL_CLIENT_SECRET_FILE: join(own, 'client-secret.txt'),
+          CONNECTPAY_LOCAL_MERCHANT_KEY_FILE: join(own, 'merchant.key'),
+        },
+        cwd: dir,
+        service: GATEWAY,
+        loadSettings: () => {
+          throw new SettingsError(GATEWAY, [{ variable: 'GATEWAY_PORT', message: 'expected number, received NaN.' }]);
+        },
+      }),
+    )) as StartupConfigError;
+    expect(error.issues.map((issue) => issue.variable)).toEqual(['GATEWAY_PORT']);
+  });
+
+  it('turns an unreadable dev root into SERVICE_STARTUP_FAILED (exit 1) that says what to do', async () => {
+    const pkiDir = join(dir, 'pki');
+    mkdirSync(join(pkiDir, 'ca.pem'), { recursive: true });
+    const error = await failure(
+      loadServiceConfiguration({
+        env: { CONNECTPAY_DEV_PKI_DIR: pkiDir },
+        cwd: dir,
+        service: GATEWAY,
         loadSettings: noSettings,
       }),
     );
     expect(error).toBeInstanceOf(StartupFailedError);
-    expect((error as StartupFailedError).code).toBe('SERVICE_STARTUP_FAILED');
     const { exitCode, message } = describeStartupFailure(GATEWAY, error);
     expect(exitCode).toBe(1);
     expect(message).toMatch(
-      new RegExp(`^The gateway cannot start: the local dev PKI in ${pkiDir} could not be prepared: ENOTDIR`),
+      new RegExp(`^The gateway cannot start: the local dev PKI's root ${pkiDir}/ca\\.pem cannot be read: EISDIR`),
     );
-    expect(message).toMatch(/\(set CONNECTPAY_DEV_PKI_DIR to another folder, or delete this one to regenerate it\)\.$/);
+    expect(message).toContain(`or delete this one and run \`${DEV_PKI_COMMAND}\``);
   });
 
   it('lets a settings loader bug through as it is, not as a configuration problem', async () => {

@@ -30,6 +30,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { ensureDevPki } from '@connectpay-kit/testing-pki';
 import { Pool } from 'undici';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -74,6 +75,8 @@ try {
     `disk: ${fsync.perSecond.toLocaleString('en')} write+fsync/s (avg ${fsync.avgMs.toFixed(3)} ms) in ${work}`,
   );
 
+  // The receiver only reads the dev PKI (its client chain in `local`): made here as `nx serve` would.
+  await ensureDevPki(join(work, 'pki'));
   const token = randomUUID();
   writeFileSync(join(work, 'token.txt'), token);
   const port = await freePort();

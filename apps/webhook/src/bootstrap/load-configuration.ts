@@ -11,8 +11,8 @@ export type Configuration = FlatServiceConfiguration<LoadedSettings>;
 
 /**
  * The ConnectPay profile (packages/config) and the receiver's settings, validated together so one
- * start reports every variable to fix. In `local` the dev PKI is generated first (lock-safe, shared
- * with the sandbox and the gateway), so a fresh clone starts with no set-up.
+ * start reports every variable to fix. In `local` it reads the dev PKI that `nx run sandbox:dev-pki`
+ * made (`nx serve` runs it first); it never generates one.
  */
 export async function loadConfiguration(
   env: Readonly<Record<string, string | undefined>>,
@@ -23,14 +23,7 @@ export async function loadConfiguration(
       env,
       cwd,
       service: WEBHOOK_SERVICE,
-      prepareLocal: ensureLocalPki,
       loadSettings: loadWebhookSettings,
     }),
   );
-}
-
-async function ensureLocalPki(dir: string): Promise<void> {
-  // Loaded only in `local`, so stage and prod never run the test PKI generator.
-  const { ensureDevPki } = await import('@connectpay-kit/testing-pki');
-  await ensureDevPki(dir);
 }
