@@ -31,6 +31,9 @@ const EXPECTED: Readonly<Record<Setting, string>> = {
   MERCHANT_SIGNATURE_SEPARATOR: 'the separator between the parts of the X-Signature signing string',
   MERCHANT_SIGNATURE_QUERY: 'true or false: whether X-Signature signs the query string',
   MERCHANT_SIGNATURE_PADDING: 'pkcs1 or pss: the RSA padding of X-Signature',
+  NEXT_CLIENT_CERT_FILE: 'the renewed client certificate chain PEM, leaf first',
+  NEXT_CLIENT_KEY_FILE: "the renewed certificate's private key (PEM)",
+  SWITCH_AT: 'the ISO 8601 instant agreed with ConnectPay to switch to the next client certificate',
 };
 
 const KIND_LABEL: Readonly<Record<CredentialKind, string>> = {

@@ -12,6 +12,7 @@ export type {
   MerchantCredentials,
   MerchantSignatureSettings,
   MtlsCredentials,
+  NextMtlsFiles,
   RequiredKinds,
 } from './types.js';
 export { CONNECTPAY_ENV_SCHEMA, ENVIRONMENT_SCHEMAS, environmentSchema, type EnvironmentVariables } from './schema.js';
@@ -33,6 +34,7 @@ export {
   LOCAL_BASE_URLS,
   MERCHANT_SIGNATURE_PADDINGS,
   MERCHANT_SIGNATURE_SETTINGS,
+  ROTATION_SETTINGS,
   SANDBOX_DEFAULT_PORTS,
   SETTINGS,
   isCredentialKind,

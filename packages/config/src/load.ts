@@ -3,6 +3,7 @@ import { type Environment, HOST_KINDS, isEnvironment } from '@connectpay-kit/hos
 import { LoadContext } from './context.js';
 import { checkSharedWithOtherProfile, credentialFiles } from './cross-env.js';
 import { loadBasic, loadCa, loadMerchant, loadMtls } from './credentials.js';
+import { loadNextMtls } from './rotation.js';
 import { type ConfigSource, readEnvironmentVariables } from './env-source.js';
 import { ConfigOptionsError, CredentialNotConfiguredError, InvalidConfigError } from './errors.js';
 import type { ConfigSources, ValueOrigin } from './origins.js';
@@ -121,6 +122,7 @@ function loadProfile(
   const basic = loadBasic(ctx);
   const merchant = loadMerchant(ctx);
   const ca = loadCa(ctx);
+  const nextMtls = loadNextMtls(ctx);
 
   const publicKeys = new Map<Setting, Buffer>();
   if (mtls) publicKeys.set('CLIENT_KEY_FILE', publicKeyBytes(mtls.key));
@@ -142,6 +144,7 @@ function loadProfile(
     environment,
     baseUrls,
     ...(mtls ? { mtls: mtls.credentials } : {}),
+    ...(nextMtls ? { nextMtls } : {}),
     ...(ca ? { caFile: ca.caFile, caPem: ca.caPem } : {}),
     ...(basic ? { basic } : {}),
     ...(merchant ? { merchant: merchant.credentials } : {}),

@@ -117,6 +117,24 @@ const paddingSchema = z.string().superRefine((value, ctx) => {
   });
 });
 
+/**
+ * An ISO 8601 instant with its offset (`2027-03-01T06:00:00Z`, `2027-03-01T07:00:00+01:00`), normalised
+ * to UTC. A date or a time without an offset is refused: the switch is agreed with ConnectPay to the
+ * minute, and a server's local time zone must not move it.
+ */
+const switchAtSchema = z.string().transform((value, ctx) => {
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+  const at = Date.parse(value);
+  if (iso.test(value) && Number.isFinite(at)) return new Date(at).toISOString();
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      'must be an ISO 8601 instant with its offset, e.g. 2027-03-01T06:00:00Z: the moment agreed with ConnectPay to switch to the next client certificate.',
+    params: issueParams('CONFIG_INVALID_VALUE'),
+  });
+  return z.NEVER;
+});
+
 function settingSchema(environment: Environment, setting: Setting): z.ZodType<string | undefined> {
   switch (setting) {
     case 'MTLS_URL':
@@ -131,6 +149,8 @@ function settingSchema(environment: Environment, setting: Setting): z.ZodType<st
       return querySchema.optional();
     case 'MERCHANT_SIGNATURE_PADDING':
       return paddingSchema.optional();
+    case 'SWITCH_AT':
+      return switchAtSchema.optional();
     default:
       return filePathSchema.optional();
   }

@@ -51,11 +51,21 @@ export interface CredentialsByKind {
 }
 
 /** One environment's validated, frozen configuration. */
+/** The staged next client certificate's files and the agreed switch instant (packages/transport CredentialRotation). */
+export interface NextMtlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** ISO 8601 in UTC; absent means the switch is made by an admin call. */
+  readonly switchAt?: string;
+}
+
 export interface ConnectPayConfig {
   readonly environment: Environment;
   /** Without a trailing slash. */
   readonly baseUrls: BaseUrls;
   readonly mtls?: MtlsCredentials;
+  /** `CONNECTPAY_<ENV>_NEXT_CLIENT_CERT_FILE`, `_NEXT_CLIENT_KEY_FILE`, `_SWITCH_AT`: paths only, read by the service's rotation. */
+  readonly nextMtls?: NextMtlsFiles;
   /** Extra trust for the provider's (or sandbox's) server certificate; absent means public roots. */
   readonly caFile?: string;
   readonly caPem?: string;

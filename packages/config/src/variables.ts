@@ -13,6 +13,9 @@ export const SETTINGS = [
   'MERCHANT_SIGNATURE_SEPARATOR',
   'MERCHANT_SIGNATURE_QUERY',
   'MERCHANT_SIGNATURE_PADDING',
+  'NEXT_CLIENT_CERT_FILE',
+  'NEXT_CLIENT_KEY_FILE',
+  'SWITCH_AT',
 ] as const;
 export type Setting = (typeof SETTINGS)[number];
 export type UrlSetting = Extract<Setting, `${string}_URL`>;
@@ -73,6 +76,17 @@ export const FLAG_VALUES = Object.freeze({
   true: Object.freeze(['true', '1', 'yes'] as const),
   false: Object.freeze(['false', '0', 'no'] as const),
 });
+
+/**
+ * The staged next client certificate and the instant to switch to it (packages/transport's
+ * CredentialRotation): not a credential group, since a missing or broken staged pair must never stop
+ * a service that runs on the current one.
+ */
+export const ROTATION_SETTINGS = Object.freeze([
+  'NEXT_CLIENT_CERT_FILE',
+  'NEXT_CLIENT_KEY_FILE',
+  'SWITCH_AT',
+] as const) satisfies readonly Setting[];
 
 /** Ports apps/sandbox listens on: its mTLS host and its one-way host. */
 export const SANDBOX_DEFAULT_PORTS = Object.freeze({ mtls: 8443, oneway: 8444 } as const);

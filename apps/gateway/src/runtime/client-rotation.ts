@@ -21,7 +21,7 @@ export function createClientRotation(parts: {
   readonly onCurrentChange: (credentials: ClientCredentials) => void;
 }): CredentialRotation {
   const { config } = parts;
-  const next = (config as { nextMtls?: { certFile: string; keyFile: string; switchAt?: string } }).nextMtls; // TEMP until config lands
+  const next = config.nextMtls;
   return new CredentialRotation({
     client: parts.client,
     ...(config.mtls ? { current: { certChainPem: config.mtls.certChainPem, privateKeyPem: config.mtls.key } } : {}),
