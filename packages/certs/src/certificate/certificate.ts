@@ -176,9 +176,23 @@ function pssHash(parameters: Tlv | undefined): string {
   return algorithm ? (hashName(decodeOid(algorithm)) ?? 'unknown') : 'SHA-1';
 }
 
+/**
+ * Certificates already decoded in this process, by their DER: a run over 1,000 chain files meets the same
+ * intermediates and roots in every file, and a shared Certificate also shares its OpenSSL object and the
+ * signature checks cached on it (chain/link.ts). Certificates are immutable, so sharing is safe; the
+ * bound keeps a long-lived process from growing.
+ */
+const decoded = new Map<string, Certificate>();
+const MAX_DECODED = 1024;
+
 /** Parses DER and, unless told otherwise, confirms OpenSSL reads it the same way (both must accept it). */
 export function parseCertificate(der: Uint8Array, options: { checkWithOpenSsl?: boolean } = {}): Certificate {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
+  const known = decoded.get(key);
+  if (known) return known;
   const certificate = new Certificate(der);
   if (options.checkWithOpenSsl !== false) void certificate.node.fingerprint256;
+  if (decoded.size >= MAX_DECODED) decoded.delete(decoded.keys().next().value as string);
+  decoded.set(key, certificate);
   return certificate;
 }

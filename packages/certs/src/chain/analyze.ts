@@ -107,28 +107,26 @@ function explore(path: PathElement[], visited: Set<string>, search: Search): boo
   const current = path[path.length - 1] as PathElement;
   if (current.certificate.selfSigned) return complete(path, 'root', search);
   if (path.length >= MAX_PATH_LENGTH) return complete(path, 'unknown-issuer', search);
-  const { verified, claimed } = issuerCandidates(current, visited, search);
-  if (verified.length === 0) {
-    if (claimed) {
-      visited.add(claimed.certificate.sha256);
-      path.push(claimed);
-      const done = explore(path, visited, search);
-      path.pop();
-      visited.delete(claimed.certificate.sha256);
-      return done;
-    }
-    return complete(path, current.certificate.selfIssued ? 'broken-root' : 'unknown-issuer', search);
-  }
-  for (const candidate of verified) {
-    if (search.paths >= MAX_PATHS || search.linkChecks > MAX_LINK_CHECKS) return true;
-    visited.add(candidate.certificate.sha256);
-    path.push(candidate);
-    const done = explore(path, visited, search);
-    path.pop();
-    visited.delete(candidate.certificate.sha256);
-    if (done) return true;
-  }
-  return false;
+  // The file's own issuers first; the pool and the trust store only when the file's do not give a good
+  // enough path (the usual complete file never touches the public store's name index).
+  const fromInput = inputCandidates(current, visited, search);
+  for (const candidate of fromInput.verified) if (tryCandidate(path, visited, candidate, search)) return true;
+  if (search.paths >= MAX_PATHS || search.linkChecks > MAX_LINK_CHECKS) return true;
+  const fromOutside = externalCandidates(current, visited, search);
+  for (const candidate of fromOutside) if (tryCandidate(path, visited, candidate, search)) return true;
+  if (fromInput.verified.length > 0 || fromOutside.length > 0) return false;
+  if (fromInput.claimed) return tryCandidate(path, visited, fromInput.claimed, search);
+  return complete(path, current.certificate.selfIssued ? 'broken-root' : 'unknown-issuer', search);
+}
+
+function tryCandidate(path: PathElement[], visited: Set<string>, candidate: PathElement, search: Search): boolean {
+  if (search.paths >= MAX_PATHS || search.linkChecks > MAX_LINK_CHECKS) return true;
+  visited.add(candidate.certificate.sha256);
+  path.push(candidate);
+  const done = explore(path, visited, search);
+  path.pop();
+  visited.delete(candidate.certificate.sha256);
+  return done;
 }
 
 function complete(path: readonly PathElement[], end: PathEnd, search: Search): boolean {
@@ -158,11 +156,10 @@ function compareScores(a: readonly number[], b: readonly number[]): number {
 }
 
 /**
- * The certificates that may issue `child`, best first: the file's own (the one right after the child
- * preferred), then the pool's and the trust store's; `claimed` is the first file certificate whose name
- * matches but whose signature does not verify.
+ * The file's certificates that may issue `child`, best first (the one right after the child preferred);
+ * `claimed` is the first whose name matches but whose signature does not verify.
  */
-function issuerCandidates(
+function inputCandidates(
   child: PathElement,
   visited: ReadonlySet<string>,
   search: Search,
@@ -181,17 +178,27 @@ function issuerCandidates(
     search.linkChecks++;
     const link = checkLink(child.certificate, parent);
     const element: PathElement = { certificate: parent, source: 'input', index, link };
-    if (link.status === 'verified') verified.push({ element, score: 32 + rank(parent, link, options) });
+    if (link.status === 'verified') verified.push({ element, score: rank(parent, link, options) });
     else if (link.status === 'bad-signature' && !claimed) claimed = element;
   }
+  verified.sort((a, b) => b.score - a.score);
+  return { verified: verified.map((entry) => entry.element), ...(claimed ? { claimed } : {}) };
+}
+
+/** The pool's and the trust store's certificates whose key verifies `child`, trusted anchors first. */
+function externalCandidates(child: PathElement, visited: ReadonlySet<string>, search: Search): PathElement[] {
+  const { certificates, options } = search;
+  const inFile = new Set(search.unique.map((index) => (certificates[index] as Certificate).sha256));
   const trustIndexes = options.trust.indexes;
   const sources: { index: CertificateIndex; source: PathSource }[] = [
     ...(options.pool ? [{ index: options.pool, source: 'pool' as const }] : []),
     ...trustIndexes.map((index) => ({ index, source: 'trust' as const })),
   ];
+  const verified: { element: PathElement; score: number }[] = [];
+  const considered = new Set<string>();
   for (const { index, source } of sources) {
     for (const candidate of index.issuerCandidates(child.certificate)) {
-      if (visited.has(candidate.sha256) || considered.has(candidate.sha256)) continue;
+      if (visited.has(candidate.sha256) || considered.has(candidate.sha256) || inFile.has(candidate.sha256)) continue;
       considered.add(candidate.sha256);
       search.linkChecks++;
       const link = checkLink(child.certificate, candidate);
@@ -204,7 +211,7 @@ function issuerCandidates(
     }
   }
   verified.sort((a, b) => b.score - a.score);
-  return { verified: verified.map((entry) => entry.element), ...(claimed ? { claimed } : {}) };
+  return verified.map((entry) => entry.element);
 }
 
 /** What a relying party would try first: matching key identifiers, valid now, a root over a cross-sign, the longest-lived. */
