@@ -20,7 +20,7 @@ export const caLetsEncrypt: Rule<'ca.lets-encrypt'> = {
       findings.push({
         certificate: index,
         message: `${certificateAt(index, certificate)} belongs to Let's Encrypt (${evidence}); ${WHY}`,
-        hint: 'order the client certificate from another public CA (Comodo/Sectigo, DigiCert, BuyPass, …) with a one-year validity',
+        hint: "ConnectPay does not accept Let's Encrypt: order a client-authentication (mTLS) certificate from another CA (DigiCert, Sectigo, BuyPass, …) and ask ConnectPay to accept that CA's root first (docs/getting-a-certificate.md, 'Which certificate to order')",
       });
     });
     // A chain completed from the trust store can still end at ISRG Root X1/X2.
@@ -30,7 +30,7 @@ export const caLetsEncrypt: Rule<'ca.lets-encrypt'> = {
       if (!evidence) continue;
       findings.push({
         message: `the chain is anchored in Let's Encrypt's hierarchy: ${element(pathElement)} (${evidence}); ${WHY}`,
-        hint: 'order the client certificate from another public CA (Comodo/Sectigo, DigiCert, BuyPass, …)',
+        hint: "ConnectPay does not accept Let's Encrypt: order a client-authentication (mTLS) certificate from another CA (DigiCert, Sectigo, BuyPass, …) and ask ConnectPay to accept that CA's root first (docs/getting-a-certificate.md, 'Which certificate to order')",
       });
     }
     return findings;
