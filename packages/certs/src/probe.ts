@@ -272,10 +272,12 @@ async function handshake(
     let protocol: string | undefined;
     let secured = false;
     let done = false;
+    let settle: NodeJS.Timeout | undefined;
     const finish = (result: Handshake): void => {
       if (done) return;
       done = true;
       clearTimeout(deadline);
+      clearTimeout(settle);
       socket?.destroy();
       resolve(result);
     };
@@ -339,7 +341,7 @@ async function handshake(
       // TLS 1.3: the server judges the client certificate after the client's Finished, then sends either a
       // session ticket (accepted) or an alert (refused). A server that sends no tickets is given settleMs.
       tls.once('session', accepted);
-      setTimeout(accepted, settleMs);
+      settle = setTimeout(accepted, settleMs);
     });
     socket.on('error', (error: Error & { code?: string }) => {
       const alert = alertName(error);
