@@ -208,6 +208,8 @@ export const PORT_RULES = Object.freeze([
       'localhost:{webhook}/',
       'localhost:{gateway}/v1/merchant/payments',
       'https://localhost:{sandboxOneway}/sandbox/v1/payments/',
+      'https://localhost:{sandboxOneway}/sandbox/v1/events',
+      'https://localhost:{sandboxOneway}/sandbox/v1/webhook-subscription',
     ],
   },
   {
@@ -249,6 +251,8 @@ export const NOT_DEFAULTS = Object.freeze([
     file: 'packages/config/test/urls.spec.ts',
     texts: ["'https://127.0.0.1:8444'", "'http://127.0.0.1:8443'", '@localhost:8444'],
   },
+  // A redirect URL as a test value of the local rule (http allowed), not the receiver's default.
+  { file: 'packages/transport/test/oauth-provider-forms.spec.ts', texts: ["'http://127.0.0.1:3001/auth/callback'"] },
   {
     file: 'packages/hosts/test/resolve.spec.ts',
     texts: ['https://127.0.0.1:8443', 'https://127.0.0.1:8444', 'http://127.0.0.1:8443'],
