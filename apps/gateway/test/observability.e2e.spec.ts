@@ -95,16 +95,40 @@ describe('docs', () => {
 });
 
 describe('status page', () => {
-  it('shows the environment, the chain with days left, the token state and recent upstream errors', async () => {
+  it('shows the environment, the chain with days left, the expiry timeline and the token state', async () => {
     const page = await request(harness.url).get('/status');
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.text).toContain('>local<');
     expect(page.text).toMatch(/class="certificate"[\s\S]*days left/);
     expect(page.text).toMatch(/id="token-state">none</);
-    expect(page.text).toContain('merchant.payments.get');
-    expect(page.text).toContain('PROVIDER_ERROR');
+    // The current certificate, today and the renewal window on one axis; no next one is staged here.
+    expect(page.text).toMatch(/id="timeline-current"[^>]*>current · until \d{4}-\d{2}-\d{2}</);
+    expect(page.text).toContain('id="timeline-today"');
+    expect(page.text).toContain('id="renewal-window"');
+    expect(page.text).toMatch(
+      /id="timeline-summary">No next certificate is staged; renewal is due from \d{4}-\d{2}-\d{2}\./,
+    );
+    // Hints speak in the service's terms: an operator at a browser cannot pass command-line flags.
+    expect(page.text).not.toMatch(/--offline|--crl|--trust/);
+    // The caller's 404 for an unknown payment id is the caller's answer, not an upstream error.
+    expect(page.text).not.toContain('merchant.payments.get');
+    expect(page.text).toContain('None since the gateway started.');
     expect(page.text).not.toContain('<script');
+  });
+
+  it("probes ConnectPay's mTLS host from the page's button, and as an API-key route", async () => {
+    const page = await request(harness.url).get('/status');
+    expect(page.text).toMatch(/<form method="post" action="\/status\/probe">[\s\S]*id="probe-button"/);
+    const pressed = await request(harness.url).post('/status/probe');
+    expect(pressed.status).toBe(200);
+    expect(pressed.text).toContain('id="probe-verdict">accepted<');
+    expect(pressed.text).toMatch(/Asks for a client certificate<\/th><td>yes</);
+    expect(pressed.text).not.toContain('PRIVATE KEY');
+    const json = await request(harness.url).post('/v1/admin/client-certificate/probe').set(API_KEY);
+    expect(json.status).toBe(200);
+    expect(json.body).toMatchObject({ verdict: 'accepted', clientCertificateRequested: true });
+    expect((await request(harness.url).post('/v1/admin/client-certificate/probe')).status).toBe(401);
   });
 
   // CI installs Debian chromium (.ci/run), so there the browser check must run, not skip.
@@ -120,7 +144,8 @@ describe('status page', () => {
       expect(dom).toMatch(/class="badge env">local</);
       expect(dom).toMatch(/days left/);
       expect(dom).toMatch(/id="token-state">none</);
-      expect(dom).toContain('PROVIDER_ERROR');
+      expect(dom).toMatch(/id="timeline-current"[^>]*>current · until/);
+      expect(dom).toContain('id="renewal-window"');
     },
     60_000,
   );

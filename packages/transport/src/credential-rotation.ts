@@ -12,6 +12,7 @@ export interface RotationCertificate {
   readonly subject: string;
   /** Hex, as ConnectPay compares it with the certificate attached to the DevApp. */
   readonly serialNumber: string;
+  readonly notBefore: string;
   readonly notAfter: string;
   /** Whole days until notAfter (negative once expired), at the time of the status. */
   readonly daysLeft: number;
@@ -211,6 +212,11 @@ export class CredentialRotation {
     if (this.next && this.next.certificate.leafFingerprint === this.current.certificate.leafFingerprint) {
       this.nextState = 'active';
     }
+  }
+
+  /** The pair the client presents now, e.g. for a handshake probe; undefined without mTLS. */
+  presented(): ClientCredentials | undefined {
+    return this.current?.credentials;
   }
 
   status(): RotationStatus {
@@ -530,6 +536,7 @@ function pairOf(credentials: ClientCredentials): Pair {
     certificate: {
       subject: leaf.subject.split('\n').join(', '),
       serialNumber: leaf.serialNumber.toUpperCase(),
+      notBefore: new Date(leaf.validFrom).toISOString(),
       notAfter: loaded.notAfter.toISOString(),
       leafFingerprint: loaded.leafFingerprint,
     },

@@ -1,7 +1,9 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
+import type { ProbeReport } from '@connectpay-kit/certs';
 import { RotationRefusedError, type RotationStatus } from '@connectpay-kit/transport';
 import { GatewayRequestError } from '../errors/gateway-error.js';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
+import { probeCurrentCertificate } from './handshake-probe.js';
 
 /**
  * The operator's switch to the staged next client certificate, for when ConnectPay attached it
@@ -27,5 +29,15 @@ export class ClientCertificateController {
       }
       throw error;
     }
+  }
+
+  /**
+   * A TLS handshake to ConnectPay's mTLS host with the certificate presented now, and the verdict in the
+   * provider's terms (cert-check probe's report). Sends no API request.
+   */
+  @Post('probe')
+  @HttpCode(200)
+  probe(): Promise<ProbeReport> {
+    return probeCurrentCertificate(this.runtime);
   }
 }

@@ -1,7 +1,9 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, NotFoundException, Post } from '@nestjs/common';
+import type { ProbeReport } from '@connectpay-kit/certs';
 import { Public } from '../auth/public.decorator.js';
 import { ReadinessService } from '../health/readiness.service.js';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
+import { probeCurrentCertificate } from './handshake-probe.js';
 import { type StatusPageData, renderStatusPage } from './status-page.js';
 
 @Public()
@@ -16,6 +18,27 @@ export class StatusController {
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'no-store')
   async page(): Promise<string> {
+    return this.render();
+  }
+
+  /**
+   * The page's "Probe the mTLS host" button (a plain form, no script), in local and stage only: the page
+   * is not authenticated, and in prod the same probe is the API-key route POST /v1/admin/client-certificate/probe.
+   */
+  @Post('probe')
+  @HttpCode(200)
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('cache-control', 'no-store')
+  async probe(): Promise<string> {
+    if (!this.probeAllowed()) throw new NotFoundException();
+    return this.render(await probeCurrentCertificate(this.runtime));
+  }
+
+  private probeAllowed(): boolean {
+    return this.runtime.environment !== 'prod';
+  }
+
+  private async render(probe?: ProbeReport): Promise<string> {
     const { runtime } = this;
     return renderStatusPage({
       environment: runtime.environment,
@@ -26,6 +49,7 @@ export class StatusController {
       token: await this.tokenState(),
       recentErrors: runtime.recentErrors.list(),
       warnings: runtime.warnings,
+      probe: this.probeAllowed() ? { ...(probe ? { report: probe } : {}) } : undefined,
     });
   }
 

@@ -72,6 +72,9 @@ export class UpstreamService {
 
   private remember(api: string, requestId: string, error: unknown): void {
     if (!(error instanceof TransportError) && !(error instanceof ProviderInvalidResponseError)) return;
+    // The status page lists what is wrong between the gateway and ConnectPay; an unknown payment id or a
+    // refused body is the caller's answer, not an upstream error.
+    if (error instanceof ProviderHttpError && CALLER_STATUSES.has(error.status)) return;
     const mapped = mapError(error, requestId);
     this.runtime.recentErrors.record({
       at: new Date().toISOString(),
@@ -85,6 +88,9 @@ export class UpstreamService {
     });
   }
 }
+
+/** Provider answers about the caller's request, not about the integration (401/403/429 and 5xx stay listed). */
+const CALLER_STATUSES: ReadonlySet<number> = new Set([400, 404, 409, 410, 422]);
 
 function oauthNotConfigured(requestId: string): CredentialsMissingError {
   return new CredentialsMissingError(
