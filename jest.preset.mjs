@@ -10,8 +10,9 @@ const workspaceRoot = dirname(fileURLToPath(import.meta.url));
 export function jestConfig(overrides = {}) {
   return {
     testEnvironment: 'node',
-    // A hang guard, not a speed claim: on a loaded 2-core machine (CI running the renamed copy's whole
-    // suite inside the outer one) RSA key generation and TLS handshakes pushed a test past Jest's 5 s.
+    // A hang guard, not a speed claim: on a loaded 2-core machine (CI's suites, builds and the rename
+    // e2e's build of a renamed copy side by side) RSA key generation and TLS handshakes pushed a test
+    // past Jest's 5 s.
     testTimeout: 30_000,
     extensionsToTreatAsEsm: ['.ts'],
     testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],

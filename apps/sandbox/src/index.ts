@@ -30,4 +30,3 @@ export {
   type SubscriptionSettings,
   type SubscriptionStatus,
 } from './webhook-subscriptions.js';
-
