@@ -10,12 +10,21 @@ import { cli, jsonLines, scratchDir } from './support/cli.js';
 const scratch = scratchDir('cert-check-probe-');
 let pki: RenewableDevPki;
 let sandbox: RunningSandbox;
+let revoked: { chain: string; key: string };
 
 const DAY = 24 * 60 * 60 * 1000;
 
 beforeAll(async () => {
   pki = await writeRenewableDevPki(join(scratch.dir, 'pki'));
-  sandbox = await startSandbox({ ...optionsFromDevPki(pki.dir), mtlsPort: 0, onewayPort: 0, log: () => undefined });
+  const toRevoke = await pki.renewClient();
+  revoked = { chain: write('revoked.pem', toRevoke.chainPem), key: write('revoked.key', toRevoke.keyPem) };
+  sandbox = await startSandbox({
+    ...optionsFromDevPki(pki.dir),
+    clientCrlPems: await pki.clientCrls([toRevoke.serialNumber]),
+    mtlsPort: 0,
+    onewayPort: 0,
+    log: () => undefined,
+  });
 }, 60_000);
 afterAll(async () => {
   await sandbox?.close();
@@ -83,6 +92,12 @@ describe('cert-check probe against the sandbox', () => {
     });
     expect(code).toBe(1);
     expect(report).toMatchObject({ verdict: 'refused', cause: { rule: 'eku.client-auth' } });
+  });
+
+  it('refuses a revoked leaf (the sandbox checks the dev CA CRLs, as ConnectPay checks revocation)', async () => {
+    const { code, report } = await probe(revoked);
+    expect(code).toBe(1);
+    expect(report['verdict']).toBe('refused');
   });
 
   it('without a client certificate: refused, and the next step names the settings', async () => {

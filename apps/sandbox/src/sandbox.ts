@@ -23,6 +23,12 @@ export interface SandboxOptions {
   readonly onewayPort?: number;
   /** Trust anchor for client certificates: only chains from this CA pass the mTLS handshake. */
   readonly clientCaPem: string;
+  /**
+   * CRLs for the client chains, one PEM each (Node checks every level once any is given, so the root's
+   * and the intermediate's): a revoked client certificate is then refused in the handshake, as
+   * ConnectPay refuses one.
+   */
+  readonly clientCrlPems?: readonly string[];
   /** CA the webhook receiver's https certificate chains to, when it uses https. */
   readonly webhookCaPem?: string;
   readonly mtlsServer: ServerIdentity;
@@ -192,6 +198,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       cert: options.mtlsServer.certPem,
       key: options.mtlsServer.keyPem,
       ca: options.clientCaPem,
+      ...(options.clientCrlPems && options.clientCrlPems.length > 0 ? { crl: [...options.clientCrlPems] } : {}),
       requestCert: true,
       rejectUnauthorized: true,
       minVersion: 'TLSv1.2',

@@ -15,7 +15,10 @@ let dir: string;
 let root: CertificateAuthority;
 let issuing: CertificateAuthority;
 let serverCertificate: GeneratedCertificate;
-let clients: Record<'good' | 'otherRoot' | 'expired' | 'serverAuthOnly', { chain: string; key: string }>;
+let clients: Record<'good' | 'otherRoot' | 'expired' | 'serverAuthOnly' | 'revoked', { chain: string; key: string }>;
+/** The root's CRL (revoking nothing) and the issuing CA's, revoking the "revoked" client. */
+let rootCrl: string;
+let issuingCrl: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'certs-probe-'));
@@ -31,8 +34,11 @@ beforeAll(async () => {
   const now = Date.now();
   const client = async (ca: CertificateAuthority, spec: Parameters<CertificateAuthority['issue']>[0]) => {
     const leaf = await ca.issue({ subject: { commonName: 'client.example.com' }, ...spec });
-    return { chain: [leaf.pem, ca.pem].join(''), key: leaf.privateKeyPem };
+    return { chain: [leaf.pem, ca.pem].join(''), key: leaf.privateKeyPem, serial: leaf.serialNumber };
   };
+  const revoked = await client(issuing, { extendedKeyUsage: ['clientAuth'] });
+  rootCrl = (await root.crl()).pem;
+  issuingCrl = (await issuing.crl({ revoked: [revoked.serial] })).pem;
   clients = {
     good: await client(issuing, { extendedKeyUsage: ['clientAuth'] }),
     otherRoot: await client(otherIssuing, { extendedKeyUsage: ['clientAuth'] }),
@@ -41,6 +47,7 @@ beforeAll(async () => {
       validity: { notBefore: new Date(now - 100 * DAY), notAfter: new Date(now - DAY) },
     }),
     serverAuthOnly: await client(issuing, { extendedKeyUsage: ['serverAuth'] }),
+    revoked,
   };
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,6 +63,7 @@ async function nodeServer(): Promise<Running> {
     cert: [serverCertificate.pem, issuing.pem].join(''),
     key: serverCertificate.privateKeyPem,
     ca: [root.pem],
+    crl: [rootCrl, issuingCrl],
     requestCert: true,
     rejectUnauthorized: true,
   });
@@ -96,6 +104,9 @@ async function opensslServer(): Promise<Running> {
       files('server.key', serverCertificate.privateKeyPem),
       '-CAfile',
       files('root.pem', root.pem),
+      '-CRL',
+      files('issuing-crl.pem', issuingCrl),
+      '-crl_check',
       '-Verify',
       '3',
       '-verify_return_error',
@@ -131,9 +142,9 @@ async function probe(url: string, client?: { chain: string; key: string }): Prom
 }
 
 describe.each([
-  ['a Node TLS server requiring a client certificate', nodeServer],
-  ['openssl s_server -Verify 3', opensslServer],
-])('probeHandshake against %s', (_name, start) => {
+  ['a Node TLS server requiring a client certificate', nodeServer, false],
+  ['openssl s_server -Verify 3', opensslServer, true],
+])('probeHandshake against %s', (_name, start, sendsAlerts) => {
   let server: Running;
   beforeAll(async () => {
     server = await start();
@@ -162,6 +173,14 @@ describe.each([
       alert,
       rule,
     });
+  });
+
+  it('refuses a revoked client certificate (OpenSSL names it; a Node server only closes)', async () => {
+    const report = await probe(server.url, clients.revoked);
+    expect(report.verdict).toBe('refused');
+    if (sendsAlerts)
+      expect(report).toMatchObject({ alert: 'certificate_revoked', cause: { rule: 'revocation.revoked' } });
+    else expect(report.cause.explanation).toContain('closed the connection right after the handshake');
   });
 
   it('without a client certificate: refused, the server requires one', async () => {

@@ -27,7 +27,7 @@ export async function generateDevPkiContents(now: Date): Promise<Record<DevPkiFi
  */
 export async function generateDevPki(
   now: Date,
-): Promise<{ contents: Record<DevPkiFile, string>; intermediate: CertificateAuthority }> {
+): Promise<{ contents: Record<DevPkiFile, string>; intermediate: CertificateAuthority; root: CertificateAuthority }> {
   const [rootKey, intermediateKey, clientKey, mtlsKey, onewayKey, merchantKey] = await Promise.all([
     generateKeyPair({ type: 'ec', curve: 'P-256' }),
     generateKeyPair({ type: 'ec', curve: 'P-256' }),
@@ -90,5 +90,5 @@ export async function generateDevPki(
     tokenEncryptionKey: randomBytes(32).toString('base64'),
     manifest: `${JSON.stringify(manifest, null, 2)}\n`,
   };
-  return { contents, intermediate };
+  return { contents, intermediate, root };
 }

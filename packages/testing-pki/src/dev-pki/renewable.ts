@@ -12,6 +12,8 @@ import { DEV_CLIENT_ID, devPkiPaths, type DevPkiPaths } from './layout.js';
 export interface RenewedDevClient {
   /** The leaf alone, as a CA's answer to a CSR comes. */
   readonly leafPem: string;
+  /** Hex, as a CRL lists it. */
+  readonly serialNumber: string;
   /** Leaf, intermediate and root, as `client-chain.pem` holds them. */
   readonly chainPem: string;
   /** PKCS#8 PEM of the new leaf's key. */
@@ -27,6 +29,11 @@ export interface RenewableDevPki extends DevPkiPaths {
    * (clientAuth, the dev client id) unless `spec` says otherwise (expired, another usage, …).
    */
   renewClient(spec?: IssueSpec): Promise<RenewedDevClient>;
+  /**
+   * CRLs a TLS server can check client certificates against (Node's `crl` option checks every level):
+   * the dev root's (revoking nothing) and the dev intermediate's, revoking the given serial numbers.
+   */
+  clientCrls(revokedSerials: readonly string[]): Promise<string[]>;
 }
 
 /**
@@ -37,7 +44,7 @@ export interface RenewableDevPki extends DevPkiPaths {
  */
 export async function writeRenewableDevPki(dir: string, options: { now?: Date } = {}): Promise<RenewableDevPki> {
   const paths = devPkiPaths(dir);
-  const { contents, intermediate } = await generateDevPki(options.now ?? new Date());
+  const { contents, intermediate, root: rootCa } = await generateDevPki(options.now ?? new Date());
   try {
     await mkdir(paths.dir, { recursive: true, mode: 0o700 });
     await writeInto(paths.dir, contents);
@@ -47,6 +54,13 @@ export async function writeRenewableDevPki(dir: string, options: { now?: Date } 
   const root = { pem: contents.root };
   return {
     ...paths,
+    async clientCrls(revokedSerials) {
+      const [rootCrl, intermediateCrl] = await Promise.all([
+        rootCa.crl(),
+        intermediate.crl({ revoked: revokedSerials }),
+      ]);
+      return [rootCrl.pem, intermediateCrl.pem];
+    },
     async renewClient(spec = {}) {
       const leaf = await intermediate.issue({
         subject: { organization: DEV_ORGANIZATION, commonName: DEV_CLIENT_ID },
@@ -57,6 +71,7 @@ export async function writeRenewableDevPki(dir: string, options: { now?: Date } 
       });
       return {
         leafPem: leaf.pem,
+        serialNumber: leaf.serialNumber,
         chainPem: toPem([leaf, intermediate, root]),
         keyPem: leaf.privateKeyPem,
         fingerprint: new X509Certificate(leaf.pem).fingerprint256,
