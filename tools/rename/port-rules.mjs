@@ -18,7 +18,7 @@ export const PORT_RULES = Object.freeze([
   },
   {
     // The sandbox's only copy: apps/sandbox and LOCAL_BASE_URLS use SANDBOX_DEFAULT_PORTS, and
-    // tools/topology/compose-model.mjs reads it from here for the compose checks.
+    // tools/test/compose-model.mjs reads it from here for the compose checks.
     file: 'packages/config/src/variables.ts',
     patterns: ['SANDBOX_DEFAULT_PORTS = Object.freeze({ mtls: {sandboxMtls}, oneway: {sandboxOneway} }'],
   },
@@ -126,10 +126,6 @@ export const PORT_RULES = Object.freeze([
       'SANDBOX_ONEWAY_PORT:-{sandboxOneway}}',
     ],
   },
-  {
-    file: 'tools/topology/run.mjs',
-    patterns: ['cannot share :{webhook} on one host', 'keep their distinct {webhook}/3002'],
-  },
 
   // Documentation.
   {
@@ -199,6 +195,8 @@ export const PORT_RULES = Object.freeze([
       'sandbox `https://127.0.0.1:{sandboxMtls}`',
       'sandbox `https://127.0.0.1:{sandboxOneway}`',
       'serves the gateway on :{gateway}.',
+      '(`https://0.0.0.0:{sandboxOneway}/…`)',
+      '`https://sandbox:{sandboxOneway}`',
       'localhost:{gateway}/health/ready',
     ],
   },
@@ -219,20 +217,6 @@ export const PORT_RULES = Object.freeze([
   {
     file: 'docs/security-model.md',
     patterns: ['localhost:{gateway}/', 'localhost:{webhook}/webhooks/'],
-  },
-  {
-    file: 'tools/topology/README.md',
-    patterns: [
-      'sandbox :{sandboxMtls} mTLS, :{sandboxOneway} one-way ─> gateway :{gateway}',
-      '> webhook-1 :{webhook}',
-      '`https://sandbox:{sandboxMtls}` verifies',
-      'localhost:{gateway}/v1/merchant/payments',
-      'https://localhost:{sandboxOneway}/sandbox/v1/payments/',
-      '(`https://0.0.0.0:{sandboxOneway}/…`)',
-      '`https://sandbox:{sandboxOneway}`',
-      'they publish {webhook} and 3002',
-      '`GATEWAY_PORT: integer(…, {gateway})`',
-    ],
   },
 ]);
 

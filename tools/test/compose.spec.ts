@@ -1,12 +1,8 @@
 // Keeps docker-compose.yml and the root Dockerfile (one target per app) true to the apps' sources
-// (there is no Docker engine here: the files are parsed and checked), then runs the same topology as
-// plain processes (tools/topology/run.mjs). Every check is also fed a broken copy, so none of them can pass vacuously.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+// (there is no Docker engine here: the files are parsed and checked). The same topology runs as the
+// apps' processes in replica-topology.e2e.spec.ts. Every check is also fed a broken copy, so none of them can pass vacuously.
+import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { stringify } from 'yaml';
 import {
   type Compose,
   type ComposeService,
@@ -37,7 +33,7 @@ import {
   type Dockerfile,
   type DockerStage,
   type RunImage,
-} from '../topology/compose-model.mjs';
+} from './compose-model.mjs';
 
 /** What the checks read; the mutation tests hand them altered copies. */
 interface Input {
@@ -45,8 +41,8 @@ interface Input {
   /** The root Dockerfile's text: a build stage and one target per app. */
   dockerfile: string;
   dockerignore: string;
-  /** tools/topology/README.md: where users are told which ./secrets/ files to fill. */
-  readonly topologyReadme: string;
+  /** The root README: where users are told which ./secrets/ files to fill. */
+  readonly readme: string;
 }
 
 type Check = (input: Input) => string[];
@@ -58,7 +54,7 @@ function realInput(): Input {
     compose: parseCompose(read('docker-compose.yml')),
     dockerfile: read('Dockerfile'),
     dockerignore: read('.dockerignore'),
-    topologyReadme: read('tools/topology/README.md'),
+    readme: read('README.md'),
   };
 }
 
@@ -319,10 +315,10 @@ const checkFiles: Check = (input) => {
     if (!usedSecrets.has(secret)) problems.push(`secret ${secret} is declared but no service uses it.`);
     if (definition.file !== undefined) {
       const file = posix.normalize(definition.file);
-      const userFilled = file.startsWith('secrets/') && input.topologyReadme.includes(file);
+      const userFilled = file.startsWith('secrets/') && input.readme.includes(file);
       if (!existsSync(join(WORKSPACE_ROOT, file)) && !userFilled) {
         problems.push(
-          `secret ${secret}: ${definition.file} does not exist and is not a ./secrets/ file tools/topology/README.md tells users to fill.`,
+          `secret ${secret}: ${definition.file} does not exist and is not a ./secrets/ file README.md tells users to fill.`,
         );
       }
     } else if (!definition.external && definition.environment === undefined) {
@@ -1202,86 +1198,4 @@ describe('each check fails on a broken copy', () => {
   it('every check has at least one broken copy', () => {
     expect(new Set(MUTATIONS.map(([, check]) => check)).size).toBe(CHECKS.length);
   });
-});
-
-// ---------------------------------------------------------------------------------------------------
-// The same topology as processes
-
-const POSTGRES_URL = process.env['CONNECTPAY_TEST_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
-const RUNNER = join(WORKSPACE_ROOT, 'tools/topology/run.mjs');
-
-function probePostgres(): Promise<boolean> {
-  const { hostname, port } = new URL(POSTGRES_URL);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port || 5432) });
-    const done = (reachable: boolean) => {
-      socket.destroy();
-      resolve(reachable);
-    };
-    socket.setTimeout(2000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
-function runTopology(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUNNER, ...args], {
-      cwd: WORKSPACE_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, output }));
-  });
-}
-
-// Decided before the tests are collected: skipped with a note locally, a failure under CI.
-const postgresReachable = await probePostgres();
-const ci = Boolean(process.env['CI']);
-if (!postgresReachable && !ci) {
-  console.warn(
-    `compose.spec: PostgreSQL is unreachable at ${new URL(POSTGRES_URL).host}; the topology run is skipped (set CI to make this a failure).`,
-  );
-}
-const itWithPostgres = postgresReachable || ci ? it : it.skip;
-
-describe('the compose topology as plain processes (tools/topology/run.mjs)', () => {
-  itWithPostgres(
-    'starts every service healthy, and a payment webhook reaches a replica and is processed once',
-    async () => {
-      // Under nx the apps are already built (tools:test depends on their build); a bare jest run builds
-      // them first. A nested nx build while an outer one runs could race it, so it is skipped then.
-      const built = ['gateway', 'sandbox', 'webhook'].every((app) =>
-        existsSync(join(WORKSPACE_ROOT, `apps/${app}/dist/main.js`)),
-      );
-      const { code, output } = await runTopology([...(built ? ['--no-build'] : []), '--deadline-seconds', '80']);
-      expect(output).toMatch(/processed once each/);
-      expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('[topology] OK') });
-    },
-    90_000,
-  );
-
-  itWithPostgres(
-    'fails when one replica does not share the inbox',
-    async () => {
-      const work = mkdtempSync(join(tmpdir(), 'compose-spec-'));
-      try {
-        const copy = structuredClone(real.compose);
-        const replica = copy.services['webhook-2'] as ComposeService;
-        const { WEBHOOK_STORAGE_FILE: _shared, ...environment } = environmentOf(replica);
-        replica.environment = { ...environment, WEBHOOK_STORAGE: ':memory:' };
-        const file = join(work, 'docker-compose.yml');
-        writeFileSync(file, stringify(copy));
-        const { code, output } = await runTopology(['--no-build', '--compose', file, '--deadline-seconds', '40']);
-        expect(output).toMatch(/should be in the shared PostgreSQL inbox/);
-        expect(code).toBe(1);
-      } finally {
-        rmSync(work, { recursive: true, force: true });
-      }
-    },
-    45_000,
-  );
 });

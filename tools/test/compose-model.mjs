@@ -1,7 +1,7 @@
 // Reads docker-compose.yml, the root Dockerfile (one target per app) and the facts about each app that its sources hold
-// (ports, routes, variables, workspace imports). Shared by run.mjs (which starts the topology as plain
-// processes) and tools/test/compose.spec.ts (which checks the files against the sources), so both
-// read the compose file the same way. Types: compose-model.d.mts.
+// (ports, routes, variables, workspace imports), for compose.spec.ts (which checks the files against the
+// sources) and replica-topology.e2e.spec.ts (which keeps its processes' environments in step with the
+// compose file). Types: compose-model.d.mts.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
