@@ -1,13 +1,28 @@
 /** Stable codes: the CLI maps every CertsError to exit code 2 and matches on `code`, never on the text. */
-export type CertsErrorCode =
-  | 'CERTS_NO_CERTIFICATE'
-  | 'CERTS_UNREADABLE_INPUT'
-  | 'CERTS_UNREADABLE_PRIVATE_KEY'
-  | 'CERTS_UNREADABLE_TRUST'
-  | 'CERTS_UNREADABLE_POOL'
-  | 'CERTS_UNREADABLE_CRL'
-  | 'CERTS_INVALID_OPTION'
-  | 'CERTS_INTERNAL';
+export const CERTS_ERROR_CODES = [
+  'CERTS_NO_CERTIFICATE',
+  'CERTS_UNREADABLE_INPUT',
+  'CERTS_UNREADABLE_PRIVATE_KEY',
+  'CERTS_UNREADABLE_TRUST',
+  'CERTS_UNREADABLE_POOL',
+  'CERTS_UNREADABLE_CRL',
+  'CERTS_INVALID_OPTION',
+  'CERTS_INTERNAL',
+] as const;
+export type CertsErrorCode = (typeof CERTS_ERROR_CODES)[number];
+
+/** What each code means, one line each: docs/errors.md is generated from this (tools/docs/errors-doc.mjs). */
+export const CERTS_ERROR_MEANING: Readonly<Record<CertsErrorCode, string>> = {
+  CERTS_NO_CERTIFICATE: 'Nothing in the input looks like a certificate (empty file, random bytes, a text file).',
+  CERTS_UNREADABLE_INPUT: 'The bytes cannot be read as text or binary certificate data.',
+  CERTS_UNREADABLE_PRIVATE_KEY:
+    'The private key to compare against the leaf cannot be parsed (encrypted or not a key).',
+  CERTS_UNREADABLE_TRUST: 'An extra trust anchor given in the options is not usable.',
+  CERTS_UNREADABLE_POOL: 'An intermediate pool given in the options is not usable.',
+  CERTS_UNREADABLE_CRL: 'A CRL given in the options is not usable.',
+  CERTS_INVALID_OPTION: 'An option passed to the engine has an invalid value.',
+  CERTS_INTERNAL: 'A bug in the package surfaced while checking; report it with the certificates.',
+};
 
 /** Base of every error this package throws: the input could not be checked at all. */
 export class CertsError extends Error {
@@ -83,4 +98,14 @@ export class InternalCertsError extends CertsError {
 export function messageOf(error: unknown, fallback = 'unreadable'): string {
   const message = (error as { message?: unknown } | null)?.message;
   return typeof message === 'string' && message !== '' ? message : fallback;
+}
+
+/**
+ * True for any error of this package. Matches by code as well as by class, so an error from another
+ * copy of the package or another realm (node:vm, a worker) is recognised too.
+ */
+export function isCertsError(value: unknown): value is CertsError {
+  if (value instanceof CertsError) return true;
+  const code = (value as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && (CERTS_ERROR_CODES as readonly string[]).includes(code);
 }

@@ -28,6 +28,9 @@ export type { RevocationResult, RevocationStatus } from './revocation/types.js';
 export { PSD2_ROLES } from './oids.js';
 export type { Psd2RoleName } from './oids.js';
 export {
+  CERTS_ERROR_CODES,
+  CERTS_ERROR_MEANING,
+  isCertsError,
   CertsError,
   InternalCertsError,
   InvalidOptionError,

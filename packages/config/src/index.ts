@@ -47,6 +47,11 @@ export {
   type VariableName,
 } from './variables.js';
 export {
+  CONFIG_ERROR_CODES,
+  CONFIG_ERROR_MEANING,
+  CONFIG_ISSUE_CODES,
+  CONFIG_ISSUE_MEANING,
+  isConfigError,
   ConfigError,
   ConfigOptionsError,
   CredentialNotConfiguredError,

@@ -1,15 +1,31 @@
 /** Stable codes: callers and logs match on these, never on message text. */
-export type HostsErrorCode =
-  | 'HOSTS_UNKNOWN_API'
-  | 'HOSTS_UNKNOWN_ENVIRONMENT'
-  | 'HOSTS_HOST_NOT_CONFIGURED'
-  | 'HOSTS_INVALID_BASE_URL'
-  | 'HOSTS_WRONG_HOST_KIND'
-  | 'HOSTS_SCHEME_MISMATCH'
-  | 'HOSTS_MISSING_PATH_PARAM'
-  | 'HOSTS_INVALID_PATH_PARAM'
-  | 'HOSTS_INVALID_CATALOG'
-  | 'HOSTS_MERCHANT_CONTRACT';
+export const HOSTS_ERROR_CODES = [
+  'HOSTS_UNKNOWN_API',
+  'HOSTS_UNKNOWN_ENVIRONMENT',
+  'HOSTS_HOST_NOT_CONFIGURED',
+  'HOSTS_INVALID_BASE_URL',
+  'HOSTS_WRONG_HOST_KIND',
+  'HOSTS_SCHEME_MISMATCH',
+  'HOSTS_MISSING_PATH_PARAM',
+  'HOSTS_INVALID_PATH_PARAM',
+  'HOSTS_INVALID_CATALOG',
+  'HOSTS_MERCHANT_CONTRACT',
+] as const;
+export type HostsErrorCode = (typeof HOSTS_ERROR_CODES)[number];
+
+/** What each code means, one line each: docs/errors.md is generated from this (tools/docs/errors-doc.mjs). */
+export const HOSTS_ERROR_MEANING: Readonly<Record<HostsErrorCode, string>> = {
+  HOSTS_UNKNOWN_API: 'The API name is not in the ConnectPay catalog.',
+  HOSTS_UNKNOWN_ENVIRONMENT: 'The environment is not local, stage or prod.',
+  HOSTS_HOST_NOT_CONFIGURED: 'The environment has no base URL for the host kind the API needs.',
+  HOSTS_INVALID_BASE_URL: 'A base URL is not usable (not absolute, has a query, wrong form).',
+  HOSTS_WRONG_HOST_KIND: 'An mTLS API was aimed at the one-way host, or the reverse.',
+  HOSTS_SCHEME_MISMATCH: 'The base URL scheme does not fit the environment.',
+  HOSTS_MISSING_PATH_PARAM: 'A path parameter the API needs was not given.',
+  HOSTS_INVALID_PATH_PARAM: 'A path parameter value is not valid for the API.',
+  HOSTS_INVALID_CATALOG: 'The API catalog itself is inconsistent (a bug in the package).',
+  HOSTS_MERCHANT_CONTRACT: 'A merchant API body does not fit the published contract; the error names each field.',
+};
 
 export class HostsError extends Error {
   readonly code: HostsErrorCode;
@@ -110,4 +126,14 @@ export class MerchantContractError extends HostsError {
       .join(' ');
     super('HOSTS_MERCHANT_CONTRACT', `The ${contract} body does not fit ConnectPay's published contract. ${list}`);
   }
+}
+
+/**
+ * True for any error of this package. Matches by code as well as by class, so an error from another
+ * copy of the package or another realm (node:vm, a worker) is recognised too.
+ */
+export function isHostsError(value: unknown): value is HostsError {
+  if (value instanceof HostsError) return true;
+  const code = (value as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && (HOSTS_ERROR_CODES as readonly string[]).includes(code);
 }

@@ -42,6 +42,9 @@ export {
   type ResolvedApi,
 } from './resolve.js';
 export {
+  HOSTS_ERROR_CODES,
+  HOSTS_ERROR_MEANING,
+  isHostsError,
   HostsError,
   HostNotConfiguredError,
   InvalidBaseUrlError,

@@ -1,7 +1,19 @@
 import type { ServiceDescriptor } from './service.js';
 
 /** Stable codes of the errors the kit raises; callers match on these, never on messages. */
-export type ServiceKitErrorCode = 'SERVICE_SETTINGS_INVALID' | 'SERVICE_CONFIG_INVALID' | 'SERVICE_STARTUP_FAILED';
+export const SERVICE_KIT_ERROR_CODES = [
+  'SERVICE_SETTINGS_INVALID',
+  'SERVICE_CONFIG_INVALID',
+  'SERVICE_STARTUP_FAILED',
+] as const;
+export type ServiceKitErrorCode = (typeof SERVICE_KIT_ERROR_CODES)[number];
+
+/** What each code means, one line each: docs/errors.md is generated from this (tools/docs/errors-doc.mjs). */
+export const SERVICE_KIT_ERROR_MEANING: Readonly<Record<ServiceKitErrorCode, string>> = {
+  SERVICE_SETTINGS_INVALID: "The service's own variables are invalid (folded into SERVICE_CONFIG_INVALID at start).",
+  SERVICE_CONFIG_INVALID: 'The configuration is invalid: every problem, by variable, in one error.',
+  SERVICE_STARTUP_FAILED: 'Something the configuration names (storage, dev PKI) could not be used at start.',
+};
 
 /** The base of every error the kit raises: a start that cannot proceed. */
 export class ServiceKitError extends Error {
@@ -101,4 +113,14 @@ function settingsLabel(displayName: string): string {
 export function reasonOf(error: unknown): string {
   const message = (error as { message?: unknown } | null | undefined)?.message;
   return typeof message === 'string' ? message : String(error);
+}
+
+/**
+ * True for any error of this package. Matches by code as well as by class, so an error from another
+ * copy of the package or another realm (node:vm, a worker) is recognised too.
+ */
+export function isServiceKitError(value: unknown): value is ServiceKitError {
+  if (value instanceof ServiceKitError) return true;
+  const code = (value as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && (SERVICE_KIT_ERROR_CODES as readonly string[]).includes(code);
 }

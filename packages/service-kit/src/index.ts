@@ -1,5 +1,8 @@
 export type { ServiceDescriptor } from './service.js';
 export {
+  SERVICE_KIT_ERROR_CODES,
+  SERVICE_KIT_ERROR_MEANING,
+  isServiceKitError,
   describeStartupFailure,
   EXIT_CONFIG,
   EXIT_FAILURE,

@@ -2,14 +2,27 @@
  * Stable codes: the webhook receiver maps STORAGE_UNAVAILABLE to 503 and the token manager matches
  * STORAGE_CONFLICT, so callers match on `code`, never on the message.
  */
-export type StorageErrorCode =
-  | 'STORAGE_INVALID_LOCATION'
-  | 'STORAGE_INVALID_INPUT'
-  | 'STORAGE_UNAVAILABLE'
-  | 'STORAGE_CONFLICT'
-  | 'STORAGE_MIGRATION_FAILED'
-  | 'STORAGE_SCHEMA_TOO_NEW'
-  | 'STORAGE_NOT_FOUND';
+export const STORAGE_ERROR_CODES = [
+  'STORAGE_INVALID_LOCATION',
+  'STORAGE_INVALID_INPUT',
+  'STORAGE_UNAVAILABLE',
+  'STORAGE_CONFLICT',
+  'STORAGE_MIGRATION_FAILED',
+  'STORAGE_SCHEMA_TOO_NEW',
+  'STORAGE_NOT_FOUND',
+] as const;
+export type StorageErrorCode = (typeof STORAGE_ERROR_CODES)[number];
+
+/** What each code means, one line each: docs/errors.md is generated from this (tools/docs/errors-doc.mjs). */
+export const STORAGE_ERROR_MEANING: Readonly<Record<StorageErrorCode, string>> = {
+  STORAGE_INVALID_LOCATION: 'The storage location is neither a usable SQLite path nor a PostgreSQL URL.',
+  STORAGE_INVALID_INPUT: 'A caller passed a value the storage cannot hold (empty key, negative version, invalid date).',
+  STORAGE_UNAVAILABLE: 'The database could not be reached or did not commit; retry later.',
+  STORAGE_CONFLICT: 'Another writer got there first (compare-and-swap lost, state exists, lease taken).',
+  STORAGE_MIGRATION_FAILED: 'A schema migration failed and was rolled back.',
+  STORAGE_SCHEMA_TOO_NEW: 'The database was migrated by a newer release; this one refuses to write to it.',
+  STORAGE_NOT_FOUND: 'The record a call names (an inbox event id) does not exist.',
+};
 
 /** Base of every error this package throws. Messages never contain a password, token or secret. */
 export class StorageError extends Error {
@@ -90,4 +103,14 @@ export class StorageNotFoundError extends StorageError {
   constructor(message: string) {
     super('STORAGE_NOT_FOUND', message);
   }
+}
+
+/**
+ * True for any error of this package. Matches by code as well as by class, so an error from another
+ * copy of the package or another realm (node:vm, a worker) is recognised too.
+ */
+export function isStorageError(value: unknown): value is StorageError {
+  if (value instanceof StorageError) return true;
+  const code = (value as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && (STORAGE_ERROR_CODES as readonly string[]).includes(code);
 }

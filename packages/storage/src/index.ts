@@ -1,6 +1,9 @@
 export { openStorage } from './open-storage.js';
 export { redactLocation } from './location.js';
 export {
+  STORAGE_ERROR_CODES,
+  STORAGE_ERROR_MEANING,
+  isStorageError,
   StorageError,
   StorageConflictError,
   StorageInvalidInputError,

@@ -1,10 +1,21 @@
 /** Stable codes: callers and logs match on these, never on message text. */
-export type TestingPkiErrorCode =
-  | 'TESTING_PKI_INVALID_SPEC'
-  | 'TESTING_PKI_UNSUPPORTED_KEY'
-  | 'TESTING_PKI_DEV_DIR_NOT_OWNED'
-  | 'TESTING_PKI_DEV_PKI_LOCKED'
-  | 'TESTING_PKI_DEV_PKI_WRITE_FAILED';
+export const TESTING_PKI_ERROR_CODES = [
+  'TESTING_PKI_INVALID_SPEC',
+  'TESTING_PKI_UNSUPPORTED_KEY',
+  'TESTING_PKI_DEV_DIR_NOT_OWNED',
+  'TESTING_PKI_DEV_PKI_LOCKED',
+  'TESTING_PKI_DEV_PKI_WRITE_FAILED',
+] as const;
+export type TestingPkiErrorCode = (typeof TESTING_PKI_ERROR_CODES)[number];
+
+/** What each code means, one line each: docs/errors.md is generated from this (tools/docs/errors-doc.mjs). */
+export const TESTING_PKI_ERROR_MEANING: Readonly<Record<TestingPkiErrorCode, string>> = {
+  TESTING_PKI_INVALID_SPEC: 'A certificate, key or CRL description cannot be turned into DER as asked.',
+  TESTING_PKI_UNSUPPORTED_KEY: 'A key type, size or curve the package cannot generate or sign with.',
+  TESTING_PKI_DEV_DIR_NOT_OWNED: 'The dev PKI directory holds files the package did not write.',
+  TESTING_PKI_DEV_PKI_LOCKED: 'Another process held the dev PKI lock longer than a generation can take.',
+  TESTING_PKI_DEV_PKI_WRITE_FAILED: 'The dev PKI could not be written into its directory.',
+};
 
 export class TestingPkiError extends Error {
   readonly code: TestingPkiErrorCode;
@@ -71,4 +82,14 @@ export class DevPkiWriteError extends TestingPkiError {
       { cause },
     );
   }
+}
+
+/**
+ * True for any error of this package. Matches by code as well as by class, so an error from another
+ * copy of the package or another realm (node:vm, a worker) is recognised too.
+ */
+export function isTestingPkiError(value: unknown): value is TestingPkiError {
+  if (value instanceof TestingPkiError) return true;
+  const code = (value as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && (TESTING_PKI_ERROR_CODES as readonly string[]).includes(code);
 }

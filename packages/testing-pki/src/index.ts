@@ -25,6 +25,9 @@ export { ensureDevPki, type DevPkiResult, type EnsureDevPkiOptions } from './dev
 export { generateDevPki } from './dev-pki/generate.js';
 export { writeRenewableDevPki, type RenewableDevPki, type RenewedDevClient } from './dev-pki/renewable.js';
 export {
+  TESTING_PKI_ERROR_CODES,
+  TESTING_PKI_ERROR_MEANING,
+  isTestingPkiError,
   DevPkiDirectoryNotOwnedError,
   DevPkiLockedError,
   DevPkiWriteError,
