@@ -7,7 +7,7 @@ import type { FixFlags } from './commands/fix.js';
 import type { InspectFlags } from './commands/inspect.js';
 import type { ProbeFlags } from './commands/probe.js';
 import type { VerifyCommandFlags } from './commands/verify.js';
-import { CertCheckError, messageOf } from './errors.js';
+import { isCertCheckError, isEngineError, messageOf } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { palette } from './format/colour.js';
 import { colourEnabled, type CliIo } from './io.js';
@@ -198,9 +198,7 @@ function reportFailure(error: unknown, context: CommandContext): ExitCode {
   // commander already printed its message (usage errors) or the help/version text.
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.unusable;
   const { red, bold } = context.colours;
-  const code = (error as { code?: unknown } | null)?.code;
-  // The engine's CertsError (matched by its code prefix, so this module need not load the engine).
-  if (error instanceof CertCheckError || (typeof code === 'string' && code.startsWith('CERTS_'))) {
+  if (isCertCheckError(error) || isEngineError(error)) {
     context.err(`${red(bold('cert-check:'))} ${messageOf(error).replace(/\s+/g, ' ')}\n`);
     return ExitCode.unusable;
   }

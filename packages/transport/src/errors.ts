@@ -1,22 +1,46 @@
 /** Stable codes: callers, metrics and the gateway's error body match on these, never on messages. */
-export type TransportErrorCode =
-  | 'TRANSPORT_CLIENT_CERT_REFUSED'
-  | 'TRANSPORT_SERVER_CERT_UNTRUSTED'
-  | 'TRANSPORT_TLS_FAILED'
-  | 'TRANSPORT_CONNECTION_REFUSED'
-  | 'TRANSPORT_CONNECTION_RESET'
-  | 'TRANSPORT_TIMEOUT'
-  | 'TRANSPORT_CANCELLED'
-  | 'TRANSPORT_REQUEST_FAILED'
-  | 'TRANSPORT_HTTP_ERROR'
-  | 'TRANSPORT_INVALID_RESPONSE'
-  | 'TRANSPORT_MISUSE'
-  | 'TRANSPORT_CREDENTIALS_MISSING'
-  | 'TRANSPORT_CREDENTIALS_REJECTED'
-  | 'TRANSPORT_NEW_AUTH_CODE_REQUIRED'
-  | 'TRANSPORT_TOKEN_STORE_FAILED'
-  | 'TRANSPORT_CLOSED'
-  | 'TRANSPORT_ROTATION_REFUSED';
+export const TRANSPORT_ERROR_CODES = [
+  'TRANSPORT_CLIENT_CERT_REFUSED',
+  'TRANSPORT_SERVER_CERT_UNTRUSTED',
+  'TRANSPORT_TLS_FAILED',
+  'TRANSPORT_CONNECTION_REFUSED',
+  'TRANSPORT_CONNECTION_RESET',
+  'TRANSPORT_TIMEOUT',
+  'TRANSPORT_CANCELLED',
+  'TRANSPORT_REQUEST_FAILED',
+  'TRANSPORT_HTTP_ERROR',
+  'TRANSPORT_INVALID_RESPONSE',
+  'TRANSPORT_MISUSE',
+  'TRANSPORT_CREDENTIALS_MISSING',
+  'TRANSPORT_CREDENTIALS_REJECTED',
+  'TRANSPORT_NEW_AUTH_CODE_REQUIRED',
+  'TRANSPORT_TOKEN_STORE_FAILED',
+  'TRANSPORT_CLOSED',
+  'TRANSPORT_ROTATION_REFUSED',
+] as const;
+export type TransportErrorCode = (typeof TRANSPORT_ERROR_CODES)[number];
+
+/** What each code means, one line each: docs/errors.md is generated from this (tools/docs/errors-doc.mjs). */
+export const TRANSPORT_ERROR_MEANING: Readonly<Record<TransportErrorCode, string>> = {
+  TRANSPORT_CLIENT_CERT_REFUSED: 'The provider refused the client certificate during the TLS handshake.',
+  TRANSPORT_SERVER_CERT_UNTRUSTED: "The provider's server certificate is not trusted.",
+  TRANSPORT_TLS_FAILED: 'The TLS handshake failed for another reason.',
+  TRANSPORT_CONNECTION_REFUSED: 'The provider host refused the connection.',
+  TRANSPORT_CONNECTION_RESET: 'The connection was reset or closed mid-call.',
+  TRANSPORT_TIMEOUT: 'The provider did not connect, answer or finish its answer in time.',
+  TRANSPORT_CANCELLED: 'The caller cancelled the call (its AbortSignal fired).',
+  TRANSPORT_REQUEST_FAILED: 'The request failed for a reason not covered by a more specific code.',
+  TRANSPORT_HTTP_ERROR: 'The provider answered with a non-2xx status; its body is attached.',
+  TRANSPORT_INVALID_RESPONSE: 'The provider answer cannot be read (not JSON, wrong shape).',
+  TRANSPORT_MISUSE: 'The client was called with input it cannot send.',
+  TRANSPORT_CREDENTIALS_MISSING: 'A credential the call needs is not configured.',
+  TRANSPORT_CREDENTIALS_REJECTED: 'New credentials were refused before use (expired, wrong pair).',
+  TRANSPORT_NEW_AUTH_CODE_REQUIRED: 'The refresh token was refused: a person must issue a new auth code.',
+  TRANSPORT_TOKEN_STORE_FAILED: 'The token store could not be read or written.',
+  TRANSPORT_CLOSED: 'The client was closed; no further call is made.',
+  TRANSPORT_ROTATION_REFUSED:
+    'A credential rotation step cannot happen now (nothing valid staged, or a switch already running).',
+};
 
 export interface TransportErrorContext {
   readonly api?: string;
@@ -181,4 +205,14 @@ function describeBody(body: unknown): string {
     if (typeof detail === 'string') return `: ${detail.slice(0, 200)}`;
   }
   return '';
+}
+
+/**
+ * True for any error of this package. Matches by code as well as by class, so an error from another
+ * copy of the package or another realm (node:vm, a worker) is recognised too.
+ */
+export function isTransportError(value: unknown): value is TransportError {
+  if (value instanceof TransportError) return true;
+  const code = (value as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && (TRANSPORT_ERROR_CODES as readonly string[]).includes(code);
 }

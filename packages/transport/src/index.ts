@@ -31,6 +31,9 @@ export {
 } from './credentials.js';
 export type { Timeouts } from './dispatchers.js';
 export {
+  TRANSPORT_ERROR_CODES,
+  TRANSPORT_ERROR_MEANING,
+  isTransportError,
   CallCancelledError,
   ClientCertificateRefusedError,
   CredentialsMissingError,
