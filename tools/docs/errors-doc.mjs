@@ -1,0 +1,244 @@
+#!/usr/bin/env node
+// Generates docs/errors.md from the error code lists in the sources (issue 15): each package's and
+// app's `*_CODES` list, its `*_MEANING` record, and the HTTP status tables of the two services. The
+// sources are parsed, not imported, so this runs with plain node before anything is built:
+//   node tools/docs/errors-doc.mjs           writes docs/errors.md
+//   node tools/docs/errors-doc.mjs --check   exits 1 when docs/errors.md is not what it would write
+// tools/test/errors-doc.spec.ts runs the same check, so a code added without a docs line fails a test.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
+import ts from 'typescript';
+
+export const WORKSPACE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ERRORS_DOC = join(WORKSPACE_ROOT, 'docs', 'errors.md');
+
+const GATEWAY_ERRORS = 'apps/gateway/src/errors/gateway-error.ts';
+const GATEWAY_MAP = 'apps/gateway/src/errors/map-error.ts';
+const WEBHOOK_ERRORS = 'apps/webhook/src/errors/webhook-error.ts';
+
+// The gateway answers these transport failures under a code of its own (apps/gateway/src/errors/map-error.ts).
+const GATEWAY_ANSWERS_INSTEAD = {
+  TRANSPORT_TIMEOUT: 'GATEWAY_UPSTREAM_TIMEOUT',
+  TRANSPORT_CANCELLED: 'GATEWAY_CALLER_GONE',
+  TRANSPORT_HTTP_ERROR: 'PROVIDER_ERROR or PROVIDER_REJECTED_CREDENTIALS',
+};
+
+/**
+ * One section per list. `http` and `exit` give the status/exit code of a code (a string, or
+ * undefined for "—"); the exit codes are those of apps/cert-check/src/exit-codes.ts (2: the input
+ * could not be checked) and packages/service-kit/src/errors.ts (EXIT_CONFIG 78, EXIT_FAILURE 1).
+ */
+export const SECTIONS = [
+  {
+    title: '@connectpay-kit/certs',
+    file: 'packages/certs/src/errors.ts',
+    list: 'CERTS_ERROR_CODES',
+    meaning: 'CERTS_ERROR_MEANING',
+    exit: () => '2 (cert-check)',
+  },
+  {
+    title: '@connectpay-kit/config',
+    file: 'packages/config/src/errors.ts',
+    list: 'CONFIG_ERROR_CODES',
+    meaning: 'CONFIG_ERROR_MEANING',
+    exit: (code) => (code === 'CONFIG_INVALID' ? '78 (service start, as SERVICE_CONFIG_INVALID)' : undefined),
+  },
+  {
+    title: '@connectpay-kit/config: issues listed by CONFIG_INVALID',
+    file: 'packages/config/src/errors.ts',
+    list: 'CONFIG_ISSUE_CODES',
+    meaning: 'CONFIG_ISSUE_MEANING',
+  },
+  {
+    title: '@connectpay-kit/hosts',
+    file: 'packages/hosts/src/errors.ts',
+    list: 'HOSTS_ERROR_CODES',
+    meaning: 'HOSTS_ERROR_MEANING',
+  },
+  {
+    title: '@connectpay-kit/transport',
+    file: 'packages/transport/src/errors.ts',
+    list: 'TRANSPORT_ERROR_CODES',
+    meaning: 'TRANSPORT_ERROR_MEANING',
+    http: (code, tables) =>
+      GATEWAY_ANSWERS_INSTEAD[code] === undefined
+        ? `${tables.transport[code]} (gateway)`
+        : `gateway answers ${GATEWAY_ANSWERS_INSTEAD[code]}`,
+  },
+  {
+    title: '@connectpay-kit/storage',
+    file: 'packages/storage/src/errors.ts',
+    list: 'STORAGE_ERROR_CODES',
+    meaning: 'STORAGE_ERROR_MEANING',
+  },
+  {
+    title: '@connectpay-kit/service-kit',
+    file: 'packages/service-kit/src/errors.ts',
+    list: 'SERVICE_KIT_ERROR_CODES',
+    meaning: 'SERVICE_KIT_ERROR_MEANING',
+    exit: (code) => (code === 'SERVICE_STARTUP_FAILED' ? '1' : '78'),
+  },
+  {
+    title: '@connectpay-kit/testing-pki',
+    file: 'packages/testing-pki/src/errors.ts',
+    list: 'TESTING_PKI_ERROR_CODES',
+    meaning: 'TESTING_PKI_ERROR_MEANING',
+  },
+  {
+    title: 'gateway (apps/gateway)',
+    file: GATEWAY_ERRORS,
+    list: 'GATEWAY_ERROR_CODES',
+    meaning: 'GATEWAY_ERROR_MEANING',
+    http: (code, tables) => String(tables.gateway[code]),
+  },
+  {
+    title: 'webhook receiver (apps/webhook)',
+    file: WEBHOOK_ERRORS,
+    list: 'WEBHOOK_ERROR_CODES',
+    meaning: 'WEBHOOK_ERROR_MEANING',
+    http: (code, tables) => (tables.webhook[code] === null ? undefined : String(tables.webhook[code])),
+  },
+  {
+    title: 'cert-check (apps/cert-check)',
+    file: 'apps/cert-check/src/errors.ts',
+    list: 'CERT_CHECK_ERROR_CODES',
+    meaning: 'CERT_CHECK_ERROR_MEANING',
+    exit: () => '2',
+  },
+  {
+    title: 'sandbox (apps/sandbox)',
+    file: 'apps/sandbox/src/dev-pki.ts',
+    list: 'SANDBOX_ERROR_CODES',
+    meaning: 'SANDBOX_ERROR_MEANING',
+    exit: () => '1 (sandbox start)',
+  },
+  {
+    title: "sandbox answers, in ConnectPay's own spelling (apps/sandbox)",
+    file: 'apps/sandbox/src/http.ts',
+    list: 'SANDBOX_PROBLEM_CODES',
+    meaning: 'SANDBOX_PROBLEM_MEANING',
+  },
+];
+
+const sources = new Map();
+
+function sourceOf(file) {
+  let source = sources.get(file);
+  if (source === undefined) {
+    const text = readFileSync(join(WORKSPACE_ROOT, file), 'utf8');
+    source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
+    sources.set(file, source);
+  }
+  return source;
+}
+
+/** The initializer of `const <name> = …` at the top level of a file, with `as const` / `satisfies` removed. */
+function initializerOf(file, name) {
+  for (const statement of sourceOf(file).statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (!ts.isIdentifier(declaration.name) || declaration.name.text !== name) continue;
+      let node = declaration.initializer;
+      while (
+        node &&
+        (ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node))
+      ) {
+        node = node.expression;
+      }
+      if (node) return node;
+    }
+  }
+  throw new Error(`${file}: no top-level const ${name}`);
+}
+
+function literalOf(file, node) {
+  if (ts.isStringLiteralLike(node)) return node.text;
+  if (ts.isNumericLiteral(node)) return Number(node.text);
+  if (node.kind === ts.SyntaxKind.NullKeyword) return null;
+  throw new Error(`${file}: ${node.getText()} is not a literal; the code lists and their tables hold literals only`);
+}
+
+export function readList(file, name) {
+  const node = initializerOf(file, name);
+  if (!ts.isArrayLiteralExpression(node)) throw new Error(`${file}: ${name} is not an array literal`);
+  return node.elements.map((element) => literalOf(file, element));
+}
+
+export function readRecord(file, name) {
+  const node = initializerOf(file, name);
+  if (!ts.isObjectLiteralExpression(node)) throw new Error(`${file}: ${name} is not an object literal`);
+  const record = {};
+  for (const property of node.properties) {
+    if (!ts.isPropertyAssignment(property)) throw new Error(`${file}: ${name} holds a non-literal property`);
+    const key =
+      ts.isIdentifier(property.name) || ts.isStringLiteralLike(property.name) ? property.name.text : undefined;
+    if (key === undefined) throw new Error(`${file}: ${name} has a computed key`);
+    record[key] = literalOf(file, property.initializer);
+  }
+  return record;
+}
+
+/** Every code of every list, in document order, with its section. */
+export function allCodes() {
+  return SECTIONS.flatMap((section) => readList(section.file, section.list).map((code) => ({ code, section })));
+}
+
+const cell = (text) => String(text).replace(/\|/g, '\\|');
+
+/** The page's text, formatted as `prettier --check .` wants it (tables aligned). */
+export async function generateErrorsDoc() {
+  const tables = {
+    gateway: readRecord(GATEWAY_ERRORS, 'GATEWAY_ERROR_STATUS'),
+    transport: readRecord(GATEWAY_MAP, 'TRANSPORT_STATUS'),
+    webhook: readRecord(WEBHOOK_ERRORS, 'WEBHOOK_ERROR_STATUS'),
+  };
+  const seen = new Map();
+  const lines = [
+    '# Error codes',
+    '',
+    '<!-- Generated by `node tools/docs/errors-doc.mjs` from the code lists in the sources; do not edit by hand.',
+    '     tools/test/errors-doc.spec.ts fails when this page and the lists disagree. -->',
+    '',
+    'Every error the kit raises or answers carries a stable `code` from one of the lists below; match on',
+    'the code, never on the message. Each package exports its list (e.g. `CERTS_ERROR_CODES`), the',
+    '`*_MEANING` record this page is made from, and a guard (`isCertsError`, `isTransportError`, …) that',
+    'narrows an unknown value without string tests. **HTTP** is the status the gateway or the webhook',
+    'receiver answers the code with; **Exit** the exit code of the process that stops on it; "—" where',
+    'the code never becomes one.',
+  ];
+  for (const section of SECTIONS) {
+    const codes = readList(section.file, section.list);
+    const meaning = readRecord(section.file, section.meaning);
+    lines.push('', `## ${section.title}`, '', `From \`${section.list}\` in [${section.file}](../${section.file}).`, '');
+    lines.push('| Code | HTTP | Exit | Meaning |', '| --- | --- | --- | --- |');
+    for (const code of codes) {
+      if (seen.has(code)) throw new Error(`${code} is listed twice: ${seen.get(code)} and ${section.list}`);
+      seen.set(code, section.list);
+      const text = meaning[code];
+      if (typeof text !== 'string' || text === '') {
+        throw new Error(`${section.file}: ${code} has no line in ${section.meaning}`);
+      }
+      const http = section.http?.(code, tables) ?? '—';
+      const exit = section.exit?.(code) ?? '—';
+      lines.push(`| \`${code}\` | ${cell(http)} | ${cell(exit)} | ${cell(text)} |`);
+    }
+  }
+  const options = (await prettier.resolveConfig(ERRORS_DOC)) ?? {};
+  return prettier.format(`${lines.join('\n')}\n`, { ...options, filepath: ERRORS_DOC });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const generated = await generateErrorsDoc();
+  if (process.argv.includes('--check')) {
+    const current = readFileSync(ERRORS_DOC, 'utf8');
+    if (current !== generated) {
+      console.error('docs/errors.md is out of date: run `node tools/docs/errors-doc.mjs`.');
+      process.exit(1);
+    }
+  } else {
+    writeFileSync(ERRORS_DOC, generated);
+    console.log(`wrote ${ERRORS_DOC}`);
+  }
+}
