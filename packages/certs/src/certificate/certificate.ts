@@ -191,7 +191,8 @@ export function parseCertificate(der: Uint8Array, options: { checkWithOpenSsl?: 
   const known = decoded.get(key);
   if (known) return known;
   const certificate = new Certificate(der);
-  if (options.checkWithOpenSsl !== false) void certificate.node.fingerprint256;
+  // Constructing OpenSSL's X509Certificate parses the whole certificate; reading a property would only add work.
+  if (options.checkWithOpenSsl !== false) void certificate.node;
   if (decoded.size >= MAX_DECODED) decoded.delete(decoded.keys().next().value as string);
   decoded.set(key, certificate);
   return certificate;
