@@ -16,9 +16,19 @@ const FILES = [
   'webhook-token.txt',
 ] as const;
 
+/** Codes of the errors the sandbox raises itself (its answers use SANDBOX_PROBLEM_CODES, in http.ts). */
+export const SANDBOX_ERROR_CODES = ['SANDBOX_DEV_PKI_MISSING'] as const;
+export type SandboxErrorCode = (typeof SANDBOX_ERROR_CODES)[number];
+
+/** What each code means, one line each: docs/errors.md is generated from this (tools/docs/errors-doc.mjs). */
+export const SANDBOX_ERROR_MEANING: Readonly<Record<SandboxErrorCode, string>> = {
+  SANDBOX_DEV_PKI_MISSING:
+    'The dev PKI folder lacks a file the sandbox needs; the message names the command that makes it.',
+};
+
 /** A dev PKI folder that lacks a file the sandbox needs; the message names it and the command that makes it. */
 export class DevPkiMissingError extends Error {
-  readonly code = 'SANDBOX_DEV_PKI_MISSING';
+  readonly code: SandboxErrorCode = 'SANDBOX_DEV_PKI_MISSING';
 
   constructor(
     readonly dir: string,

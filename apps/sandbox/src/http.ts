@@ -3,10 +3,53 @@ import { timingSafeEqual } from 'node:crypto';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * The provider error codes this sandbox answers with, in ConnectPay's own (RFC 6749 style) spelling,
+ * so they are lower case, unlike the kit's codes.
+ */
+export const SANDBOX_PROBLEM_CODES = [
+  'invalid_request',
+  'invalid_client',
+  'invalid_token',
+  'invalid_signature',
+  'invalid_grant',
+  'invalid_scope',
+  'invalid_state',
+  'unsupported_grant_type',
+  'unsupported_response_type',
+  'validation_error',
+  'wrong_host',
+  'no_subscription',
+  'not_found',
+  'payload_too_large',
+  'server_error',
+] as const;
+export type SandboxProblemCode = (typeof SANDBOX_PROBLEM_CODES)[number];
+
+/** What each code means, one line each: docs/errors.md is generated from this (tools/docs/errors-doc.mjs). */
+export const SANDBOX_PROBLEM_MEANING: Readonly<Record<SandboxProblemCode, string>> = {
+  invalid_request: 'The request lacks a parameter, has a wrong one, or its body is not valid JSON (400).',
+  invalid_client: 'The client credentials are missing or wrong (401, or 400 at the token endpoint).',
+  invalid_token: 'The Bearer access token is missing, unknown or expired (401).',
+  invalid_signature: 'The merchant request signature does not verify (401).',
+  invalid_grant: 'The auth code or refresh token is unknown, used or expired (400).',
+  invalid_scope: 'The requested scope is not one the DevApp has (400).',
+  invalid_state: 'The payment or consent is not in a state that allows the call (400 or 409).',
+  unsupported_grant_type: 'The token endpoint does not know the grant type (400).',
+  unsupported_response_type: 'The authorize endpoint does not know the response type (400).',
+  validation_error: 'The body does not fit the API contract (400).',
+  wrong_host: 'An mTLS API was called on the one-way host, or the reverse.',
+  no_subscription: 'The webhook subscription named does not exist.',
+  not_found: 'No such route or resource (404).',
+  payload_too_large: 'The body is larger than 1 MiB (413).',
+  server_error: 'A scripted or unexpected failure of the sandbox (500).',
+};
+
+/** An answer in the provider's error shape; `error` is one of SANDBOX_PROBLEM_CODES. */
 export class HttpProblem extends Error {
   constructor(
     readonly status: number,
-    readonly error: string,
+    readonly error: SandboxProblemCode,
     message: string,
   ) {
     super(message);
@@ -71,4 +114,8 @@ export function requireBearer(request: IncomingMessage): string {
   const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(request.headers.authorization ?? '');
   if (!match) throw new HttpProblem(401, 'invalid_token', 'A Bearer access token is required.');
   return match[1] as string;
+}
+
+export function isHttpProblem(value: unknown): value is HttpProblem {
+  return value instanceof HttpProblem;
 }

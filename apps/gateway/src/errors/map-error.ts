@@ -7,7 +7,7 @@ import {
   type TransportErrorCode,
 } from '@connectpay-kit/transport';
 import type { GatewayErrorBody } from './error-body.js';
-import { GatewayRequestError, truncate } from './gateway-error.js';
+import { GATEWAY_HTTP_STATUS_CODES, GatewayRequestError, truncate, type GatewayErrorCode } from './gateway-error.js';
 
 export interface MappedError {
   readonly status: number;
@@ -22,8 +22,8 @@ export interface MappedError {
  * configuration (503, another replica or a fixed config may succeed); an expired grant needs a
  * person (409); misuse comes from the caller's input (400).
  */
-// Partial: a code transport adds later answers 502 until it is given its own status here.
-const TRANSPORT_STATUS: Readonly<Partial<Record<TransportErrorCode, number>>> = {
+// Complete, so a code transport adds cannot ship without a status here (docs/errors.md lists them).
+export const TRANSPORT_STATUS: Readonly<Record<TransportErrorCode, number>> = {
   TRANSPORT_CLIENT_CERT_REFUSED: 502,
   TRANSPORT_SERVER_CERT_UNTRUSTED: 502,
   TRANSPORT_TLS_FAILED: 502,
@@ -41,6 +41,8 @@ const TRANSPORT_STATUS: Readonly<Partial<Record<TransportErrorCode, number>>> = 
   TRANSPORT_CLOSED: 503,
   TRANSPORT_NEW_AUTH_CODE_REQUIRED: 409,
   TRANSPORT_MISUSE: 400,
+  // Only the admin switch raises it, and that route answers it itself (409); elsewhere it is a failure.
+  TRANSPORT_ROTATION_REFUSED: 502,
 };
 
 const WAITED_FOR: Readonly<Record<TransportTimeoutError['phase'], string>> = {
@@ -85,7 +87,7 @@ export function mapError(error: unknown, requestId: string): MappedError {
     };
   }
   if (error instanceof TransportError) {
-    const status = TRANSPORT_STATUS[error.code] ?? 502;
+    const status = TRANSPORT_STATUS[error.code];
     const cause = causeOf(error);
     const message =
       error.code === 'TRANSPORT_NEW_AUTH_CODE_REQUIRED'
@@ -165,7 +167,7 @@ function mapHttpException(error: HttpException, requestId: string): MappedError 
   return {
     status,
     severity: status >= 500 ? 'error' : 'warn',
-    body: body(status >= 500 ? 'GATEWAY_INTERNAL' : `GATEWAY_HTTP_${status}`, truncate(error.message, 300), requestId),
+    body: body(status >= 500 ? 'GATEWAY_INTERNAL' : httpCodeOf(status), truncate(error.message, 300), requestId),
   };
 }
 
@@ -183,7 +185,7 @@ function frameworkError(error: unknown): FrameworkError | undefined {
 }
 
 function mapFrameworkError(error: FrameworkError, requestId: string): MappedError {
-  const known: Record<string, [number, string, string]> = {
+  const known: Record<string, [number, GatewayErrorCode, string]> = {
     FST_ERR_CTP_INVALID_MEDIA_TYPE: [
       415,
       'GATEWAY_UNSUPPORTED_MEDIA_TYPE',
@@ -216,14 +218,21 @@ function mapFrameworkError(error: FrameworkError, requestId: string): MappedErro
   };
   const [status, code, message] = known[error.code] ?? [
     error.statusCode,
-    error.statusCode >= 500 ? 'GATEWAY_INTERNAL' : `GATEWAY_HTTP_${error.statusCode}`,
+    error.statusCode >= 500 ? 'GATEWAY_INTERNAL' : httpCodeOf(error.statusCode),
     `The request could not be served (${error.code}).`,
   ];
   return { status, severity: status >= 500 ? 'error' : 'warn', body: body(code, message, requestId) };
 }
 
+/** Every code the gateway answers is one of its own or transport's: none is built at run time. */
+export type GatewayAnswerCode = GatewayErrorCode | TransportErrorCode;
+
+function httpCodeOf(status: number): GatewayErrorCode {
+  return GATEWAY_HTTP_STATUS_CODES[status] ?? 'GATEWAY_BAD_REQUEST';
+}
+
 function body(
-  code: string,
+  code: GatewayAnswerCode,
   message: string,
   requestId: string,
   extra: Partial<Pick<GatewayErrorBody['error'], 'cause' | 'details' | 'provider'>> = {},
