@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { RotationRefusedError, type RotationStatus } from '@connectpay-kit/transport';
+import { isTransportError, RotationRefusedError, type RotationStatus } from '@connectpay-kit/transport';
 import { WebhookRequestError } from '../errors/webhook-error.js';
 import { WebhookRuntime } from '../runtime/webhook-runtime.js';
 import { AdminKeyGuard } from './admin-key.guard.js';
@@ -27,10 +27,10 @@ export class ClientCertificateController {
       return await this.runtime.rotation.switchNow('admin');
     } catch (error) {
       if (
-        error instanceof RotationRefusedError ||
-        (error as { code?: unknown }).code === 'TRANSPORT_CREDENTIALS_REJECTED'
+        isTransportError(error) &&
+        (error instanceof RotationRefusedError || error.code === 'TRANSPORT_CREDENTIALS_REJECTED')
       ) {
-        throw new WebhookRequestError(409, 'WEBHOOK_ROTATION_REFUSED', (error as Error).message);
+        throw new WebhookRequestError(409, 'WEBHOOK_ROTATION_REFUSED', error.message);
       }
       throw error;
     }

@@ -1,3 +1,5 @@
+import type { WebhookErrorCode } from './webhook-error.js';
+
 /**
  * The one JSON shape of every error the receiver answers:
  * `{ "error": { "code", "message", "requestId" } }`. ConnectPay only looks at the status (it retries
@@ -11,6 +13,7 @@ export interface WebhookErrorBody {
   };
 }
 
-export function errorBody(code: string, message: string, requestId: string): WebhookErrorBody {
+/** `code` is one of WEBHOOK_ERROR_CODES: the receiver answers no code built at run time. */
+export function errorBody(code: WebhookErrorCode, message: string, requestId: string): WebhookErrorBody {
   return { error: { code, message, requestId } };
 }

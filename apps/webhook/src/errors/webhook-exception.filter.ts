@@ -1,6 +1,6 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { StorageError } from '@connectpay-kit/storage';
+import { isStorageError } from '@connectpay-kit/storage';
 import { requestIdOf, type WebhookRequest } from '../http/request-id.js';
 import { WebhookRuntime } from '../runtime/webhook-runtime.js';
 import { errorBody } from './error-body.js';
@@ -53,7 +53,7 @@ function map(exception: unknown): Mapped {
   if (exception instanceof WebhookRequestError) {
     return { status: exception.status, code: exception.code, message: exception.message };
   }
-  if (exception instanceof StorageError) {
+  if (isStorageError(exception)) {
     if (exception.code === 'STORAGE_NOT_FOUND') {
       return { status: 404, code: 'WEBHOOK_EVENT_NOT_FOUND', message: exception.message };
     }
