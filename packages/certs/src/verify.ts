@@ -16,7 +16,6 @@ import {
   type PoolInput,
   type TrustInput,
 } from './options.js';
-import { validatePath } from './path/validate.js';
 import { readQcStatements } from './qc/qc-statements.js';
 import { countFindings, summarize, type Report } from './report.js';
 import { offlineResults } from './revocation/targets.js';
@@ -107,7 +106,6 @@ async function verify(input: ChainInput, options: VerifyOptions): Promise<Report
       : offlineResults(chain);
   }
 
-  const pathProblems = chain ? validatePath(chain.path) : [];
   const context: RuleContext = {
     input: parsed,
     certificates,
@@ -118,7 +116,7 @@ async function verify(input: ChainInput, options: VerifyOptions): Promise<Report
     warnDays,
     trust,
     revocation,
-    pathProblems,
+    pathProblems: chain?.problems ?? [],
     qc,
     ...(psd2 === undefined ? {} : { psd2 }),
     ...(privateKey === undefined ? {} : { privateKey }),

@@ -1,7 +1,7 @@
 import type { Certificate } from '../certificate/certificate.js';
 import type { CertificateIndex } from '../trust/certificate-index.js';
 import type { TrustStore } from '../trust/trust-store.js';
-import { validatePath } from '../path/validate.js';
+import { validatePath, type PathProblem } from '../path/validate.js';
 import { checkLink, type Link } from './link.js';
 
 export type PathSource = 'input' | 'pool' | 'trust';
@@ -37,6 +37,8 @@ export interface ChainAnalysis {
   readonly strays: readonly number[];
   /** CA certificates that may sit above a gap the walk could not cross (neither placed nor stray). */
   readonly unlinked: readonly number[];
+  /** What RFC 5280 path validation finds on `path` (computed while choosing it). */
+  readonly problems: readonly PathProblem[];
 }
 
 export interface AnalyzeOptions {
@@ -58,7 +60,7 @@ export function analyzeChain(certificates: readonly Certificate[], options: Anal
   const leafIndex = chooseLeaf(certificates, unique);
   const leaf = certificates[leafIndex] as Certificate;
 
-  const { path, end } = buildPath(
+  const { path, end, anchor, problems } = buildPath(
     { certificate: leaf, source: 'input', index: leafIndex },
     certificates,
     unique,
@@ -69,8 +71,17 @@ export function analyzeChain(certificates: readonly Certificate[], options: Anal
   const gapAtTop = end === 'unknown-issuer';
   const unlinked = gapAtTop ? outside.filter((index) => (certificates[index] as Certificate).isCA) : [];
   const strays = outside.filter((index) => !unlinked.includes(index));
-  const anchor = findAnchor(path, options.trust);
-  return { certificates, duplicateOf, leafIndex, path, end, ...(anchor ? { anchor } : {}), strays, unlinked };
+  return {
+    certificates,
+    duplicateOf,
+    leafIndex,
+    path,
+    end,
+    ...(anchor ? { anchor } : {}),
+    strays,
+    unlinked,
+    problems,
+  };
 }
 
 interface Search {
@@ -79,7 +90,14 @@ interface Search {
   readonly options: AnalyzeOptions;
   linkChecks: number;
   paths: number;
-  best?: { readonly path: readonly PathElement[]; readonly end: PathEnd; readonly score: readonly number[] };
+  best?: BestPath & { readonly score: readonly number[] };
+}
+
+interface BestPath {
+  readonly path: readonly PathElement[];
+  readonly end: PathEnd;
+  readonly anchor: ChainAnalysis['anchor'];
+  readonly problems: readonly PathProblem[];
 }
 
 /**
@@ -95,11 +113,10 @@ function buildPath(
   certificates: readonly Certificate[],
   unique: readonly number[],
   options: AnalyzeOptions,
-): { path: readonly PathElement[]; end: PathEnd } {
+): BestPath {
   const search: Search = { certificates, unique, options, linkChecks: 0, paths: 0 };
   explore([leaf], new Set([leaf.certificate.sha256]), search);
-  const best = search.best as NonNullable<Search['best']>;
-  return { path: best.path, end: best.end };
+  return search.best as NonNullable<Search['best']>;
 }
 
 /** Returns true when a path good enough to stop searching has been found. */
@@ -133,8 +150,10 @@ function complete(path: readonly PathElement[], end: PathEnd, search: Search): b
   search.paths++;
   const at = search.options.at;
   const broken = path.some((element) => element.link?.status === 'bad-signature');
-  const problems = validatePath(path).filter((problem) => problem.check !== 'profile').length;
-  const anchored = findAnchor(path, search.options.trust) !== undefined;
+  const found = validatePath(path);
+  const problems = found.filter((problem) => problem.check !== 'profile').length;
+  const anchor = findAnchor(path, search.options.trust);
+  const anchored = anchor !== undefined;
   const valid = path.filter((element) => element.certificate.isValidAt(at)).length;
   const external = path.filter((element) => element.source !== 'input').length;
   const score = [
@@ -146,7 +165,8 @@ function complete(path: readonly PathElement[], end: PathEnd, search: Search): b
     -external,
     end === 'root' ? 0 : path.length,
   ];
-  if (!search.best || compareScores(score, search.best.score) > 0) search.best = { path: [...path], end, score };
+  if (!search.best || compareScores(score, search.best.score) > 0)
+    search.best = { path: [...path], end, anchor, problems: found, score };
   return end === 'root' && anchored && !broken && problems === 0 && valid === path.length;
 }
 
@@ -156,29 +176,41 @@ function compareScores(a: readonly number[], b: readonly number[]): number {
 }
 
 /**
- * The file's certificates that may issue `child`, best first (the one right after the child preferred);
- * `claimed` is the first whose name matches but whose signature does not verify.
+ * The file's certificates that name `child`'s issuer as their subject, the one right after the child
+ * first. Each unique certificate once (duplicates are already left out); the caller checks the link.
+ */
+function* inputIssuers(
+  certificates: readonly Certificate[],
+  unique: readonly number[],
+  child: Certificate,
+  childIndex: number | undefined,
+): Generator<{ index: number; parent: Certificate }> {
+  const preferred = childIndex === undefined ? -1 : childIndex + 1;
+  const order = unique.includes(preferred) ? [preferred, ...unique.filter((i) => i !== preferred)] : unique;
+  for (const index of order) {
+    const parent = certificates[index] as Certificate;
+    if (index === childIndex || parent === child || parent.subject.key !== child.issuer.key) continue;
+    yield { index, parent };
+  }
+}
+
+/**
+ * The file's certificates that may issue `child`, best first; `claimed` is the first whose name matches
+ * but whose signature does not verify.
  */
 function inputCandidates(
   child: PathElement,
   visited: ReadonlySet<string>,
   search: Search,
 ): { verified: PathElement[]; claimed?: PathElement } {
-  const { certificates, unique, options } = search;
   const verified: { element: PathElement; score: number }[] = [];
   let claimed: PathElement | undefined;
-  const considered = new Set<string>();
-  const preferred = child.index === undefined ? -1 : child.index + 1;
-  const order = unique.includes(preferred) ? [preferred, ...unique.filter((i) => i !== preferred)] : unique;
-  for (const index of order) {
-    const parent = certificates[index] as Certificate;
-    if (index === child.index || parent === child.certificate || visited.has(parent.sha256)) continue;
-    if (parent.subject.key !== child.certificate.issuer.key || considered.has(parent.sha256)) continue;
-    considered.add(parent.sha256);
+  for (const { index, parent } of inputIssuers(search.certificates, search.unique, child.certificate, child.index)) {
+    if (visited.has(parent.sha256)) continue;
     search.linkChecks++;
     const link = checkLink(child.certificate, parent);
     const element: PathElement = { certificate: parent, source: 'input', index, link };
-    if (link.status === 'verified') verified.push({ element, score: rank(parent, link, options) });
+    if (link.status === 'verified') verified.push({ element, score: rank(parent, link, search.options) });
     else if (link.status === 'bad-signature' && !claimed) claimed = element;
   }
   verified.sort((a, b) => b.score - a.score);
@@ -235,21 +267,15 @@ function findDuplicates(certificates: readonly Certificate[]): Map<number, numbe
   return duplicateOf;
 }
 
-/** The input certificate that issues `child`: verified links first, the one right after `childIndex` preferred. */
+/** The file's certificate that issues `child`: a verified link first, else the first name-only claim. */
 function inputIssuerIndex(
   certificates: readonly Certificate[],
   unique: readonly number[],
   child: Certificate,
-  childIndex: number | undefined,
-  excluded: (index: number) => boolean,
+  childIndex: number,
 ): { index: number; link: Link } | undefined {
   let claimed: { index: number; link: Link } | undefined;
-  const preferred = childIndex === undefined ? -1 : childIndex + 1;
-  const order = unique.includes(preferred) ? [preferred, ...unique.filter((i) => i !== preferred)] : unique;
-  for (const index of order) {
-    const parent = certificates[index] as Certificate;
-    if (index === childIndex || parent === child || excluded(index)) continue;
-    if (parent.subject.key !== child.issuer.key) continue;
+  for (const { index, parent } of inputIssuers(certificates, unique, child, childIndex)) {
     const link = checkLink(child, parent);
     if (link.status === 'verified') return { index, link };
     if (link.status === 'bad-signature' && !claimed) claimed = { index, link };
@@ -268,7 +294,7 @@ export function chooseLeaf(certificates: readonly Certificate[], unique: readonl
   for (const index of unique) {
     const certificate = certificates[index] as Certificate;
     if (certificate.selfIssued && certificate.selfSigned) continue;
-    const found = inputIssuerIndex(certificates, unique, certificate, index, () => false);
+    const found = inputIssuerIndex(certificates, unique, certificate, index);
     if (found) issuerOf.set(index, found.index);
   }
   const issuers = new Set(issuerOf.values());
