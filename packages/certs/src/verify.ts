@@ -116,7 +116,6 @@ async function verify(input: ChainInput, options: VerifyOptions): Promise<Report
     warnDays,
     trust,
     revocation,
-    pathProblems: chain?.problems ?? [],
     qc,
     ...(psd2 === undefined ? {} : { psd2 }),
     ...(privateKey === undefined ? {} : { privateKey }),

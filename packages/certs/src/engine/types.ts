@@ -2,7 +2,6 @@ import type { KeyObject } from 'node:crypto';
 import type { Certificate } from '../certificate/certificate.js';
 import type { ChainAnalysis } from '../chain/analyze.js';
 import type { ParsedInput } from '../input/parse-chain-file.js';
-import type { PathProblem } from '../path/validate.js';
 import type { RULES } from '../rules/index.js';
 import type { QcInfo } from '../qc/qc-statements.js';
 import type { RevocationResult } from '../revocation/types.js';
@@ -40,8 +39,6 @@ export interface RuleContext {
   readonly warnDays: number;
   readonly trust: TrustStore;
   readonly revocation: readonly RevocationResult[];
-  /** What RFC 5280 path validation found on chain.path (empty without a chain). */
-  readonly pathProblems: readonly PathProblem[];
   readonly qc: ReadonlyMap<Certificate, QcInfo>;
   /** psd2 option: undefined when off; the required role names (possibly none) when on. */
   readonly psd2?: readonly string[];
