@@ -51,5 +51,5 @@ export type { BundleFile, BundlePlan } from './bundle.js';
 export type { Psd2Role, Psd2Statement, QcInfo } from './qc/qc-statements.js';
 export { CSR_KEY_TYPES, checkCsr, createCsr } from './csr.js';
 export type { CsrCheck, CsrKeyType, CsrOptions, CsrResult } from './csr.js';
-export { probeHandshake } from './probe.js';
+export { probeFacts, probeHandshake } from './probe.js';
 export type { ProbeCertificate, ProbeOptions, ProbeReport, ProbeVerdict } from './probe.js';

@@ -110,6 +110,37 @@ const ALERT_CAUSES: Record<string, { rule?: string; explanation: string; action:
   },
 };
 
+/**
+ * The report as labelled facts, in the order a person reads them: what the CLI prints and the gateway's
+ * status page shows, so both say the same. Labels start lower case; a table capitalises them.
+ */
+export function probeFacts(report: ProbeReport): [label: string, value: string][] {
+  const facts: [string, string][] = [];
+  if (report.server.chain.length > 0) {
+    const trust = report.server.trusted ? 'trusted' : `NOT trusted: ${report.server.trustError ?? 'unknown reason'}`;
+    facts.push([
+      'server',
+      `${report.server.chain.map((c) => `${c.subject} (until ${c.notAfter.slice(0, 10)})`).join(' ← ')}; ${trust}${report.protocol ? `, ${report.protocol}` : ''}`,
+    ]);
+  }
+  const asked = report.clientCertificateRequested;
+  facts.push(['asks for a client certificate', asked === undefined ? 'unknown' : asked ? 'yes' : 'no']);
+  if (report.acceptableCaNames)
+    facts.push(['CA names it accepts', report.acceptableCaNames.join('; ') || '(none sent)']);
+  facts.push([
+    'presented',
+    report.presented
+      ? `${report.presented.subject}, serial ${report.presented.serialNumber}, until ${report.presented.notAfter.slice(0, 10)}`
+      : 'no client certificate (none configured)',
+  ]);
+  if (report.alert) facts.push(['TLS alert', report.alert]);
+  if (report.inferredAlert)
+    facts.push(['TLS alert', `none sent; an OpenSSL server would send ${report.inferredAlert}`]);
+  facts.push(['cause', `${report.cause.explanation}${report.cause.rule ? ` (${report.cause.rule})` : ''}`]);
+  facts.push(['next', report.cause.action]);
+  return facts;
+}
+
 /** Makes the handshakes and reports what happened; never throws for what the server does. */
 export async function probeHandshake(options: ProbeOptions): Promise<ProbeReport> {
   const target = parseTarget(options.url);

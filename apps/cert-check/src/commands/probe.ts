@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { probeHandshake, type ProbeReport } from '@connectpay-kit/certs';
+import { probeFacts, probeHandshake, type ProbeReport } from '@connectpay-kit/certs';
 import { DEV_PKI_DEFAULTS, DEV_PKI_DIR_NAME, LOCAL_BASE_URLS, variableName } from '@connectpay-kit/config';
 import { PROVIDER_BASE_URLS, isEnvironment, type Environment } from '@connectpay-kit/hosts';
 import { UsageError } from '../errors.js';
@@ -72,43 +72,14 @@ export async function runProbe(flags: ProbeFlags, context: CommandContext): Prom
     ...(ca !== undefined ? { caPem: ca } : {}),
   });
   if (flags.format === 'json') context.out(jsonLine({ env: flags.env, ...report }));
-  else context.out(probeText(report, flags.env, target.cert, context));
+  else context.out(probeText(report, flags.env, context));
   return EXIT_FOR[report.verdict];
 }
 
-function probeText(
-  report: ProbeReport,
-  environment: Environment,
-  certFile: string | undefined,
-  context: CommandContext,
-): string {
+function probeText(report: ProbeReport, environment: Environment, context: CommandContext): string {
   const { bold, green, red } = context.colours;
-  const lines: string[] = [];
   const verdict = report.verdict === 'accepted' ? green(bold('ACCEPTED')) : red(bold(report.verdict.toUpperCase()));
-  lines.push(`${safeLine(report.url)} (${environment}): ${verdict}`);
-  if (report.server.chain.length > 0) {
-    lines.push(
-      `  server: ${report.server.trusted ? 'trusted' : `NOT trusted (${safeLine(report.server.trustError ?? '')})`}${report.protocol ? `, ${report.protocol}` : ''}`,
-    );
-    report.server.chain.forEach((certificate, position) =>
-      lines.push(`    ${position}: ${safeLine(certificate.subject)} (until ${certificate.notAfter.slice(0, 10)})`),
-    );
-  }
-  const asked =
-    report.clientCertificateRequested === undefined ? 'unknown' : report.clientCertificateRequested ? 'yes' : 'no';
-  lines.push(`  asks for a client certificate: ${asked}`);
-  if (report.acceptableCaNames)
-    lines.push(
-      `  CA names it accepts: ${report.acceptableCaNames.length > 0 ? report.acceptableCaNames.map(safeLine).join('; ') : '(none sent)'}`,
-    );
-  if (report.presented)
-    lines.push(
-      `  presented: ${safeLine(report.presented.subject)}, serial ${report.presented.serialNumber}, until ${report.presented.notAfter.slice(0, 10)}${certFile ? ` (${safeLine(certFile)})` : ''}`,
-    );
-  else lines.push('  presented: no client certificate (none configured)');
-  if (report.alert) lines.push(`  TLS alert: ${report.alert}`);
-  if (report.inferredAlert) lines.push(`  TLS alert: none sent; an OpenSSL server would send ${report.inferredAlert}`);
-  lines.push(`  cause: ${safeLine(report.cause.explanation)}${report.cause.rule ? ` (${report.cause.rule})` : ''}`);
-  lines.push(`  next: ${safeLine(report.cause.action)}`);
+  const lines = [`${safeLine(report.url)} (${environment}): ${verdict}`];
+  for (const [label, value] of probeFacts(report)) lines.push(`  ${label}: ${safeLine(value)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,4 @@
-import type { ProbeReport } from '@connectpay-kit/certs';
+import { probeFacts, type ProbeReport } from '@connectpay-kit/certs';
 import type { RotationStatus, TokenStatus } from '@connectpay-kit/transport';
 import type { Readiness } from '../health/readiness.service.js';
 import { escapeHtml, htmlPage } from '../http/html.js';
@@ -155,28 +155,11 @@ function probeSection(report: ProbeReport | undefined): string {
     '<form method="post" action="/status/probe"><button type="submit" id="probe-button">Probe the mTLS host</button> <span class="muted">a TLS handshake with the certificate presented now; no API request is sent</span></form>';
   if (!report) return `<h2>Handshake probe</h2>${button}`;
   const level = report.verdict === 'accepted' ? 'ok' : 'bad';
-  const rows = [
-    ['Host', report.url],
-    [
-      'Server',
-      report.server.chain.map((c) => c.subject).join(' ← ') + (report.server.trusted ? ' (trusted)' : ' (NOT trusted)'),
-    ],
-    [
-      'Asks for a client certificate',
-      report.clientCertificateRequested === undefined ? 'unknown' : report.clientCertificateRequested ? 'yes' : 'no',
-    ],
-    ['CA names it accepts', report.acceptableCaNames?.join('; ')],
-    ['Presented', report.presented ? `${report.presented.subject} · serial ${report.presented.serialNumber}` : 'none'],
-    [
-      'TLS alert',
-      report.alert ??
-        (report.inferredAlert ? `none sent; an OpenSSL server would send ${report.inferredAlert}` : undefined),
-    ],
-    ['Cause', `${report.cause.explanation}${report.cause.rule ? ` (${report.cause.rule})` : ''}`],
-    ['Next', report.cause.action],
-  ]
-    .filter((row): row is [string, string] => row[1] !== undefined && row[1] !== '')
-    .map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
+  const rows = [['host', report.url] as const, ...probeFacts(report)]
+    .map(
+      ([label, value]) =>
+        `<tr><th>${escapeHtml(label.charAt(0).toUpperCase() + label.slice(1))}</th><td>${escapeHtml(value)}</td></tr>`,
+    )
     .join('');
   return `<h2>Handshake probe</h2><p><span class="badge ${level}" id="probe-verdict">${escapeHtml(report.verdict)}</span></p><table id="probe-report">${rows}</table>${button}`;
 }
