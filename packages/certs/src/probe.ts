@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { InvalidOptionError } from './errors.js';
+import { scanPem } from './input/pem.js';
 
 // node:tls and node:child_process load only when a probe runs: `verify` must not pay for them at start-up.
 // "Does ConnectPay's host accept this chain?" answered by a real TLS handshake and nothing else: no API
@@ -148,8 +149,9 @@ export async function probeHandshake(options: ProbeOptions): Promise<ProbeReport
   const settleMs = options.settleMs ?? 2000;
   if ((options.certificateChainPem === undefined) !== (options.privateKeyPem === undefined))
     throw new InvalidOptionError('probe', 'give both the certificate chain and its private key, or neither.');
+  const presentedChain = options.certificateChainPem ? chainCertificates(options.certificateChainPem) : [];
   const presented = options.certificateChainPem
-    ? presentedCertificate(options.certificateChainPem, options.privateKeyPem as string)
+    ? presentedCertificate(presentedChain, options.privateKeyPem as string)
     : undefined;
 
   const bare = await handshake(target, { ...(options.caPem ? { ca: options.caPem } : {}) }, timeoutMs, settleMs);
@@ -232,9 +234,7 @@ export async function probeHandshake(options: ProbeOptions): Promise<ProbeReport
       cause: { explanation: `the second connection failed (${withCert.reason})`, action: 'try again' },
     };
   }
-  const inferred = withCert.alert
-    ? undefined
-    : inferRefusal(options.certificateChainPem as string, caNames?.names, new Date());
+  const inferred = withCert.alert ? undefined : inferRefusal(presentedChain, caNames?.names, new Date());
   if (inferred) {
     const known = ALERT_CAUSES[inferred] as ProbeReport['cause'];
     return {
@@ -412,10 +412,19 @@ function peerChain(leaf: PeerCertificate & { issuerCertificate?: PeerCertificate
   return chain;
 }
 
-function presentedCertificate(chainPem: string, keyPem: string): { summary: NonNullable<ProbeReport['presented']> } {
-  const first = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(chainPem)?.[0];
-  if (!first) throw new InvalidOptionError('cert', 'the certificate file holds no PEM certificate.');
-  const leaf = new X509Certificate(first);
+/** The chain file's certificates, in order, read with the package's own PEM reader. */
+function chainCertificates(chainPem: string): X509Certificate[] {
+  return scanPem(chainPem)
+    .blocks.filter((block) => block.label === 'CERTIFICATE')
+    .map((block) => new X509Certificate(Buffer.from(block.body, 'base64')));
+}
+
+function presentedCertificate(
+  chain: readonly X509Certificate[],
+  keyPem: string,
+): { summary: NonNullable<ProbeReport['presented']> } {
+  const leaf = chain[0];
+  if (!leaf) throw new InvalidOptionError('cert', 'the certificate file holds no PEM certificate.');
   let key;
   try {
     key = createPrivateKey(keyPem);
@@ -496,13 +505,10 @@ function parseCaNames(output: string): { requested: boolean; names?: string[] } 
  * (unsupported_certificate), a certificate is outside its validity (certificate_expired).
  */
 function inferRefusal(
-  chainPem: string,
+  certificates: readonly X509Certificate[],
   acceptableCaNames: readonly string[] | undefined,
   now: Date,
 ): string | undefined {
-  const certificates = (chainPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map(
-    (pem) => new X509Certificate(pem),
-  );
   const leaf = certificates[0];
   if (!leaf) return undefined;
   if (acceptableCaNames && acceptableCaNames.length > 0) {
