@@ -95,6 +95,21 @@ describe.each<[RuleId, string, RegExp]>([
   });
 });
 
+describe('path.critical-extension on a real PSD2 precertificate from the corpus', () => {
+  it('names the CT poison and says to take the issued certificate from the QTSP', async () => {
+    const report = await verifyChain(
+      readFileSync(new URL('../../../../shared/corpus/psd2/moneymonk-psp-ai.pem', import.meta.url)),
+      {
+        offline: true,
+        at: new Date('2024-01-01T00:00:00Z'),
+      },
+    );
+    const [finding] = findings(report, 'path.critical-extension');
+    expect(finding?.message).toContain('(CT precertificate poison, 1.3.6.1.4.1.11129.2.4.3)');
+    expect(finding?.hint).toContain('Certificate Transparency precertificate');
+  });
+});
+
 describe('path.* on chains testing-pki builds', () => {
   it('path.key-cert-sign: an intermediate whose key usage lacks keyCertSign', async () => {
     const root = await createRoot();

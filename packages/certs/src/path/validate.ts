@@ -92,9 +92,14 @@ function checkCriticalExtensions(
 ): void {
   for (const extension of certificate.extensions.list) {
     if (!extension.critical || UNDERSTOOD_CRITICAL_EXTENSIONS.has(extension.oid)) continue;
+    const precertificate = extension.oid === Oid.ctPrecertificatePoison;
     add(
       `${who} has a critical extension that a TLS server cannot process (${extensionName(extension.oid)}), so the server refuses the chain ("unhandled critical extension")`,
-      'ask your CA to re-issue the certificate without marking that extension critical',
+      // A CT precertificate (RFC 6962 §3.1) is what a CA logs before issuing, often what a CT log search
+      // finds: the certificate to use is the one the CA issued afterwards.
+      precertificate
+        ? 'this is a Certificate Transparency precertificate, not the certificate your CA issued: take the issued certificate from your CA (or QTSP), not from a CT log'
+        : 'ask your CA to re-issue the certificate without marking that extension critical',
     );
   }
 }
@@ -227,6 +232,7 @@ const EXTENSION_NAMES: Record<string, string> = {
   [Oid.inhibitAnyPolicy]: 'inhibitAnyPolicy',
   [Oid.issuerAltName]: 'issuerAltName',
   [Oid.qcStatements]: 'qcStatements',
+  [Oid.ctPrecertificatePoison]: 'CT precertificate poison',
 };
 
 function extensionName(oid: string): string {
