@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { storageFolder } from '@connectpay-kit/service-kit';
-import { openStorage } from '@connectpay-kit/storage';
-import type { TokenPersistence } from '@connectpay-kit/transport';
+import { openStorage, type TokenStore } from '@connectpay-kit/storage';
 
 /** The part of packages/storage the gateway uses: the OAuth token store, a health ping, close. */
 export interface GatewayStorage {
-  readonly tokens: TokenPersistence;
+  /** Passed to transport as its OAuth token persistence as is: storage's TokenStore is that contract. */
+  readonly tokens: TokenStore;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -16,12 +16,7 @@ export async function openGatewayStorage(location: string): Promise<GatewayStora
   if (folder !== undefined) await mkdir(folder, { recursive: true });
   const storage = await openStorage(location);
   return {
-    // Only get and put: storage's delete answers Promise<boolean> where transport's optional
-    // TokenPersistence.delete declares Promise<void>, and the token manager never deletes.
-    tokens: {
-      get: (key) => storage.tokens.get(key),
-      put: (key, value, options) => storage.tokens.put(key, value, options),
-    },
+    tokens: storage.tokens,
     ping: () => storage.ping(),
     close: () => storage.close(),
   };
