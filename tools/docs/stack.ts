@@ -58,21 +58,91 @@ export function freePort(): Promise<number> {
   });
 }
 
-interface Service {
-  readonly name: string;
-  readonly child: ChildProcess;
-  readonly logFile: string;
-  exited: Promise<number | null>;
+/** Child processes, each the node script of `argv` in its own process group, its output in a log file. */
+export class Processes {
+  readonly running = new Map<string, { child: ChildProcess; logFile: string; exited: Promise<number | null> }>();
+
+  constructor(readonly dir: string) {}
+
+  start(name: string, argv: string[], env: Record<string, string>, cwd = this.dir): Promise<number | null> {
+    const logFile = join(this.dir, `${name}.log`);
+    const fd = openSync(logFile, 'a');
+    // Its own process group, so a group signal reaches anything it starts. Output goes to a file, not a
+    // pipe to this process: a closed pipe cannot kill the app halfway, and a dead test cannot block it.
+    const child = spawn(process.execPath, argv, { cwd, env, detached: true, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    this.running.set(name, { child, logFile, exited });
+    return exited;
+  }
+
+  /** Polls `probe` until it returns a value; fails when a process exits or the deadline passes. */
+  async waitFor<T>(what: string, deadline: number, probe: () => Promise<T | undefined>): Promise<T> {
+    let last = 'no answer';
+    for (;;) {
+      for (const [name, { child }] of this.running) {
+        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} while waiting for ${what}`);
+      }
+      try {
+        const value = await probe();
+        if (value !== undefined) return value;
+      } catch (error) {
+        last = error instanceof Error ? error.message : String(error);
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+      await sleep(250);
+    }
+  }
+
+  /** Waits for GET `url` to answer 200. */
+  waitReady(url: string, deadline: number): Promise<boolean> {
+    return this.waitFor(url, deadline, async () => {
+      const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      if (response.status === 200) return true;
+      throw new Error(`HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`);
+    });
+  }
+
+  /** The last lines of every process's log, for a failure message. */
+  logs(lines = 20): string {
+    return [...this.running]
+      .map(([name, { logFile }]) => {
+        const text = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+        return `--- last lines of ${name} ---\n${text.trimEnd().split('\n').slice(-lines).join('\n')}`;
+      })
+      .join('\n');
+  }
+
+  /** Sends `signal` to every process still running, at once. */
+  kill(signal: NodeJS.Signals): void {
+    for (const { child } of this.running.values()) {
+      if (child.exitCode === null && child.signalCode === null) signalGroup(child, signal);
+    }
+  }
+
+  /** SIGTERM (graceful, as an operator would), SIGKILL for whatever still runs `graceMs` later. */
+  async stop(graceMs = 15_000): Promise<void> {
+    await Promise.all(
+      [...this.running.values()].map(async ({ child, exited }) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        signalGroup(child, 'SIGTERM');
+        if (!(await Promise.race([exited.then(() => true), sleep(graceMs, false, { ref: false })]))) {
+          signalGroup(child, 'SIGKILL');
+          await exited;
+        }
+      }),
+    );
+  }
 }
 
-export class LocalStack {
-  private readonly services: Service[] = [];
-
+export class LocalStack extends Processes {
   private constructor(
-    readonly dir: string,
+    dir: string,
     readonly devPkiDir: string,
     readonly ports: PortMap,
-  ) {}
+  ) {
+    super(dir);
+  }
 
   /** Starts the three apps on fresh ports and resolves once the gateway and the receiver are ready. */
   static async start(dir: string, devPkiDir: string): Promise<LocalStack> {
@@ -89,7 +159,7 @@ export class LocalStack {
         CONNECTPAY_LOCAL_MTLS_URL: `https://127.0.0.1:${ports.sandboxMtls}`,
         CONNECTPAY_LOCAL_ONEWAY_URL: `https://127.0.0.1:${ports.sandboxOneway}`,
       };
-      stack.spawn('sandbox', BUILT.sandbox, {
+      void stack.start('sandbox', [BUILT.sandbox], {
         ...base,
         SANDBOX_MTLS_PORT: String(ports.sandboxMtls),
         SANDBOX_ONEWAY_PORT: String(ports.sandboxOneway),
@@ -97,73 +167,17 @@ export class LocalStack {
         SANDBOX_AUTO_ADVANCE_MS: '0',
         SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${ports.webhook}/webhooks/connectpay`,
       });
-      stack.spawn('webhook', BUILT.webhook, { ...base, ...connectpay, WEBHOOK_PORT: String(ports.webhook) });
-      stack.spawn('gateway', BUILT.gateway, { ...base, ...connectpay, GATEWAY_PORT: String(ports.gateway) });
+      void stack.start('webhook', [BUILT.webhook], { ...base, ...connectpay, WEBHOOK_PORT: String(ports.webhook) });
+      void stack.start('gateway', [BUILT.gateway], { ...base, ...connectpay, GATEWAY_PORT: String(ports.gateway) });
       // The gateway is ready in `local` only once the sandbox answers, so this waits for all three.
-      await stack.waitReady(`http://127.0.0.1:${ports.gateway}/health/ready`, 90_000);
-      await stack.waitReady(`http://127.0.0.1:${ports.webhook}/health/ready`, 60_000);
+      await stack.waitReady(`http://127.0.0.1:${ports.gateway}/health/ready`, Date.now() + 90_000);
+      await stack.waitReady(`http://127.0.0.1:${ports.webhook}/health/ready`, Date.now() + 60_000);
       return stack;
     } catch (error) {
       const logs = stack.logs();
       await stack.stop();
       throw new Error(`${error instanceof Error ? error.message : String(error)}\n${logs}`, { cause: error });
     }
-  }
-
-  private spawn(name: string, main: string, env: Record<string, string>): void {
-    const logFile = join(this.dir, `${name}.log`);
-    const fd = openSync(logFile, 'a');
-    // Its own process group, so stop() reaches anything it starts.
-    const child = spawn(process.execPath, [main], { cwd: this.dir, env, detached: true, stdio: ['ignore', fd, fd] });
-    closeSync(fd);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    this.services.push({ name, child, logFile, exited });
-  }
-
-  private async waitReady(url: string, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let last = 'no answer';
-    while (Date.now() < deadline) {
-      for (const service of this.services) {
-        if (service.child.exitCode !== null) {
-          throw new Error(`${service.name} exited with ${service.child.exitCode} before ${url} was ready`);
-        }
-      }
-      try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
-        if (response.status === 200) return;
-        last = `HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`;
-      } catch (error) {
-        last = error instanceof Error ? error.message : String(error);
-      }
-      await sleep(250);
-    }
-    throw new Error(`${url} was not ready after ${timeoutMs / 1000} s (last answer: ${last})`);
-  }
-
-  /** The last lines of every service's log, for a failure message. */
-  logs(lines = 20): string {
-    return this.services
-      .map((service) => {
-        const text = existsSync(service.logFile) ? readFileSync(service.logFile, 'utf8') : '';
-        return `--- last lines of ${service.name} ---\n${text.trimEnd().split('\n').slice(-lines).join('\n')}`;
-      })
-      .join('\n');
-  }
-
-  /** SIGTERM (graceful, as an operator would), SIGKILL for whatever is still running 15 s later. */
-  async stop(): Promise<void> {
-    await Promise.all(
-      this.services.map(async (service) => {
-        if (service.child.exitCode !== null || service.child.signalCode !== null) return;
-        signalGroup(service.child, 'SIGTERM');
-        const stopped = await Promise.race([service.exited.then(() => true), sleep(15_000, false, { ref: false })]);
-        if (!stopped) {
-          signalGroup(service.child, 'SIGKILL');
-          await service.exited;
-        }
-      }),
-    );
   }
 }
 

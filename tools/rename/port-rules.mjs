@@ -18,7 +18,7 @@ export const PORT_RULES = Object.freeze([
   },
   {
     // The sandbox's only copy: apps/sandbox and LOCAL_BASE_URLS use SANDBOX_DEFAULT_PORTS, and
-    // tools/test/compose-model.mjs reads it from here for the compose checks.
+    // tools/test/compose.spec.ts reads it from here for the compose checks.
     file: 'packages/config/src/variables.ts',
     patterns: ['SANDBOX_DEFAULT_PORTS = Object.freeze({ mtls: {sandboxMtls}, oneway: {sandboxOneway} }'],
   },
@@ -90,31 +90,6 @@ export const PORT_RULES = Object.freeze([
     file: 'packages/config/test/nest.spec.ts',
     patterns: ["baseUrls.oneway).toBe('https://127.0.0.1:{sandboxOneway}')"],
   },
-  {
-    file: 'tools/test/compose.spec.ts',
-    patterns: [
-      "ports = ['127.0.0.1:{gateway}:{webhook}']",
-      'publishes container port {webhook}, but gateway listens on {gateway}',
-      "ports = ['127.0.0.1:{sandboxMtls}:{gateway}', '127.0.0.1:{sandboxOneway}:{sandboxOneway}']",
-      'publishes container port {gateway}, but sandbox listens on {sandboxMtls}, {sandboxOneway}',
-      "ports = ['127.0.0.1:{webhook}:{webhook}']",
-      'host port 127.0.0.1:{webhook} is also published by webhook-1',
-      'moves gateway off its default port {gateway}',
-      "'EXPOSE {webhook}', 'EXPOSE {gateway}'",
-      "EXPOSE {gateway} differs from webhook's ports {webhook}",
-      "fetch('http://127.0.0.1:{gateway}/health/readyz')",
-      "'127.0.0.1:{webhook}/health/ready', '127.0.0.1:{gateway}/health/ready'",
-      'http:\\/\\/127.0.0.1:{gateway}\\/health\\/ready is not a port webhook listens on',
-      'curl -f http://127.0.0.1:{webhook}/health/ready',
-      'http://webhook-1:{webhook}/webhooks/nope',
-      "'https://webhook-1:{webhook}'",
-      "{ variable: 'GATEWAY_PORT', port: {gateway} }",
-      "{ variable: 'WEBHOOK_PORT', port: {webhook} }",
-      "{ variable: 'SANDBOX_MTLS_PORT', port: {sandboxMtls} }",
-      "{ variable: 'SANDBOX_ONEWAY_PORT', port: {sandboxOneway} }",
-    ],
-  },
-
   // Scripts.
   {
     file: 'tools/fresh-clone.sh',

@@ -2,29 +2,33 @@
 // points: the dev PKI one-shot, the sandbox, the gateway and two webhook receivers sharing one
 // PostgreSQL database. A payment goes through the gateway, the sandbox advances it, and each of the
 // two deliveries that follow must reach the receiver compose sends it to and be processed once from
-// the shared inbox. compose.spec.ts checks the compose file itself; the last test here keeps this
-// file's environments in step with it, so the processes run with the variables the containers get.
+// the shared inbox. compose.spec.ts checks the compose file itself.
 //
-// What differs from compose: service names become 127.0.0.1 on free ports, the postgres service is a
-// fresh database on CONNECTPAY_TEST_POSTGRES_URL, volumes and secrets are files in a temp folder.
-// Cleanup (process groups, temp folder, database) runs in afterAll and on SIGTERM of this process.
-import { type ChildProcess, spawn } from 'node:child_process';
+// Each process gets the environment compose gives its container (its Dockerfile target's ENV, then the
+// service's `environment`), read from the files, with only what differs without Docker rewritten:
+// service names and published ports become 127.0.0.1 and free ports, 0.0.0.0 binds become 127.0.0.1,
+// the postgres service a fresh database on
+// CONNECTPAY_TEST_POSTGRES_URL, volumes and /run/secrets files in a temp folder. Cleanup (process
+// groups, temp folder, database) runs in afterAll and on SIGTERM of this process.
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { BUILT, cleanEnvironment, freePort, missingBuilds, signalGroup, WORKSPACE_ROOT } from '../docs/stack.js';
+import { BUILT, cleanEnvironment, freePort, missingBuilds, Processes } from '../docs/stack.js';
+import { CURRENT } from '../rename/current.mjs';
 import {
-  type ComposeService,
+  WORKSPACE_ROOT,
+  appOf,
+  dockerStages,
   environmentOf,
-  readCompose,
-  readDockerfile,
-  runStage,
-  serviceApp,
-} from './compose-model.mjs';
+  imageEnv,
+  parseCompose,
+  read,
+  stageChain,
+} from './compose-files.js';
 
 // Jest hands test code a copy of `process` (also for `import 'node:process'`): a SIGTERM listener on the
 // copy is never called, and the signal's default action kills the test with every app still running.
@@ -32,8 +36,15 @@ import {
 const nodeProcess = new (readFileSync.constructor as FunctionConstructor)('return process')() as NodeJS.Process;
 
 const POSTGRES_URL = process.env['CONNECTPAY_TEST_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
-const DEV_PKI_CLI = join(WORKSPACE_ROOT, 'packages/testing-pki/dist/dev-pki/cli.js');
 const DEADLINE_MS = 60_000;
+const SERVICES = ['sandbox', 'webhook-1', 'webhook-2', 'gateway'] as const;
+const P = CURRENT.ports;
+const PORT_VARIABLES: Record<number, string> = {
+  [P.gateway]: 'GATEWAY_PORT',
+  [P.webhook]: 'WEBHOOK_PORT',
+  [P.sandboxMtls]: 'SANDBOX_MTLS_PORT',
+  [P.sandboxOneway]: 'SANDBOX_ONEWAY_PORT',
+};
 // The README's payment, as tools/fresh-clone.sh sends it.
 const PAYMENT_BODY = {
   merchant: { redirectUrl: 'https://shop.example/return' },
@@ -45,50 +56,20 @@ const PAYMENT_BODY = {
   identifiers: { merchantReference: 'order-1' },
 };
 
-type Name = 'sandbox' | 'gateway' | 'webhook-1' | 'webhook-2';
-interface Running {
-  readonly child: ChildProcess;
-  readonly logFile: string;
-  readonly exited: Promise<number | null>;
-}
-
 /** Everything this file creates, so afterAll and the SIGTERM handler can remove it. */
 const state = {
   work: undefined as string | undefined,
   database: undefined as string | undefined,
-  admin: undefined as pg.Client | undefined,
-  children: new Map<string, Running>(),
+  processes: undefined as Processes | undefined,
 };
 
-function killAll(signal: NodeJS.Signals): void {
-  for (const { child } of state.children.values()) {
-    if (child.exitCode === null && child.signalCode === null) signalGroup(child, signal);
-  }
-}
-
-async function stopAll(): Promise<void> {
-  await Promise.all(
-    [...state.children.values()].map(async ({ child, exited }) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      signalGroup(child, 'SIGTERM');
-      const stopped = await Promise.race([exited.then(() => true), sleep(10_000, false, { ref: false })]);
-      if (!stopped) {
-        signalGroup(child, 'SIGKILL');
-        await exited;
-      }
-    }),
-  );
-}
-
 async function dropDatabase(): Promise<void> {
-  const { admin, database } = state;
+  const database = state.database;
   state.database = undefined;
-  state.admin = undefined;
-  if (admin === undefined) return;
   try {
-    if (database !== undefined) await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    if (admin && database !== undefined) await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   } finally {
-    await admin.end().catch(() => undefined);
+    await admin?.end().catch(() => undefined);
   }
 }
 
@@ -100,13 +81,14 @@ function removeWork(): void {
 // A CI runner's or a developer's SIGTERM must not leave the apps running, the generated secrets on
 // disk or the database behind: children are killed at once (they are this test's, nothing to drain).
 const onSigterm = (): void => {
-  killAll('SIGKILL');
+  state.processes?.kill('SIGKILL');
   removeWork();
   const deadline = sleep(5000, undefined, { ref: false });
   void Promise.race([dropDatabase().catch(() => undefined), deadline]).finally(() => nodeProcess.exit(143));
 };
 
-async function connectAdmin(): Promise<pg.Client | undefined> {
+// Decided before the tests are collected: skipped with a note locally, a failure under CI.
+const admin = await (async () => {
   const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
   client.on('error', () => undefined);
   try {
@@ -119,57 +101,7 @@ async function connectAdmin(): Promise<pg.Client | undefined> {
     console.warn(`replica-topology: PostgreSQL is unreachable at ${where}; skipped (set CI to make this a failure).`);
     return undefined;
   }
-}
-
-// Decided before the tests are collected: skipped with a note locally, a failure under CI.
-const admin = await connectAdmin();
-// Owned by the cleanup from here on: afterAll ends it even when the topology test is filtered out.
-state.admin = admin;
-const itWithPostgres = admin === undefined ? it.skip : it;
-
-function start(name: string, argv: string[], env: Record<string, string>): Running {
-  const work = state.work as string;
-  const logFile = join(work, `${name}.log`);
-  const fd = openSync(logFile, 'a');
-  // Its own process group, so the group kill reaches anything it starts. Output goes to a file, not a
-  // pipe to this process: a closed pipe cannot kill the app halfway, and a dead test cannot block it.
-  const child = spawn(process.execPath, argv, { cwd: WORKSPACE_ROOT, env, detached: true, stdio: ['ignore', fd, fd] });
-  closeSync(fd);
-  const running = { child, logFile, exited: new Promise<number | null>((resolve) => child.once('exit', resolve)) };
-  state.children.set(name, running);
-  return running;
-}
-
-function logs(): string {
-  return [...state.children.entries()]
-    .map(([name, { logFile }]) => {
-      let text: string;
-      try {
-        text = readFileSync(logFile, 'utf8');
-      } catch {
-        text = '(no output)';
-      }
-      return `--- last lines of ${name} ---\n${text.trimEnd().split('\n').slice(-25).join('\n')}`;
-    })
-    .join('\n');
-}
-
-async function waitFor<T>(what: string, deadline: number, probe: () => Promise<T | undefined>): Promise<T> {
-  let last = 'no answer';
-  for (;;) {
-    for (const [name, { child }] of state.children) {
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} while waiting for ${what}`);
-    }
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
-    await sleep(250);
-  }
-}
+})();
 
 function httpsJson(method: string, url: string, ca: Buffer): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
@@ -178,13 +110,7 @@ function httpsJson(method: string, url: string, ca: Buffer): Promise<{ status: n
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // not JSON: kept as text
-        }
-        resolve({ status: response.statusCode ?? 0, body });
+        resolve({ status: response.statusCode ?? 0, body: text.startsWith('{') ? JSON.parse(text) : text });
       });
     });
     req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)));
@@ -196,74 +122,49 @@ function httpsJson(method: string, url: string, ca: Buffer): Promise<{ status: n
 /** A Prometheus counter summed over the series whose labels include `labels`. */
 function counter(text: string, name: string, labels: Record<string, string>): number {
   let sum = 0;
-  for (const line of text.split('\n')) {
-    const match = new RegExp(`^${name}\\{([^}]*)\\}\\s+([0-9.e+-]+)$`).exec(line);
-    if (!match) continue;
-    const series = Object.fromEntries([...(match[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([key, value]) => series[key] === value)) sum += Number(match[2]);
+  for (const [, series = '', value] of text.matchAll(new RegExp(`^${name}\\{([^}]*)\\}\\s+(\\S+)$`, 'gm'))) {
+    const found = Object.fromEntries([...series.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([key, label]) => found[key] === label)) sum += Number(value);
   }
   return sum;
 }
 
 /**
- * Each service's environment as docker-compose.yml and the Dockerfile give it, with service names
- * turned into 127.0.0.1 and this run's ports, and /run/secrets and the dev-pki volume into files here.
+ * Each service's environment as compose gives it, made to run here: `ports` maps `<service>:<container
+ * port>` to this run's port, `files` a compose path (/run/secrets/…, a volume's mount point) to a local one.
  */
-function environments(
-  ports: { gateway: number; webhook1: number; webhook2: number; mtls: number; oneway: number },
-  files: { devPki: string; apiKeys: string; adminKeys: string; tokenKey: string; databaseUrl: string },
-): Record<Name, Record<string, string>> {
-  // Dockerfile runtime-base ENV: what every app image starts with.
-  const image = { NODE_ENV: 'production', CONNECTPAY_DEV_PKI_DIR: files.devPki };
-  const connectpayLocal = {
-    CONNECTPAY_ENV: 'local',
-    CONNECTPAY_DEV_PKI_DIR: files.devPki,
-    CONNECTPAY_LOCAL_MTLS_URL: `https://127.0.0.1:${ports.mtls}`,
-    CONNECTPAY_LOCAL_ONEWAY_URL: `https://127.0.0.1:${ports.oneway}`,
-    CONNECTPAY_TOKEN_KEY_FILE: files.tokenKey,
+function environments(ports: Map<string, number>, files: Map<string, string>) {
+  const compose = parseCompose(read('docker-compose.yml'));
+  const stages = dockerStages(read('Dockerfile'));
+  const published = new Map<string, string>();
+  for (const [name, service] of Object.entries(compose.services)) {
+    for (const entry of service.ports ?? []) {
+      const [host, container] = String(entry).split(':').slice(-2);
+      published.set(`localhost:${host}`, `localhost:${ports.get(`${name}:${container}`)}`);
+    }
+  }
+  const rewrite = (value: string) => {
+    for (const [from, to] of files) if (value.startsWith(from)) return to + value.slice(from.length);
+    if (value === '0.0.0.0') return '127.0.0.1';
+    return value.replace(/\/\/([\w-]+):(\d+)/g, (whole, host: string, port: string) => {
+      const local = ports.get(`${host}:${port}`);
+      return local !== undefined ? `//127.0.0.1:${local}` : `//${published.get(`${host}:${port}`) ?? whole.slice(2)}`;
+    });
   };
-  const webhook = (port: number) => ({
-    ...image,
-    ...connectpayLocal,
-    WEBHOOK_HOST: '127.0.0.1',
-    WEBHOOK_PORT: String(port),
-    WEBHOOK_PUBLIC_URL: `http://localhost:${ports.webhook1}`,
-    WEBHOOK_STORAGE_FILE: files.databaseUrl,
-    WEBHOOK_TOKEN_FILE: join(files.devPki, 'webhook-token.txt'),
-    WEBHOOK_ADMIN_KEYS_FILE: files.adminKeys,
-    // The sandbox's address here; compose names its network's subnet.
-    WEBHOOK_EXTRA_ALLOWED_SOURCES: '127.0.0.1/32',
-  });
-  return {
-    sandbox: {
-      ...image,
-      SANDBOX_HOST: '127.0.0.1',
-      SANDBOX_MTLS_PORT: String(ports.mtls),
-      SANDBOX_ONEWAY_PORT: String(ports.oneway),
-      SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${ports.webhook1}/webhooks/connectpay`,
-      SANDBOX_AUTO_ADVANCE_MS: '0',
-      SANDBOX_PUBLIC_ONEWAY_URL: `https://localhost:${ports.oneway}`,
-    },
-    gateway: {
-      ...image,
-      ...connectpayLocal,
-      GATEWAY_HOST: '127.0.0.1',
-      GATEWAY_PORT: String(ports.gateway),
-      GATEWAY_API_KEYS_FILE: files.apiKeys,
-      GATEWAY_STORAGE_FILE: files.databaseUrl,
-      GATEWAY_NOTIFICATION_URL: `http://127.0.0.1:${ports.webhook2}/notifications/payments`,
-    },
-    'webhook-1': webhook(ports.webhook1),
-    'webhook-2': webhook(ports.webhook2),
+  return (name: string) => {
+    const service = compose.services[name]!;
+    const environment = { ...imageEnv(stageChain(stages, appOf(compose, name)!)), ...environmentOf(service) };
+    const own = [...ports].filter(([key]) => key.startsWith(`${name}:`));
+    return {
+      ...Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, rewrite(value)])),
+      ...Object.fromEntries(own.map(([key, port]) => [PORT_VARIABLES[Number(key.split(':')[1])]!, String(port)])),
+    };
   };
 }
 
-// Set by the topology test; read by the environment-drift test, which needs no processes.
-const PORT_VARIABLES = new Set(['GATEWAY_PORT', 'WEBHOOK_PORT', 'SANDBOX_MTLS_PORT', 'SANDBOX_ONEWAY_PORT']);
-
 afterAll(async () => {
   try {
-    await stopAll();
+    await state.processes?.stop(10_000);
     await dropDatabase();
   } finally {
     removeWork();
@@ -272,88 +173,102 @@ afterAll(async () => {
 }, 30_000);
 
 describe('the replicas topology as the apps processes (docker-compose.yml without Docker)', () => {
-  itWithPostgres(
+  (admin ? it : it.skip)(
     'a payment through the gateway: each webhook reaches its receiver, is stored once in the shared inbox and processed once',
     async () => {
       expect(missingBuilds()).toEqual([]);
       nodeProcess.once('SIGTERM', onSigterm);
       const deadline = Date.now() + DEADLINE_MS;
-      state.work = mkdtempSync(join(tmpdir(), 'connectpay-replicas-'));
+      const work = (state.work = mkdtempSync(join(tmpdir(), 'connectpay-replicas-')));
+      const processes = (state.processes = new Processes(work));
       const database = `replicas_${randomBytes(6).toString('hex')}`;
-      await (admin as pg.Client).query(`CREATE DATABASE ${database}`);
+      await admin!.query(`CREATE DATABASE ${database}`);
       state.database = database;
       const url = new URL(POSTGRES_URL);
       url.pathname = `/${database}`;
 
-      // compose's volumes and /run/secrets, filled as the README tells a user to fill ./secrets/.
-      const secrets = join(state.work, 'secrets');
-      mkdirSync(secrets, { mode: 0o700 });
+      // compose's /run/secrets, filled as the README tells a user to fill ./secrets/, and its dev-pki volume.
+      mkdirSync(join(work, 'secrets'), { mode: 0o700 });
+      mkdirSync(join(work, 'volume'));
       const apiKey = randomBytes(32).toString('hex');
       const adminKey = randomBytes(32).toString('hex');
-      const files = {
-        devPki: join(state.work, 'dev-pki'),
-        apiKeys: join(secrets, 'gateway_api_keys'),
-        adminKeys: join(secrets, 'webhook_admin_keys'),
-        tokenKey: join(secrets, 'connectpay_token_key'),
-        databaseUrl: join(secrets, 'database_url'),
+      const secrets = {
+        gateway_api_keys: `${apiKey}\n`,
+        webhook_admin_keys: `${adminKey}\n`,
+        connectpay_token_key: randomBytes(32).toString('base64'),
+        database_url: `${url.toString()}\n`,
       };
-      writeFileSync(files.apiKeys, `${apiKey}\n`, { mode: 0o600 });
-      writeFileSync(files.adminKeys, `${adminKey}\n`, { mode: 0o600 });
-      writeFileSync(files.tokenKey, randomBytes(32).toString('base64'), { mode: 0o600 });
-      writeFileSync(files.databaseUrl, `${url.toString()}\n`, { mode: 0o600 });
-      const ports = {
-        gateway: await freePort(),
-        webhook1: await freePort(),
-        webhook2: await freePort(),
-        mtls: await freePort(),
-        oneway: await freePort(),
-      };
+      for (const [name, text] of Object.entries(secrets))
+        writeFileSync(join(work, 'secrets', name), text, { mode: 0o600 });
+      const files = new Map([
+        ['/run/secrets', join(work, 'secrets')],
+        ['/srv/connectpay', join(work, 'volume')],
+      ]);
+      const ports = new Map<string, number>();
+      for (const [name, target] of [
+        ['sandbox', P.sandboxMtls],
+        ['sandbox', P.sandboxOneway],
+        ['gateway', P.gateway],
+        ['webhook-1', P.webhook],
+        ['webhook-2', P.webhook],
+      ] as const)
+        ports.set(`${name}:${target}`, await freePort());
       const env = environments(ports, files);
       const base = cleanEnvironment();
+      const port = (name: string, target: number) => ports.get(`${name}:${target}`)!;
+      const oneway = `https://127.0.0.1:${port('sandbox', P.sandboxOneway)}`;
+      const gateway = `http://127.0.0.1:${port('gateway', P.gateway)}`;
+      const receivers = {
+        'webhook-1': `http://127.0.0.1:${port('webhook-1', P.webhook)}`,
+        'webhook-2': `http://127.0.0.1:${port('webhook-2', P.webhook)}`,
+      };
 
       try {
-        // The dev-pki one-shot: every other service starts once it completed.
-        const pki = start('dev-pki', [DEV_PKI_CLI], { ...base, CONNECTPAY_DEV_PKI_DIR: files.devPki });
-        expect(await pki.exited).toBe(0);
-        state.children.delete('dev-pki'); // a one-shot: its exit is not a service dying
-        const ca = readFileSync(join(files.devPki, 'ca.pem'));
+        // The dev-pki one-shot runs its compose command; every other service starts once it completed.
+        const compose = parseCompose(read('docker-compose.yml'));
+        const oneShot = compose.services['dev-pki']!;
+        expect(
+          await processes.start(
+            'dev-pki',
+            (oneShot.command as string[]).slice(1),
+            { ...base, ...env('dev-pki') },
+            WORKSPACE_ROOT,
+          ),
+        ).toBe(0);
+        processes.running.delete('dev-pki'); // a one-shot: its exit is not a service dying
+        const ca = readFileSync(join(env('sandbox')['CONNECTPAY_DEV_PKI_DIR']!, 'ca.pem'));
 
         // depends_on: the gateway waits for a healthy sandbox; the receivers only for the dev PKI and postgres.
-        start('sandbox', [BUILT.sandbox], { ...base, ...env.sandbox });
-        start('webhook-1', [BUILT.webhook], { ...base, ...env['webhook-1'] });
-        start('webhook-2', [BUILT.webhook], { ...base, ...env['webhook-2'] });
-        const oneway = `https://127.0.0.1:${ports.oneway}`;
-        await waitFor('the sandbox health check', deadline, async () =>
+        for (const name of SERVICES.slice(0, 3))
+          void processes.start(
+            name,
+            [BUILT[appOf(compose, name) as 'sandbox' | 'webhook']],
+            { ...base, ...env(name) },
+            WORKSPACE_ROOT,
+          );
+        await processes.waitFor('the sandbox health check', deadline, async () =>
           (await httpsJson('GET', `${oneway}/sandbox/v1/health`, ca)).status === 200 ? true : undefined,
         );
-        start('gateway', [BUILT.gateway], { ...base, ...env.gateway });
+        void processes.start('gateway', [BUILT.gateway], { ...base, ...env('gateway') }, WORKSPACE_ROOT);
         // The compose health checks: GET /health/ready answers 200 on every app.
-        for (const port of [ports.gateway, ports.webhook1, ports.webhook2]) {
-          await waitFor(`:${port}/health/ready`, deadline, async () =>
-            (await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200 ? true : undefined,
-          );
-        }
+        for (const origin of [gateway, ...Object.values(receivers)])
+          await processes.waitReady(`${origin}/health/ready`, deadline);
 
-        const gateway = `http://127.0.0.1:${ports.gateway}`;
         const created = await fetch(`${gateway}/v1/merchant/payments`, {
           method: 'POST',
           headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
           body: JSON.stringify(PAYMENT_BODY),
         });
-        const createdBody = (await created.json()) as { payment?: { paymentId?: string } };
-        expect({ status: created.status, paymentId: typeof createdBody.payment?.paymentId }).toEqual({
-          status: 201,
-          paymentId: 'string',
-        });
-        const paymentId = createdBody.payment?.paymentId as string;
-        const refused = await fetch(`${gateway}/v1/merchant/payments/${paymentId}`, {
-          headers: { 'x-api-key': 'not-a-key' },
-        });
-        expect(refused.status).toBe(401);
+        const paymentId = ((await created.json()) as { payment?: { paymentId?: string } }).payment?.paymentId;
+        expect({ status: created.status, paymentId: typeof paymentId }).toEqual({ status: 201, paymentId: 'string' });
+        expect(
+          (await fetch(`${gateway}/v1/merchant/payments/${paymentId}`, { headers: { 'x-api-key': 'not-a-key' } }))
+            .status,
+        ).toBe(401);
 
         const advanced = await httpsJson(
           'POST',
-          `${oneway}/sandbox/v1/payments/${encodeURIComponent(paymentId)}/advance`,
+          `${oneway}/sandbox/v1/payments/${encodeURIComponent(paymentId!)}/advance`,
           ca,
         );
         expect(advanced.status).toBe(200);
@@ -384,7 +299,7 @@ describe('the replicas topology as the apps processes (docker-compose.yml withou
           const stored = await inbox();
           // A receiver on storage of its own would leave its delivery out of this database.
           expect(stored.map((row) => row.delivery_key.slice(0, 4)).sort()).toEqual(['evt:', 'ntf:']);
-          const events = await waitFor('both inbox events processed', deadline, async () => {
+          const events = await processes.waitFor('both inbox events processed', deadline, async () => {
             const rows = await inbox();
             return rows.every((row) => row.state === 'done') ? rows : undefined;
           });
@@ -392,23 +307,24 @@ describe('the replicas topology as the apps processes (docker-compose.yml withou
 
           // Each receiver's own counters: who received what, and how many events were processed in all.
           const metrics = {
-            'webhook-1': await (await fetch(`http://127.0.0.1:${ports.webhook1}/metrics`)).text(),
-            'webhook-2': await (await fetch(`http://127.0.0.1:${ports.webhook2}/metrics`)).text(),
+            'webhook-1': await (await fetch(`${receivers['webhook-1']}/metrics`)).text(),
+            'webhook-2': await (await fetch(`${receivers['webhook-2']}/metrics`)).text(),
           };
-          const received = (name: keyof typeof metrics, route: string) =>
-            counter(metrics[name], 'webhook_deliveries_received_total', { route });
+          const processed = (text: string) => counter(text, 'webhook_events_processed_total', { outcome: 'done' });
           expect({
             // SANDBOX_WEBHOOK_URL names webhook-1, GATEWAY_NOTIFICATION_URL names webhook-2.
-            subscribedAtWebhook1: received('webhook-1', '/webhooks/connectpay'),
-            notificationAtWebhook2: received('webhook-2', '/notifications/payments'),
-            processedOnceInAll:
-              counter(metrics['webhook-1'], 'webhook_events_processed_total', { outcome: 'done' }) +
-              counter(metrics['webhook-2'], 'webhook_events_processed_total', { outcome: 'done' }),
+            subscribedAtWebhook1: counter(metrics['webhook-1'], 'webhook_deliveries_received_total', {
+              route: '/webhooks/connectpay',
+            }),
+            notificationAtWebhook2: counter(metrics['webhook-2'], 'webhook_deliveries_received_total', {
+              route: '/notifications/payments',
+            }),
+            processedOnceInAll: processed(metrics['webhook-1']) + processed(metrics['webhook-2']),
           }).toEqual({ subscribedAtWebhook1: 1, notificationAtWebhook2: 1, processedOnceInAll: 2 });
 
           // The receiver that did not get the subscribed event sees it through the shared inbox.
           const subscription = stored.find((row) => row.delivery_key.startsWith('evt:'));
-          const detail = await fetch(`http://127.0.0.1:${ports.webhook2}/admin/events/${subscription?.id}`, {
+          const detail = await fetch(`${receivers['webhook-2']}/admin/events/${subscription?.id}`, {
             headers: { 'x-admin-key': adminKey },
           });
           expect({ status: detail.status, body: await detail.json() }).toEqual({
@@ -421,28 +337,11 @@ describe('the replicas topology as the apps processes (docker-compose.yml withou
           await db.end().catch(() => undefined);
         }
       } catch (error) {
-        throw new Error(`${error instanceof Error ? error.message : String(error)}\n${logs()}`, { cause: error });
+        throw new Error(`${error instanceof Error ? error.message : String(error)}\n${processes.logs(25)}`, {
+          cause: error,
+        });
       }
     },
     DEADLINE_MS + 30_000,
   );
-
-  it('sets each app the variables docker-compose.yml and its Dockerfile target give it, and only those', () => {
-    const compose = readCompose();
-    const dockerfile = readDockerfile();
-    const ports = { gateway: 1, webhook1: 2, webhook2: 3, mtls: 4, oneway: 5 };
-    const files = { devPki: 'd', apiKeys: 'a', adminKeys: 'k', tokenKey: 't', databaseUrl: 'u' };
-    const here = environments(ports, files);
-    for (const name of Object.keys(here) as Name[]) {
-      const service = compose.services[name];
-      expect({ name, present: service !== undefined }).toEqual({ name, present: true });
-      const app = serviceApp(compose, name) as string;
-      const expected = new Set([
-        ...Object.keys(runStage(dockerfile, app).env),
-        ...Object.keys(environmentOf(service as ComposeService)),
-      ]);
-      const set = Object.keys(here[name]).filter((variable) => !PORT_VARIABLES.has(variable));
-      expect({ name, variables: set.sort() }).toEqual({ name, variables: [...expected].sort() });
-    }
-  });
 });
