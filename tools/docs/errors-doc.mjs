@@ -25,102 +25,41 @@ const GATEWAY_ANSWERS_INSTEAD = {
   TRANSPORT_HTTP_ERROR: 'PROVIDER_ERROR or PROVIDER_REJECTED_CREDENTIALS',
 };
 
-/**
- * One section per list. `http` and `exit` give the status/exit code of a code (a string, or
- * undefined for "—"); the exit codes are those of apps/cert-check/src/exit-codes.ts (2: the input
- * could not be checked) and packages/service-kit/src/errors.ts (EXIT_CONFIG 78, EXIT_FAILURE 1).
- */
+// Exit codes: apps/cert-check/src/exit-codes.ts (2: the input could not be checked) and
+// packages/service-kit/src/errors.ts (EXIT_CONFIG 78, EXIT_FAILURE 1).
+const EXIT = {
+  CERTS_ERROR_CODES: () => '2 (cert-check)',
+  CONFIG_ERROR_CODES: (code) =>
+    code === 'CONFIG_INVALID' ? '78 (service start, as SERVICE_CONFIG_INVALID)' : undefined,
+  SERVICE_KIT_ERROR_CODES: (code) => (code === 'SERVICE_STARTUP_FAILED' ? '1' : '78'),
+  CERT_CHECK_ERROR_CODES: () => '2',
+  SANDBOX_ERROR_CODES: () => '1 (sandbox start)',
+};
+const HTTP = {
+  TRANSPORT_ERROR_CODES: (code, tables) =>
+    GATEWAY_ANSWERS_INSTEAD[code] === undefined
+      ? `${tables.transport[code]} (gateway)`
+      : `gateway answers ${GATEWAY_ANSWERS_INSTEAD[code]}`,
+  GATEWAY_ERROR_CODES: (code, tables) => String(tables.gateway[code]),
+  WEBHOOK_ERROR_CODES: (code, tables) => (tables.webhook[code] === null ? undefined : String(tables.webhook[code])),
+};
+
+/** One section per list: `<PREFIX>_CODES` and its `<PREFIX>_MEANING` record in `file`. */
 export const SECTIONS = [
-  {
-    title: '@connectpay-kit/certs',
-    file: 'packages/certs/src/errors.ts',
-    list: 'CERTS_ERROR_CODES',
-    meaning: 'CERTS_ERROR_MEANING',
-    exit: () => '2 (cert-check)',
-  },
-  {
-    title: '@connectpay-kit/config',
-    file: 'packages/config/src/errors.ts',
-    list: 'CONFIG_ERROR_CODES',
-    meaning: 'CONFIG_ERROR_MEANING',
-    exit: (code) => (code === 'CONFIG_INVALID' ? '78 (service start, as SERVICE_CONFIG_INVALID)' : undefined),
-  },
-  {
-    title: '@connectpay-kit/config: issues listed by CONFIG_INVALID',
-    file: 'packages/config/src/errors.ts',
-    list: 'CONFIG_ISSUE_CODES',
-    meaning: 'CONFIG_ISSUE_MEANING',
-  },
-  {
-    title: '@connectpay-kit/hosts',
-    file: 'packages/hosts/src/errors.ts',
-    list: 'HOSTS_ERROR_CODES',
-    meaning: 'HOSTS_ERROR_MEANING',
-  },
-  {
-    title: '@connectpay-kit/transport',
-    file: 'packages/transport/src/errors.ts',
-    list: 'TRANSPORT_ERROR_CODES',
-    meaning: 'TRANSPORT_ERROR_MEANING',
-    http: (code, tables) =>
-      GATEWAY_ANSWERS_INSTEAD[code] === undefined
-        ? `${tables.transport[code]} (gateway)`
-        : `gateway answers ${GATEWAY_ANSWERS_INSTEAD[code]}`,
-  },
-  {
-    title: '@connectpay-kit/storage',
-    file: 'packages/storage/src/errors.ts',
-    list: 'STORAGE_ERROR_CODES',
-    meaning: 'STORAGE_ERROR_MEANING',
-  },
-  {
-    title: '@connectpay-kit/service-kit',
-    file: 'packages/service-kit/src/errors.ts',
-    list: 'SERVICE_KIT_ERROR_CODES',
-    meaning: 'SERVICE_KIT_ERROR_MEANING',
-    exit: (code) => (code === 'SERVICE_STARTUP_FAILED' ? '1' : '78'),
-  },
-  {
-    title: '@connectpay-kit/testing-pki',
-    file: 'packages/testing-pki/src/errors.ts',
-    list: 'TESTING_PKI_ERROR_CODES',
-    meaning: 'TESTING_PKI_ERROR_MEANING',
-  },
-  {
-    title: 'gateway (apps/gateway)',
-    file: GATEWAY_ERRORS,
-    list: 'GATEWAY_ERROR_CODES',
-    meaning: 'GATEWAY_ERROR_MEANING',
-    http: (code, tables) => String(tables.gateway[code]),
-  },
-  {
-    title: 'webhook receiver (apps/webhook)',
-    file: WEBHOOK_ERRORS,
-    list: 'WEBHOOK_ERROR_CODES',
-    meaning: 'WEBHOOK_ERROR_MEANING',
-    http: (code, tables) => (tables.webhook[code] === null ? undefined : String(tables.webhook[code])),
-  },
-  {
-    title: 'cert-check (apps/cert-check)',
-    file: 'apps/cert-check/src/errors.ts',
-    list: 'CERT_CHECK_ERROR_CODES',
-    meaning: 'CERT_CHECK_ERROR_MEANING',
-    exit: () => '2',
-  },
-  {
-    title: 'sandbox (apps/sandbox)',
-    file: 'apps/sandbox/src/dev-pki.ts',
-    list: 'SANDBOX_ERROR_CODES',
-    meaning: 'SANDBOX_ERROR_MEANING',
-    exit: () => '1 (sandbox start)',
-  },
-  {
-    title: "sandbox answers, in ConnectPay's own spelling (apps/sandbox)",
-    file: 'apps/sandbox/src/http.ts',
-    list: 'SANDBOX_PROBLEM_CODES',
-    meaning: 'SANDBOX_PROBLEM_MEANING',
-  },
-];
+  ['@connectpay-kit/certs', 'packages/certs/src/errors.ts', 'CERTS_ERROR'],
+  ['@connectpay-kit/config', 'packages/config/src/errors.ts', 'CONFIG_ERROR'],
+  ['@connectpay-kit/config: issues listed by CONFIG_INVALID', 'packages/config/src/errors.ts', 'CONFIG_ISSUE'],
+  ['@connectpay-kit/hosts', 'packages/hosts/src/errors.ts', 'HOSTS_ERROR'],
+  ['@connectpay-kit/transport', 'packages/transport/src/errors.ts', 'TRANSPORT_ERROR'],
+  ['@connectpay-kit/storage', 'packages/storage/src/errors.ts', 'STORAGE_ERROR'],
+  ['@connectpay-kit/service-kit', 'packages/service-kit/src/errors.ts', 'SERVICE_KIT_ERROR'],
+  ['@connectpay-kit/testing-pki', 'packages/testing-pki/src/errors.ts', 'TESTING_PKI_ERROR'],
+  ['gateway (apps/gateway)', GATEWAY_ERRORS, 'GATEWAY_ERROR'],
+  ['webhook receiver (apps/webhook)', WEBHOOK_ERRORS, 'WEBHOOK_ERROR'],
+  ['cert-check (apps/cert-check)', 'apps/cert-check/src/errors.ts', 'CERT_CHECK_ERROR'],
+  ['sandbox (apps/sandbox)', 'apps/sandbox/src/dev-pki.ts', 'SANDBOX_ERROR'],
+  ["sandbox answers, in ConnectPay's own spelling (apps/sandbox)", 'apps/sandbox/src/http.ts', 'SANDBOX_PROBLEM'],
+].map(([title, file, prefix]) => ({ title, file, list: `${prefix}_CODES`, meaning: `${prefix}_MEANING` }));
 
 const sources = new Map();
 
@@ -220,8 +159,8 @@ export async function generateErrorsDoc() {
       if (typeof text !== 'string' || text === '') {
         throw new Error(`${section.file}: ${code} has no line in ${section.meaning}`);
       }
-      const http = section.http?.(code, tables) ?? '—';
-      const exit = section.exit?.(code) ?? '—';
+      const http = HTTP[section.list]?.(code, tables) ?? '—';
+      const exit = EXIT[section.list]?.(code) ?? '—';
       lines.push(`| \`${code}\` | ${cell(http)} | ${cell(exit)} | ${cell(text)} |`);
     }
   }
