@@ -23,7 +23,7 @@ export const PORT_RULES = Object.freeze([
     patterns: ['SANDBOX_DEFAULT_PORTS = Object.freeze({ mtls: {sandboxMtls}, oneway: {sandboxOneway} }'],
   },
   {
-    file: 'apps/gateway/src/docs/docs-page.ts',
+    file: 'apps/gateway/src/docs/openapi.ts',
     patterns: ['curl -s localhost:{gateway}/v1/merchant/payments'],
   },
   // This tool's own record of the current defaults.

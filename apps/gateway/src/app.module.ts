@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AccountsController } from './accounts/accounts.controller.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { CatalogController } from './catalog/catalog.controller.js';
+import { ApiReference } from './docs/api-reference.service.js';
 import { DocsController } from './docs/docs.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './health/metrics.controller.js';
@@ -45,6 +46,7 @@ export class AppModule {
         UpstreamService,
         ReadinessService,
         RuntimeShutdown,
+        ApiReference,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
     };

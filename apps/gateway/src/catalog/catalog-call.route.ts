@@ -2,10 +2,12 @@ import type { KeyRing } from '@connectpay-kit/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { authenticateCaller } from '../auth/authenticate.js';
+import { describedRoute } from '../docs/route-description.js';
 import { sendError } from '../errors/send-error.js';
 import { requestIdOf } from '../http/request-context.js';
 import type { UpstreamService } from '../upstream/upstream.service.js';
 import { readCatalogCall } from './catalog-call.js';
+import { CATALOG_CALL_DESCRIPTION } from './catalog-call.description.js';
 
 export interface CatalogCallRouteDependencies {
   readonly apiKeys: KeyRing;
@@ -28,6 +30,8 @@ export function registerCatalogCallRoute(fastify: FastifyInstance, dependencies:
   fastify.route({
     method: 'POST',
     url: CATALOG_CALL_ROUTE,
+    // Read once, when the route is registered, for /docs/openapi.json (docs/api-reference.service.ts).
+    config: describedRoute(CATALOG_CALL_DESCRIPTION),
     errorHandler: (error, request, reply) => sendError(error, request, reply, logger),
     handler: async (request, reply) => {
       authenticateCaller(request.headers['x-api-key'], apiKeys);

@@ -1,6 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
 import { API_CATALOG, API_NAMES, type ApiDefinition } from '@connectpay-kit/hosts';
+import { z } from 'zod';
+import { UNAUTHENTICATED } from '../docs/error-responses.js';
+import { ApiRoute } from '../docs/route-description.js';
+import { CatalogEntrySchema } from './catalog.schemas.js';
 import { TYPED_ENDPOINTS } from './typed-endpoints.js';
+
+const CatalogSchema = z.object({ apis: z.array(CatalogEntrySchema) });
 
 /**
  * The catalog listing. Calling an API by name (`POST /v1/catalog/:api`) is a plain Fastify route:
@@ -9,6 +15,13 @@ import { TYPED_ENDPOINTS } from './typed-endpoints.js';
 @Controller('v1/catalog')
 export class CatalogController {
   @Get()
+  @ApiRoute({
+    summary: 'The ConnectPay APIs the gateway knows and the endpoint that calls each.',
+    responses: {
+      '200': { description: 'The catalog.', body: { name: 'Catalog', schema: CatalogSchema } },
+      ...UNAUTHENTICATED,
+    },
+  })
   list() {
     return {
       apis: API_NAMES.map((api) => {

@@ -1,35 +1,64 @@
 import { escapeHtml, htmlPage } from '../http/html.js';
-import { OPERATIONS } from './openapi.js';
+import { DOCS_ASSETS_PATH } from './swagger-ui.js';
 
-/** /docs: the endpoints as a page a person can read without a Swagger UI (no script, no CDN). */
-export function renderDocsPage(): string {
-  const rows = OPERATIONS.map(
-    (operation) => `<tr>
-<td><code>${operation.method.toUpperCase()}</code></td>
+type JsonObject = Record<string, unknown>;
+
+interface OperationRow {
+  readonly method: string;
+  readonly path: string;
+  readonly summary: string;
+  readonly isPublic: boolean;
+  readonly statuses: readonly string[];
+}
+
+/**
+ * /docs: Swagger UI over /docs/openapi.json, from the gateway's own copy of swagger-ui-dist (no CDN).
+ * Without JavaScript (curl, a text browser) the page still lists every operation, from the same document.
+ */
+export function renderDocsPage(document: JsonObject): string {
+  const rows = operationsOf(document)
+    .map(
+      (operation) => `<tr>
+<td><code>${escapeHtml(operation.method.toUpperCase())}</code></td>
 <td><code>${escapeHtml(operation.path)}</code></td>
 <td>${escapeHtml(operation.summary)}</td>
-<td>${operation.public ? '<span class="muted">none</span>' : '<code>x-api-key</code>'}</td>
-<td>${Object.keys(operation.responses)
-      .map((status) => `<code>${escapeHtml(status)}</code>`)
-      .join(' ')}</td>
+<td>${operation.isPublic ? '<span class="muted">none</span>' : '<code>x-api-key</code>'}</td>
+<td>${operation.statuses.map((status) => `<code>${escapeHtml(status)}</code>`).join(' ')}</td>
 </tr>`,
-  ).join('\n');
+    )
+    .join('\n');
   return htmlPage(
     'ConnectPay gateway API',
-    `<h1>ConnectPay gateway API</h1>
+    `<link rel="stylesheet" href="${DOCS_ASSETS_PATH}/swagger-ui.css">
+<link rel="icon" type="image/png" href="${DOCS_ASSETS_PATH}/favicon-32x32.png">
+<div id="swagger-ui"></div>
+<noscript>
+<h1>ConnectPay gateway API</h1>
 <p>Internal services call ConnectPay through this gateway. Send <code>x-api-key</code> on every <code>/v1</code> call
-(<code>local-dev-key</code> in the local environment). The machine-readable document is
-<a href="/docs/openapi.json">/docs/openapi.json</a> (OpenAPI 3.1).</p>
+(<code>local-dev-key</code> in the local environment).
+The machine-readable document is <a href="/docs/openapi.json">/docs/openapi.json</a> (OpenAPI 3.1); the service's
+state is on <a href="/status">/status</a>.</p>
 <h2>Endpoints</h2>
 <table><thead><tr><th>Method</th><th>Path</th><th>What it does</th><th>Auth</th><th>Answers</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
-<h2>Errors</h2>
-<p>Every error has one shape: <code>{"error":{"code","message","requestId","cause"?,"details"?,"provider"?:{"status","body"}}}</code>.
-<code>provider</code> is ConnectPay's own answer, passed through. Every answer carries <code>x-request-id</code>.</p>
-<h2>Example</h2>
-<pre><code>curl -s localhost:3000/v1/merchant/payments -H 'x-api-key: local-dev-key' -H 'content-type: application/json' \\
-  -d '{"merchant":{"redirectUrl":"https://shop.example/return"},"payment":{"paymentMethod":["PIS"],"providerCountryCode":"LT","instructedAmount":{"amount":"12.34","currency":"EUR"}},"identifiers":{"merchantReference":"order-1"}}'</code></pre>`,
+</noscript>
+<script src="${DOCS_ASSETS_PATH}/swagger-ui-bundle.js" charset="utf-8"></script>
+<script src="${DOCS_ASSETS_PATH}/docs.js" charset="utf-8"></script>`,
+    'body{max-width:90rem}',
+  );
+}
+
+function operationsOf(document: JsonObject): OperationRow[] {
+  const paths = (document['paths'] ?? {}) as Record<string, Record<string, JsonObject>>;
+  return Object.entries(paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, operation]) => ({
+      method,
+      path,
+      summary: String(operation['summary'] ?? ''),
+      isPublic: Array.isArray(operation['security']) && operation['security'].length === 0,
+      statuses: Object.keys((operation['responses'] ?? {}) as JsonObject),
+    })),
   );
 }

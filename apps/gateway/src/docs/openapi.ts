@@ -1,244 +1,97 @@
-import { API_CATALOG, API_NAMES, type ApiDefinition } from '@connectpay-kit/hosts';
 import { z } from 'zod';
-import { CatalogCallBodySchema, CatalogEntrySchema } from '../catalog/catalog.schemas.js';
-import { TYPED_ENDPOINTS } from '../catalog/typed-endpoints.js';
+import { ERROR_RESPONSE } from './error-responses.js';
 import {
-  InitiatePaymentRequestSchema,
-  InitiatePaymentResponseSchema,
-  PaymentDetailsSchema,
-} from '../merchant/payment.schemas.js';
-import { ExchangeCodeBodySchema, TokenStatusSchema } from '../oauth/oauth.schemas.js';
-import { ErrorResponseSchema } from './error.schema.js';
+  type DescribedSchema,
+  isNamedSchema,
+  type NamedSchema,
+  type ResponseDescription,
+  type RouteDescription,
+  type RouteDescriptionEntry,
+} from './route-description.js';
 
 type JsonObject = Record<string, unknown>;
 
-export interface Operation {
-  readonly method: 'get' | 'post';
-  readonly path: string;
-  readonly summary: string;
-  readonly public?: boolean;
-  readonly requestSchema?: string;
-  readonly responses: Readonly<Record<string, { description: string; schema?: string; contentType?: string }>>;
-  readonly parameters?: readonly JsonObject[];
+/** A route as Fastify registered it, with the description its `config` carried (if any). */
+export interface RegisteredRoute {
+  readonly method: string;
+  /** Fastify's path, `:name` for parameters. */
+  readonly url: string;
+  readonly entry?: RouteDescriptionEntry;
 }
 
-const ERRORS = {
-  '400': {
-    description:
-      'Invalid request (GATEWAY_VALIDATION_FAILED with details, GATEWAY_INVALID_JSON, GATEWAY_JSON_TOO_DEEP, GATEWAY_BAD_REQUEST, TRANSPORT_MISUSE).',
-    schema: 'ErrorResponse',
-  },
-  '401': {
-    description:
-      'Missing or wrong x-api-key (GATEWAY_UNAUTHENTICATED), or ConnectPay refused the gateway credentials (PROVIDER_REJECTED_CREDENTIALS).',
-    schema: 'ErrorResponse',
-  },
-  '502': {
-    description:
-      'Upstream failed: TLS, client certificate refused (cause says why), connection, a provider 5xx, or a 2xx that is not the API answer (PROVIDER_INVALID_RESPONSE).',
-    schema: 'ErrorResponse',
-  },
-  '503': {
-    description:
-      'The gateway is overloaded (GATEWAY_OVERLOADED, with Retry-After), lacks a credential for this API (TRANSPORT_CREDENTIALS_MISSING) or is shutting down.',
-    schema: 'ErrorResponse',
-  },
-  '504': {
-    description:
-      "ConnectPay did not answer within the call's budget (GATEWAY_UPSTREAM_TIMEOUT; cause names the phase: connect-, headers- or body-timeout).",
-    schema: 'ErrorResponse',
-  },
-} as const;
+/** A documented route: its description, with who may call it resolved. */
+interface DocumentedRoute {
+  readonly method: string;
+  readonly path: string;
+  readonly description: RouteDescription;
+  readonly auth: 'public' | 'api-key';
+}
 
-const CALLABLE_APIS = API_NAMES.filter((api) => {
-  const definition: ApiDefinition = API_CATALOG[api];
-  return definition.scheme !== 'browser' && TYPED_ENDPOINTS[api] === undefined;
-});
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
-/** Every endpoint of the gateway; the OpenAPI document and the /docs page are both built from it. */
-export const OPERATIONS: readonly Operation[] = [
-  {
-    method: 'post',
-    path: '/v1/merchant/payments',
-    summary:
-      "Create a merchant payment (Merchant API v2). Takes ConnectPay's published Initiate Payment body; merchant.brandId and notificationUrl default to the gateway's settings, language to EN.",
-    requestSchema: 'CreatePaymentRequest',
-    responses: {
-      '201': { description: "ConnectPay's answer: payment.paymentId and redirectUrl.", schema: 'PaymentCreated' },
-      ...ERRORS,
-      '4XX': {
-        description: 'ConnectPay refused the payment: its status, with its body under error.provider (PROVIDER_ERROR).',
-        schema: 'ErrorResponse',
-      },
-    },
-  },
-  {
-    method: 'get',
-    path: '/v1/merchant/payments/{paymentId}',
-    summary: 'Get a merchant payment (Get Payment Details) with its status{code, isTerminal}.',
-    parameters: [{ name: 'paymentId', in: 'path', required: true, schema: { type: 'string', maxLength: 200 } }],
-    responses: {
-      '200': { description: "ConnectPay's Get Payment Details body.", schema: 'PaymentDetails' },
-      '404': {
-        description: 'No such payment at ConnectPay (PROVIDER_ERROR, provider body attached).',
-        schema: 'ErrorResponse',
-      },
-      ...ERRORS,
-    },
-  },
-  {
-    method: 'post',
-    path: '/v1/oauth/token',
-    summary:
-      'Exchange an auth code for the OAuth token pair; the tokens are stored encrypted, only their state is returned.',
-    requestSchema: 'ExchangeCodeRequest',
-    responses: {
-      '200': { description: 'The stored token state.', schema: 'TokenStatus' },
-      ...ERRORS,
-    },
-  },
-  {
-    method: 'get',
-    path: '/v1/oauth/status',
-    summary: 'State and expiry of the stored OAuth tokens (never their values).',
-    responses: { '200': { description: 'The stored token state.', schema: 'TokenStatus' }, ...ERRORS },
-  },
-  {
-    method: 'get',
-    path: '/v1/accounts',
-    summary: "The consenting Person's accounts (mTLS + OAuth bearer; the token is refreshed and rotated as needed).",
-    responses: {
-      '200': { description: "ConnectPay's body." },
-      '409': {
-        description: 'No usable OAuth grant: a person must issue a new auth code (TRANSPORT_NEW_AUTH_CODE_REQUIRED).',
-        schema: 'ErrorResponse',
-      },
-      ...ERRORS,
-    },
-  },
-  {
-    method: 'get',
-    path: '/v1/catalog',
-    summary: 'The ConnectPay APIs the gateway knows and the endpoint that calls each.',
-    responses: { '200': { description: 'The catalog.', schema: 'Catalog' }, '401': ERRORS['401'] },
-  },
-  {
-    method: 'post',
-    path: '/v1/catalog/{api}',
-    summary:
-      'Call a catalog API that has no typed endpoint, by name. Host, path, scheme and credentials come from the catalog.',
-    parameters: [{ name: 'api', in: 'path', required: true, schema: { type: 'string', enum: CALLABLE_APIS } }],
-    requestSchema: 'CatalogCallRequest',
-    responses: {
-      '2XX': { description: "ConnectPay's status and body." },
-      '404': { description: 'Not a catalog API (GATEWAY_UNKNOWN_API).', schema: 'ErrorResponse' },
-      ...ERRORS,
-    },
-  },
-  {
-    method: 'get',
-    path: '/health/live',
-    summary: 'Liveness: the process serves HTTP.',
-    public: true,
-    responses: { '200': { description: 'Alive.' } },
-  },
-  {
-    method: 'get',
-    path: '/health/ready',
-    summary:
-      'Readiness: config, credentials, client certificate (provider rules, days to expiry), storage; upstream in local.',
-    public: true,
-    responses: { '200': { description: 'Ready.' }, '503': { description: 'Not ready; `failing` names the checks.' } },
-  },
-  {
-    method: 'get',
-    path: '/metrics',
-    summary: 'Prometheus metrics.',
-    public: true,
-    responses: { '200': { description: 'Text format 0.0.4.', contentType: 'text/plain' } },
-  },
-  {
-    method: 'get',
-    path: '/status',
-    summary:
-      'A status page for people: environment, certificate chain and expiry timeline, token state, recent upstream errors.',
-    public: true,
-    responses: { '200': { description: 'HTML.', contentType: 'text/html' } },
-  },
-  {
-    method: 'get',
-    path: '/docs',
-    summary: 'This documentation as a page.',
-    public: true,
-    responses: { '200': { description: 'HTML.', contentType: 'text/html' } },
-  },
-  {
-    method: 'get',
-    path: '/docs/openapi.json',
-    summary: 'This OpenAPI 3.1 document.',
-    public: true,
-    responses: { '200': { description: 'JSON.' } },
-  },
-];
+/** `/v1/catalog/:api` as OpenAPI writes it: `/v1/catalog/{api}`. */
+export function openApiPath(url: string): string {
+  return url.replace(/:([A-Za-z0-9_]+)(\([^)]*\))?/g, '{$1}');
+}
 
-const SCHEMAS: Readonly<Record<string, { schema: z.ZodType; io: 'input' | 'output' }>> = {
-  CreatePaymentRequest: { schema: InitiatePaymentRequestSchema, io: 'input' },
-  PaymentCreated: { schema: InitiatePaymentResponseSchema, io: 'output' },
-  PaymentDetails: { schema: PaymentDetailsSchema, io: 'output' },
-  ExchangeCodeRequest: { schema: ExchangeCodeBodySchema, io: 'input' },
-  TokenStatus: { schema: TokenStatusSchema, io: 'output' },
-  CatalogCallRequest: { schema: CatalogCallBodySchema, io: 'input' },
-  Catalog: { schema: z.object({ apis: z.array(CatalogEntrySchema) }), io: 'output' },
-  ErrorResponse: { schema: ErrorResponseSchema, io: 'output' },
-};
-
-/** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
-export function buildOpenApiDocument(version: string): JsonObject {
-  const schemas = Object.fromEntries(
-    Object.entries(SCHEMAS).map(([name, { schema, io }]) => {
-      const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonObject;
-      return [name, name === 'CreatePaymentRequest' ? withGatewayDefaults(json) : json];
-    }),
+/**
+ * The registered routes that should be in the document and are not (no description), and the
+ * document's operations that no registered route serves. HEAD routes Fastify adds beside each GET
+ * (and OPTIONS) are not operations of their own; routes described as `undocumented` are left out
+ * on purpose.
+ */
+export function routeCoverage(
+  routes: readonly RegisteredRoute[],
+  document: { readonly paths?: Readonly<Record<string, Readonly<Record<string, unknown>>>> },
+): { readonly undocumented: readonly string[]; readonly missing: readonly string[] } {
+  const registered = operationRoutes(routes);
+  const registeredKeys = new Set(registered.map((route) => `${route.method} ${openApiPath(route.url)}`));
+  const documentedKeys = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
+    Object.keys(item)
+      .filter((method) => (HTTP_METHODS as readonly string[]).includes(method))
+      .map((method) => `${method.toUpperCase()} ${path}`),
   );
+  const documented = new Set(documentedKeys);
+  return {
+    undocumented: registered
+      .filter((route) => !(route.entry && 'undocumented' in route.entry.description))
+      .map((route) => `${route.method} ${openApiPath(route.url)}`)
+      .filter((key) => !documented.has(key)),
+    missing: documentedKeys.filter((key) => !registeredKeys.has(key)),
+  };
+}
+
+/** One row per method of each route, without the HEAD and OPTIONS routes that are not operations of their own. */
+function operationRoutes(routes: readonly RegisteredRoute[]): RegisteredRoute[] {
+  const gets = new Set(routes.filter((route) => route.method === 'GET').map((route) => route.url));
+  return routes.filter((route) => route.method !== 'OPTIONS' && !(route.method === 'HEAD' && gets.has(route.url)));
+}
+
+/**
+ * The OpenAPI 3.1 document of the routes the app registered, from the descriptions they were
+ * registered with and the zod schemas that validate their requests. Built once, at startup.
+ */
+export function buildOpenApiDocument(routes: readonly RegisteredRoute[], version: string): JsonObject {
+  const documented = operationRoutes(routes).flatMap((route): DocumentedRoute[] => {
+    const entry = route.entry;
+    if (!entry || 'undocumented' in entry.description) return [];
+    return [{ method: route.method, path: openApiPath(route.url), description: entry.description, auth: entry.auth() }];
+  });
+  documented.sort((a, b) => pathOrder(a.path, b.path) || a.method.localeCompare(b.method));
+
+  const components = new Components();
+  components.ref(ERROR_RESPONSE, 'output');
   const paths: Record<string, JsonObject> = {};
-  for (const operation of OPERATIONS) {
-    paths[operation.path] ??= {};
-    (paths[operation.path] as JsonObject)[operation.method] = {
-      summary: operation.summary,
-      ...(operation.public ? { security: [] } : {}),
-      ...(operation.parameters ? { parameters: operation.parameters } : {}),
-      ...(operation.requestSchema
-        ? {
-            requestBody: {
-              required: true,
-              content: { 'application/json': { schema: { $ref: `#/components/schemas/${operation.requestSchema}` } } },
-            },
-          }
-        : {}),
-      responses: Object.fromEntries(
-        Object.entries(operation.responses).map(([status, response]) => [
-          status,
-          {
-            description: response.description,
-            headers: { 'x-request-id': { $ref: '#/components/headers/RequestId' } },
-            ...(response.schema
-              ? { content: { 'application/json': { schema: { $ref: `#/components/schemas/${response.schema}` } } } }
-              : response.contentType
-                ? { content: { [response.contentType]: { schema: { type: 'string' } } } }
-                : {}),
-          },
-        ]),
-      ),
-    };
+  for (const route of documented) {
+    paths[route.path] ??= {};
+    (paths[route.path] as JsonObject)[route.method.toLowerCase()] = operation(route, components);
   }
   return {
     openapi: '3.1.0',
     info: {
       title: 'ConnectPay gateway',
       version,
-      description:
-        'The API internal services call to reach ConnectPay: the gateway picks the host, scheme and credentials from the API catalog. ' +
-        'Authenticate with the x-api-key header. Every answer carries x-request-id; errors share one shape (ErrorResponse).',
+      description: INFO_DESCRIPTION,
     },
     security: [{ apiKey: [] }],
     components: {
@@ -250,38 +103,130 @@ export function buildOpenApiDocument(version: string): JsonObject {
           schema: { type: 'string' },
         },
       },
-      schemas,
+      schemas: components.schemas,
     },
     paths,
   };
 }
 
-/**
- * The provider's schema requires merchant.brandId; through the gateway it may be left out when
- * GATEWAY_MERCHANT_BRAND_ID is set, so the published document says so.
- */
-function withGatewayDefaults(json: JsonObject): JsonObject {
-  const properties = json['properties'] as Record<string, JsonObject> | undefined;
-  const merchant = properties?.['merchant'];
-  if (!merchant) return json;
-  const required = (merchant['required'] as string[] | undefined)?.filter((field) => field !== 'brandId');
-  const merchantProperties = merchant['properties'] as Record<string, JsonObject> | undefined;
+const INFO_DESCRIPTION = `The API internal services call to reach ConnectPay: the gateway picks the host, scheme and credentials from the API catalog. Authenticate with the x-api-key header (\`local-dev-key\` in the local environment; *Authorize* sets it for *Try it out* in /docs). Every answer carries x-request-id; errors share one shape (ErrorResponse).
+
+**Errors.** Every error has one shape: \`{"error":{"code","message","requestId","cause"?,"details"?,"provider"?:{"status","body"}}}\`. \`provider\` is ConnectPay's own answer, passed through.
+
+**Example.**
+
+    curl -s localhost:3000/v1/merchant/payments -H 'x-api-key: local-dev-key' -H 'content-type: application/json' \\
+      -d '{"merchant":{"redirectUrl":"https://shop.example/return"},"payment":{"paymentMethod":["PIS"],"providerCountryCode":"LT","instructedAmount":{"amount":"12.34","currency":"EUR"}},"identifiers":{"merchantReference":"order-1"}}'`;
+
+function operation(route: DocumentedRoute, components: Components): JsonObject {
+  const { description } = route;
+  const parameters = [...parametersOf(description.params, 'path'), ...parametersOf(description.query, 'query')];
   return {
-    ...json,
-    properties: {
-      ...properties,
-      merchant: {
-        ...merchant,
-        ...(required ? { required } : {}),
-        properties: {
-          ...merchantProperties,
-          brandId: { ...merchantProperties?.['brandId'], description: 'Default: GATEWAY_MERCHANT_BRAND_ID.' },
-          notificationUrl: {
-            ...merchantProperties?.['notificationUrl'],
-            description: 'Per-payment status callback; https outside local. Default: GATEWAY_NOTIFICATION_URL.',
+    operationId: description.operationId ?? defaultOperationId(route.method, route.path),
+    tags: [tagOf(route.path)],
+    summary: description.summary,
+    ...(description.description ? { description: description.description } : {}),
+    ...(route.auth === 'public' ? { security: [] } : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(description.body
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: components.ref(description.body, 'input'),
+                ...(description.bodyExamples ? { examples: description.bodyExamples } : {}),
+              },
+            },
           },
-        },
-      },
-    },
+        }
+      : {}),
+    responses: Object.fromEntries(
+      Object.entries(description.responses).map(([status, response]) => [status, responseObject(response, components)]),
+    ),
   };
+}
+
+function responseObject(response: ResponseDescription, components: Components): JsonObject {
+  return {
+    description: response.description,
+    headers: { 'x-request-id': { $ref: '#/components/headers/RequestId' } },
+    ...(response.body
+      ? { content: { 'application/json': { schema: components.ref(response.body, 'output') } } }
+      : response.contentType
+        ? {
+            content: {
+              [response.contentType]: response.contentType.endsWith('json') ? {} : { schema: { type: 'string' } },
+            },
+          }
+        : {}),
+  };
+}
+
+function parametersOf(schema: z.ZodObject | undefined, where: 'path' | 'query'): JsonObject[] {
+  if (!schema) return [];
+  const json = jsonSchema(schema, 'input');
+  const properties = (json['properties'] ?? {}) as Record<string, JsonObject>;
+  const required = new Set((json['required'] as string[] | undefined) ?? []);
+  return Object.entries(properties).map(([name, property]) => {
+    const { description, ...rest } = property;
+    return {
+      name,
+      in: where,
+      required: where === 'path' || required.has(name),
+      ...(typeof description === 'string' ? { description } : {}),
+      schema: rest,
+    };
+  });
+}
+
+/** components.schemas, filled as operations refer to named schemas; one name, one schema. */
+class Components {
+  readonly schemas: Record<string, JsonObject> = {};
+  private readonly sources = new Map<string, NamedSchema>();
+
+  ref(schema: DescribedSchema, io: 'input' | 'output'): JsonObject {
+    if (!isNamedSchema(schema)) return jsonSchema(schema, io);
+    const known = this.sources.get(schema.name);
+    if (known && known.schema !== schema.schema) {
+      throw new Error(`Two different schemas are described as components.schemas.${schema.name}; rename one.`);
+    }
+    if (!known) {
+      this.sources.set(schema.name, schema);
+      const json = jsonSchema(schema.schema, io);
+      this.schemas[schema.name] = schema.adjust ? schema.adjust(json) : json;
+    }
+    return { $ref: `#/components/schemas/${schema.name}` };
+  }
+}
+
+/** zod 4's JSON Schema (draft 2020-12, what OpenAPI 3.1 uses), without the `$schema` line. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonObject;
+  return json;
+}
+
+/** `/v1/merchant/payments/{paymentId}` → `merchant`; `/health/live` → `health`. */
+function tagOf(path: string): string {
+  const segments = path.split('/').filter(Boolean);
+  return (segments[0] === 'v1' ? segments[1] : segments[0]) ?? 'gateway';
+}
+
+function defaultOperationId(method: string, path: string): string {
+  const words = path
+    .split('/')
+    .filter(Boolean)
+    .map((segment) =>
+      segment
+        .replace(/[{}]/g, '')
+        .replace(/[^A-Za-z0-9]+(.)?/g, (_match, next: string | undefined) => (next ?? '').toUpperCase()),
+    )
+    .map((segment) => segment.charAt(0).toUpperCase() + segment.slice(1));
+  return `${method.toLowerCase()}${words.join('')}`;
+}
+
+/** The /v1 API first, then the service routes; alphabetical within each, so the document reads the same every start. */
+function pathOrder(a: string, b: string): number {
+  const rank = (path: string) => (path.startsWith('/v1/') ? 0 : 1);
+  return rank(a) - rank(b) || a.localeCompare(b);
 }

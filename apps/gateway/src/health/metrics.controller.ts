@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { Public } from '../auth/public.decorator.js';
+import { ApiRoute } from '../docs/route-description.js';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
 import type { GatewayReply } from '../http/request-context.js';
 
@@ -10,6 +11,10 @@ export class MetricsController {
 
   /** Prometheus text format; the certificate gauge is refreshed on every scrape. */
   @Get()
+  @ApiRoute({
+    summary: 'Prometheus metrics.',
+    responses: { '200': { description: 'Text format 0.0.4.', contentType: 'text/plain' } },
+  })
   @Header('cache-control', 'no-store')
   async metrics(@Res({ passthrough: true }) response: GatewayReply): Promise<string> {
     const { metrics, client, environment } = this.runtime;

@@ -1,12 +1,20 @@
 import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { contractProblems, type InitiatePaymentRequest, parsePaymentDetails } from '@connectpay-kit/hosts';
+import { CALL_ERRORS, errorResponse } from '../docs/error-responses.js';
+import { withGatewayDefaults } from '../docs/gateway-defaults.js';
+import { ApiRoute } from '../docs/route-description.js';
 import { ValidationFailedError } from '../errors/gateway-error.js';
 import { type GatewayReply, type GatewayRequest, requestIdOf } from '../http/request-context.js';
 import { parseRequest } from '../http/validation.js';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
 import { insecureCallbackUrls } from './callback-urls.js';
-import { InitiatePaymentRequestSchema, PaymentIdParamsSchema } from './payment.schemas.js';
+import {
+  InitiatePaymentRequestSchema,
+  InitiatePaymentResponseSchema,
+  PaymentDetailsSchema,
+  PaymentIdParamsSchema,
+} from './payment.schemas.js';
 
 /** Merchant API v2 on the one-way host (Basic + RSA X-Signature, applied by transport). */
 @Controller('v1/merchant/payments')
@@ -17,6 +25,21 @@ export class MerchantPaymentsController {
   ) {}
 
   @Post()
+  @ApiRoute({
+    summary:
+      "Create a merchant payment (Merchant API v2). Takes ConnectPay's published Initiate Payment body; merchant.brandId and notificationUrl default to the gateway's settings, language to EN.",
+    body: { name: 'CreatePaymentRequest', schema: InitiatePaymentRequestSchema, adjust: withGatewayDefaults },
+    responses: {
+      '201': {
+        description: "ConnectPay's answer: payment.paymentId and redirectUrl.",
+        body: { name: 'PaymentCreated', schema: InitiatePaymentResponseSchema },
+      },
+      ...CALL_ERRORS,
+      '4XX': errorResponse(
+        'ConnectPay refused the payment: its status, with its body under error.provider (PROVIDER_ERROR).',
+      ),
+    },
+  })
   async create(
     @Body() body: unknown,
     @Req() request: GatewayRequest,
@@ -29,6 +52,18 @@ export class MerchantPaymentsController {
   }
 
   @Get(':paymentId')
+  @ApiRoute({
+    summary: 'Get a merchant payment (Get Payment Details) with its status{code, isTerminal}.',
+    params: PaymentIdParamsSchema,
+    responses: {
+      '200': {
+        description: "ConnectPay's Get Payment Details body.",
+        body: { name: 'PaymentDetails', schema: PaymentDetailsSchema },
+      },
+      '404': errorResponse('No such payment at ConnectPay (PROVIDER_ERROR, provider body attached).'),
+      ...CALL_ERRORS,
+    },
+  })
   async get(
     @Param() params: unknown,
     @Req() request: GatewayRequest,

@@ -1,6 +1,7 @@
 import { Controller, Get, Header, HttpCode, NotFoundException, Post } from '@nestjs/common';
 import type { ProbeReport } from '@connectpay-kit/certs';
 import { Public } from '../auth/public.decorator.js';
+import { ApiRoute } from '../docs/route-description.js';
 import { ReadinessService } from '../health/readiness.service.js';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
 import { probeCurrentCertificate } from './handshake-probe.js';
@@ -15,6 +16,11 @@ export class StatusController {
   ) {}
 
   @Get()
+  @ApiRoute({
+    summary:
+      'A status page for people: environment, certificate chain and expiry timeline, token state, recent upstream errors.',
+    responses: { '200': { description: 'HTML.', contentType: 'text/html' } },
+  })
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'no-store')
   async page(): Promise<string> {
@@ -26,6 +32,14 @@ export class StatusController {
    * is not authenticated, and in prod the same probe is the API-key route POST /v1/admin/client-certificate/probe.
    */
   @Post('probe')
+  @ApiRoute({
+    summary:
+      'The status page\'s "Probe the mTLS host" button: a TLS handshake to ConnectPay\'s mTLS host with the current client certificate, and the page with the verdict. Local and stage only.',
+    responses: {
+      '200': { description: 'HTML: the status page with the probe report.', contentType: 'text/html' },
+      '404': { description: 'In prod: use POST /v1/admin/client-certificate/probe (x-api-key).' },
+    },
+  })
   @HttpCode(200)
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'no-store')
