@@ -22,37 +22,31 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { WORKSPACE_ROOT } from '../workspace.js';
 
-interface Published {
-  /** Nx project name (nx.json release.projects). */
-  readonly project: string;
-  readonly dir: string;
-}
-
-const PUBLISHED: readonly Published[] = [
-  { project: 'hosts', dir: 'packages/hosts' },
-  { project: 'config', dir: 'packages/config' },
-  { project: 'certs', dir: 'packages/certs' },
-  { project: 'transport', dir: 'packages/transport' },
-  { project: 'storage', dir: 'packages/storage' },
-  { project: 'testing-pki', dir: 'packages/testing-pki' },
-  { project: 'cert-check', dir: 'apps/cert-check' },
-];
+/** Nx project name (nx.json release.projects) -> folder. */
+const PUBLISHED = Object.entries({
+  hosts: 'packages/hosts',
+  config: 'packages/config',
+  certs: 'packages/certs',
+  transport: 'packages/transport',
+  storage: 'packages/storage',
+  'testing-pki': 'packages/testing-pki',
+  'cert-check': 'apps/cert-check',
+}).map(([project, dir]) => ({ project, dir }));
+const LIBRARIES = PUBLISHED.filter((p) => p.project !== 'cert-check').map((p) => p.dir);
 const PRIVATE = ['apps/gateway', 'apps/sandbox', 'apps/webhook', 'packages/service-kit', 'tools'];
 const SCOPE = '@connectpay-kit/';
 
+type Dependencies = Record<string, string>;
 interface Manifest {
   name: string;
   version: string;
   private?: boolean;
   type?: string;
-  main?: string;
-  types?: string;
-  bin?: Record<string, string>;
   exports?: Record<string, string | Record<string, string>>;
   publishConfig?: Record<string, unknown>;
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
+  dependencies?: Dependencies;
+  devDependencies?: Dependencies;
+  peerDependencies?: Dependencies;
 }
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
@@ -66,30 +60,25 @@ interface RunResult {
 }
 
 /** Asynchronous on purpose: the registry stand-in below answers from this process while npm runs. */
-function run(
-  command: string,
-  args: readonly string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
-): Promise<RunResult> {
+function run(command: string, args: readonly string[], cwd: string, env = consumerEnv()): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? consumerEnv(), stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = { stdout: '', stderr: '' };
+    child.stdout.on('data', (chunk: Buffer) => (out.stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (out.stderr += chunk.toString('utf8')));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
+    child.on('close', (code) => resolve({ code, ...out }));
   });
 }
 
-function describeRun(label: string, result: RunResult): string {
-  return `${label} exited ${String(result.code)}\n--- stdout\n${result.stdout.slice(-4000)}\n--- stderr\n${result.stderr.slice(-4000)}`;
-}
-
-async function mustRun(label: string, ...args: Parameters<typeof run>): Promise<RunResult> {
-  const result = await run(...args);
-  if (result.code !== 0) throw new Error(describeRun(label, result));
+async function mustRun(command: string, args: readonly string[], cwd: string, env?: NodeJS.ProcessEnv) {
+  const result = await run(command, args, cwd, env);
+  if (result.code !== 0) {
+    const { code, stdout, stderr } = result;
+    throw new Error(
+      `${command} ${args.join(' ')} exited ${code}\n--- stdout\n${stdout.slice(-4000)}\n--- stderr\n${stderr.slice(-4000)}`,
+    );
+  }
   return result;
 }
 
@@ -98,30 +87,18 @@ async function mustRun(label: string, ...args: Parameters<typeof run>): Promise<
  * PATH) nor jest's NODE_OPTIONS, so a bin or a package can only come from the installed tarballs.
  */
 function consumerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^npm_/i.test(key) || key === 'NODE_OPTIONS' || key === 'INIT_CWD') continue;
-    env[key] = value;
-  }
-  env.PATH = (process.env.PATH ?? '')
-    .split(delimiter)
-    .filter((entry) => !entry.startsWith(WORKSPACE_ROOT))
-    .join(delimiter);
-  return { ...env, NO_COLOR: '1', ...extra };
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && !['NODE_OPTIONS', 'INIT_CWD'].includes(key)),
+  );
+  const path = (process.env.PATH ?? '').split(delimiter).filter((entry) => !entry.startsWith(WORKSPACE_ROOT));
+  return { ...env, PATH: path.join(delimiter), NO_COLOR: '1', ...extra };
 }
 
-/** Every non-test .ts file under src/, as the .js path tsc writes for it under `outDir`. */
+/** Every non-test .ts file under src/, as the .js and .d.ts paths tsc writes for it under `outDir`. */
 function expectedOutputs(projectDir: string, outDir: string): string[] {
-  const src = join(WORKSPACE_ROOT, projectDir, 'src');
-  const walk = (relative: string): string[] =>
-    readdirSync(join(src, relative), { withFileTypes: true }).flatMap((entry) => {
-      const path = relative ? `${relative}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) return walk(path);
-      return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [path] : [];
-    });
-  return walk('')
-    .map((path) => `${outDir}/${path.replace(/\.ts$/, '.js')}`)
-    .sort();
+  return readdirSync(join(WORKSPACE_ROOT, projectDir, 'src'), { recursive: true, encoding: 'utf8' })
+    .filter((path) => path.endsWith('.ts') && !path.endsWith('.spec.ts'))
+    .flatMap((path) => ['.js', '.d.ts'].map((ext) => `${outDir}/${path.replace(/\.ts$/, ext)}`));
 }
 
 // The consumer project's programs. They import the packages by name, so they can only see what the
@@ -281,49 +258,39 @@ interface PackResult {
 let work: string;
 let consumer: string;
 const packs = new Map<string, PackResult>();
+const filesOf = (dir: string) => (packs.get(dir)?.files ?? []).map((f) => f.path).sort();
+const certCheck = (...args: string[]) => run('npx', ['--no', '--', 'cert-check', ...args], consumer);
 
 beforeAll(async () => {
   const unbuilt = PUBLISHED.filter(({ dir }) => !existsSync(join(WORKSPACE_ROOT, dir, 'dist'))).map((p) => p.project);
   if (unbuilt.length > 0)
     throw new Error(
-      `${unbuilt.join(', ')} not built: run \`npx nx run-many -t build --outputStyle=static\` (nx builds them before tools' tests).`,
+      `${unbuilt.join(', ')} not built: run \`npx nx run-many -t build\` (nx builds them before tools' tests).`,
     );
   work = mkdtempSync(join(tmpdir(), 'connectpay-publish-'));
   const tarballs = join(work, 'tarballs');
   mkdirSync(tarballs);
   for (const { dir } of PUBLISHED) {
     // From the package's folder, as `npm publish` there (and nx release publish) packs it.
-    const packed = await mustRun(`npm pack in ${dir}`, 'npm', ['pack', '--json', '--pack-destination', tarballs], {
-      cwd: join(WORKSPACE_ROOT, dir),
-    });
-    const [result] = JSON.parse(packed.stdout) as PackResult[];
-    if (!result) throw new Error(`npm pack in ${dir} reported no tarball`);
-    packs.set(dir, result);
+    const packed = await mustRun('npm', ['pack', '--json', '--pack-destination', tarballs], join(WORKSPACE_ROOT, dir));
+    packs.set(dir, (JSON.parse(packed.stdout) as PackResult[])[0]!);
   }
-
   consumer = join(work, 'consumer');
   mkdirSync(consumer);
   writeFileSync(
     join(consumer, 'package.json'),
-    `${JSON.stringify({ name: 'connectpay-consumer', version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`,
+    JSON.stringify({ name: 'connectpay-consumer', version: '1.0.0', private: true, type: 'module' }),
   );
-  const typesNode = readJson<Manifest>(join(WORKSPACE_ROOT, 'package.json')).devDependencies?.['@types/node'];
+  // What a TypeScript consumer adds anyway; the declarations use node:crypto types.
+  const typesNode = readJson<Manifest>(join(WORKSPACE_ROOT, 'package.json')).devDependencies?.['@types/node'] ?? '20';
+  const tarballPaths = [...packs.values()].map((pack) => join(tarballs, pack.filename));
   await mustRun(
-    'npm install of the tarballs',
     'npm',
-    [
-      'install',
-      '--prefer-offline',
-      '--no-audit',
-      '--no-fund',
-      ...[...packs.values()].map((pack) => join(tarballs, pack.filename)),
-      // What a TypeScript consumer adds anyway; the declarations use node:crypto types.
-      `@types/node@${typesNode ?? '20'}`,
-    ],
-    { cwd: consumer },
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballPaths, `@types/node@${typesNode}`],
+    consumer,
   );
   writeFileSync(join(consumer, 'make-files.mjs'), MAKE_FILES);
-  await mustRun('make-files.mjs', process.execPath, ['make-files.mjs'], { cwd: consumer });
+  await mustRun(process.execPath, ['make-files.mjs'], consumer);
 }, 900_000);
 
 afterAll(() => {
@@ -332,8 +299,7 @@ afterAll(() => {
 
 describe('release configuration', () => {
   it('nx release versions exactly the published set, independently, from disk, with per-project tags and changelogs', () => {
-    const release = readJson<{ release: Record<string, unknown> }>(join(WORKSPACE_ROOT, 'nx.json')).release;
-    expect(release).toMatchObject({
+    expect(readJson<{ release: unknown }>(join(WORKSPACE_ROOT, 'nx.json')).release).toMatchObject({
       projects: PUBLISHED.map((p) => p.project),
       projectsRelationship: 'independent',
       releaseTag: { pattern: '{projectName}@{version}' },
@@ -342,66 +308,63 @@ describe('release configuration', () => {
     });
   });
 
-  it.each(PUBLISHED.map((p) => [p.dir]))(
+  const workspacePins = (manifest: Manifest) =>
+    [manifest.dependencies, manifest.devDependencies, manifest.peerDependencies].flatMap((deps) =>
+      Object.entries(deps ?? {}).filter(([name]) => name.startsWith(SCOPE)),
+    );
+
+  it.each(PUBLISHED.map((p) => p.dir))(
     '%s: public, restricted access, no registry host, exact workspace pins',
     (dir) => {
       const manifest = manifestOf(dir);
-      expect(manifest.private).toBeUndefined();
-      expect(manifest.type).toBe('module');
+      expect({ private: manifest.private, type: manifest.type }).toEqual({ private: undefined, type: 'module' });
       // Only access: the registry comes from the user's npmrc (.npmrc.publish.example), never from here.
       expect(manifest.publishConfig).toEqual({ access: 'restricted' });
-      for (const field of ['dependencies', 'devDependencies', 'peerDependencies'] as const) {
-        for (const [name, range] of Object.entries(manifest[field] ?? {})) {
-          if (!name.startsWith(SCOPE)) continue;
-          const target = PUBLISHED.find((p) => manifestOf(p.dir).name === name);
-          // A release bumps these pins (updateDependents); a range would let a consumer mix versions.
-          if (target) expect(`${name}@${range}`).toBe(`${name}@${manifestOf(target.dir).version}`);
-        }
+      // A release bumps these pins (updateDependents); a range would let a consumer mix versions.
+      for (const [name, range] of workspacePins(manifest)) {
+        const target = PUBLISHED.find((p) => manifestOf(p.dir).name === name);
+        if (target) expect(`${name}@${range}`).toBe(`${name}@${manifestOf(target.dir).version}`);
       }
     },
   );
 
-  it.each(PRIVATE.map((dir) => [dir]))('%s stays private and takes workspace packages as they are', (dir) => {
+  it.each(PRIVATE)('%s stays private and takes workspace packages as they are', (dir) => {
     const manifest = manifestOf(dir);
     expect(manifest.private).toBe(true);
     // nx release bumps only the published set; an exact pin here would go stale after the first
     // release and make npm fetch the old version from the registry instead of linking the workspace.
-    for (const field of ['dependencies', 'devDependencies'] as const) {
-      for (const [name, range] of Object.entries(manifest[field] ?? {})) {
-        if (name.startsWith(SCOPE)) expect(`${name}@${range}`).toBe(`${name}@*`);
-      }
-    }
+    for (const [name, range] of workspacePins({ ...manifest, peerDependencies: {} }))
+      expect(`${name}@${range}`).toBe(`${name}@*`);
   });
 
   it('a dry-run release of certs bumps it and its dependents, and writes nothing', () => {
-    const before = PUBLISHED.map((p) => readFileSync(join(WORKSPACE_ROOT, p.dir, 'package.json'), 'utf8'));
-    const run = spawnSync('npx', ['nx', 'release', 'version', 'patch', '--projects', 'certs', '--dry-run'], {
+    const manifests = () => PUBLISHED.map((p) => readFileSync(join(WORKSPACE_ROOT, p.dir, 'package.json'), 'utf8'));
+    const before = manifests();
+    const release = spawnSync('npx', ['nx', 'release', 'version', 'patch', '--projects', 'certs', '--dry-run'], {
       cwd: WORKSPACE_ROOT,
       encoding: 'utf8',
       env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', FORCE_COLOR: '0', NO_COLOR: '1' },
     });
-    expect(run.status).toBe(0);
+    expect(release.status).toBe(0);
     // Nx prints the file list on stderr and the diffs on stdout.
-    const bumped = [...`${run.stdout}\n${run.stderr}`.matchAll(/UPDATE (\S+)\/package\.json \[dry-run\]/g)].map(
-      (m) => m[1],
+    const bumped = [...`${release.stdout}\n${release.stderr}`.matchAll(/UPDATE (\S+)\/package\.json \[dry-run\]/g)].map(
+      (m) => m[1]!,
     );
     expect(bumped).toEqual(expect.arrayContaining(['packages/certs', 'packages/transport', 'apps/cert-check']));
-    expect(bumped.filter((dir) => PRIVATE.includes(dir ?? ''))).toEqual([]);
-    const after = PUBLISHED.map((p) => readFileSync(join(WORKSPACE_ROOT, p.dir, 'package.json'), 'utf8'));
-    expect(after).toEqual(before);
+    expect(bumped.filter((dir) => PRIVATE.includes(dir))).toEqual([]);
+    expect(manifests()).toEqual(before);
   });
 
   it('exports types, import and default for every entry point, and ./package.json', () => {
-    for (const { dir } of PUBLISHED.filter((p) => p.project !== 'cert-check')) {
+    for (const dir of LIBRARIES) {
       const { exports: map = {} } = manifestOf(dir);
-      expect(map['./package.json']).toBe('./package.json');
-      const entries = Object.entries(map).filter(([key]) => key !== './package.json');
-      expect(entries.map(([key]) => key)).toEqual(dir === 'packages/config' ? ['.', './nest'] : ['.']);
-      for (const [, conditions] of entries) {
-        expect(Object.keys(conditions as Record<string, string>)).toEqual(['types', 'import', 'default']);
-        const { types, import: esm, default: fallback } = conditions as Record<string, string>;
-        expect(fallback).toBe(esm);
-        expect(types).toBe(esm?.replace(/\.js$/, '.d.ts'));
+      const { './package.json': self, ...entries } = map;
+      expect(self).toBe('./package.json');
+      expect(Object.keys(entries)).toEqual(dir === 'packages/config' ? ['.', './nest'] : ['.']);
+      for (const conditions of Object.values(entries) as Record<string, string>[]) {
+        const esm = conditions['import']!;
+        expect(conditions).toEqual({ types: esm.replace(/\.js$/, '.d.ts'), import: esm, default: esm });
+        expect(Object.keys(conditions)).toEqual(['types', 'import', 'default']);
       }
     }
     // The CLI has no library entry: only its bin and manifest are public.
@@ -418,36 +381,25 @@ describe('release configuration', () => {
 });
 
 describe('tarballs', () => {
-  it.each(PUBLISHED.filter((p) => p.project !== 'cert-check').map((p) => [p.dir]))(
+  it.each(LIBRARIES)(
     '%s holds dist/**/*.js and .d.ts for every source file, README.md, package.json and nothing else',
     (dir) => {
-      const files = (packs.get(dir)?.files ?? []).map((f) => f.path).sort();
-      const js = expectedOutputs(dir, 'dist');
-      expect(files).toEqual(
-        [...js, ...js.map((path) => path.replace(/\.js$/, '.d.ts')), 'README.md', 'package.json'].sort(),
-      );
+      expect(filesOf(dir)).toEqual([...expectedOutputs(dir, 'dist'), 'README.md', 'package.json'].sort());
       expect(packs.get(dir)?.version).toBe(manifestOf(dir).version);
     },
   );
 
   it('apps/cert-check holds its bin, the bundle and its code cache, the ESM build, README.md and package.json', () => {
-    const files = (packs.get('apps/cert-check')?.files ?? []).map((f) => f.path).sort();
-    const js = expectedOutputs('apps/cert-check', 'dist/esm');
-    expect(files).toEqual(
-      [
-        'bin/cert-check.cjs',
-        'dist/main.js',
-        'dist/cert-check.cjs',
-        'dist/cert-check.cache',
-        // "commonjs" for the bundle and "module" for the ESM build: both are needed to run them.
-        'dist/package.json',
-        'dist/esm/package.json',
-        ...js,
-        ...js.map((path) => path.replace(/\.js$/, '.d.ts')),
-        'README.md',
-        'package.json',
-      ].sort(),
-    );
+    // dist/package.json says "commonjs" for the bundle, dist/esm/package.json "module" for the ESM build.
+    const bundle = [
+      'bin/cert-check.cjs',
+      'dist/main.js',
+      'dist/cert-check.cjs',
+      'dist/cert-check.cache',
+      'dist/package.json',
+    ];
+    const esm = [...expectedOutputs('apps/cert-check', 'dist/esm'), 'dist/esm/package.json'];
+    expect(filesOf('apps/cert-check')).toEqual([...bundle, ...esm, 'README.md', 'package.json'].sort());
   });
 
   it('ship no source maps, tests, tsconfig or key material', () => {
@@ -466,57 +418,56 @@ describe('installed from the tarballs into a project outside the workspace', () 
     expect(names).toEqual(PUBLISHED.map((p) => p.project).sort());
     for (const name of names) {
       const stat = lstatSync(join(scope, name));
-      expect({ name, symlink: stat.isSymbolicLink(), folder: stat.isDirectory() }).toEqual({
+      // One copy of each: dependents use the installed tarball, not a nested or registry copy.
+      const nested = existsSync(join(scope, name, 'node_modules/@connectpay-kit'));
+      expect({ name, symlink: stat.isSymbolicLink(), folder: stat.isDirectory(), nested }).toEqual({
         name,
         symlink: false,
         folder: true,
+        nested: false,
       });
-      // One copy of each: dependents use the installed tarball, not a nested or registry copy.
-      expect(existsSync(join(scope, name, 'node_modules/@connectpay-kit'))).toBe(false);
     }
     expect(existsSync(join(consumer, 'node_modules/.bin/cert-check'))).toBe(true);
   });
 
   it('imports every package as ESM and uses it: hosts, certs, config, transport over real mTLS, storage', async () => {
     writeFileSync(join(consumer, 'check.mjs'), ESM_CHECK);
-    const result = await mustRun('check.mjs', process.execPath, ['check.mjs'], { cwd: consumer });
-    const out = JSON.parse(result.stdout) as Record<string, Record<string, unknown>>;
-    expect(out.hosts).toEqual({
-      url: 'https://api2-stage.connectpay.com/merchant/payments/pay_123',
-      scheme: 'basic+rsa-signature',
-      hostKind: 'oneway',
-      wrongHostKind: 'HOSTS_WRONG_HOST_KIND',
-      version: manifestOf('packages/hosts').version,
-    });
-    expect(out.certs).toEqual({
-      goodOk: true,
-      goodErrors: [],
-      reversedOk: false,
-      reversedErrors: expect.arrayContaining(['chain.order']),
-    });
-    expect(out.config).toEqual({
-      environment: 'local',
-      clientId: 'local-dev-client',
-      keyShownAs: '[redacted]',
-      keyIsPem: true,
-    });
-    expect(out.transport).toEqual({
-      status: 200,
-      body: { currencies: ['EUR'] },
-      seen: [{ path: '/reference/v1/currencies', authorization: 'Basic', clientCertificate: expect.any(String) }],
-    });
-    expect(out.storage).toEqual({ firstDuplicate: false, againDuplicate: true, sameId: true });
-    expect(out.exportsMap).toEqual({
-      nest: expect.stringMatching(/\/node_modules\/@connectpay-kit\/config\/dist\/nest\/index\.js$/),
-      deepImport: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
-      certCheckMain: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+    const out = JSON.parse((await mustRun(process.execPath, ['check.mjs'], consumer)).stdout) as Record<
+      string,
+      unknown
+    >;
+    expect(out).toEqual({
+      hosts: {
+        url: 'https://api2-stage.connectpay.com/merchant/payments/pay_123',
+        scheme: 'basic+rsa-signature',
+        hostKind: 'oneway',
+        wrongHostKind: 'HOSTS_WRONG_HOST_KIND',
+        version: manifestOf('packages/hosts').version,
+      },
+      certs: {
+        goodOk: true,
+        goodErrors: [],
+        reversedOk: false,
+        reversedErrors: expect.arrayContaining(['chain.order']),
+      },
+      config: { environment: 'local', clientId: 'local-dev-client', keyShownAs: '[redacted]', keyIsPem: true },
+      transport: {
+        status: 200,
+        body: { currencies: ['EUR'] },
+        seen: [{ path: '/reference/v1/currencies', authorization: 'Basic', clientCertificate: expect.any(String) }],
+      },
+      storage: { firstDuplicate: false, againDuplicate: true, sameId: true },
+      exportsMap: {
+        nest: expect.stringMatching(/\/node_modules\/@connectpay-kit\/config\/dist\/nest\/index\.js$/),
+        deepImport: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+        certCheckMain: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+      },
     });
   }, 120_000);
 
   it('loads hosts and certs with require() (the default condition, require(esm))', async () => {
     writeFileSync(join(consumer, 'check.cjs'), CJS_CHECK);
-    const result = await mustRun('check.cjs', process.execPath, ['check.cjs'], { cwd: consumer });
-    expect(JSON.parse(result.stdout)).toEqual({
+    expect(JSON.parse((await mustRun(process.execPath, ['check.cjs'], consumer)).stdout)).toEqual({
       url: 'https://api-stage.connectpay.com/reference/v1/currencies',
       certificates: 3,
       ok: true,
@@ -525,54 +476,38 @@ describe('installed from the tarballs into a project outside the workspace', () 
   }, 60_000);
 
   it('runs `npx cert-check --help` from the installed bin, naming every subcommand', async () => {
-    const result = await run('npx', ['--no', '--', 'cert-check', '--help'], { cwd: consumer });
-    expect(result.code).toBe(0);
-    const commands = [
-      ...readFileSync(join(WORKSPACE_ROOT, 'apps/cert-check/src/cli.ts'), 'utf8').matchAll(/\.command\('([a-z]+)'\)/g),
-    ].map((match) => match[1] as string);
+    const help = await certCheck('--help');
+    expect(help.code).toBe(0);
+    const cli = readFileSync(join(WORKSPACE_ROOT, 'apps/cert-check/src/cli.ts'), 'utf8');
+    const commands = [...cli.matchAll(/\.command\('([a-z]+)'\)/g)].map((match) => match[1]!);
     expect(commands).toEqual(expect.arrayContaining(['verify', 'fix', 'bundle', 'inspect', 'expiry']));
-    expect(result.stdout).toMatch(/^Usage: cert-check /);
-    for (const command of commands) expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
-    const version = await run('npx', ['--no', '--', 'cert-check', '--version'], { cwd: consumer });
-    expect(version.stdout.trim()).toBe(manifestOf('apps/cert-check').version);
+    expect(help.stdout).toMatch(/^Usage: cert-check /);
+    for (const command of commands) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    expect((await certCheck('--version')).stdout.trim()).toBe(manifestOf('apps/cert-check').version);
   }, 60_000);
 
   it('runs `npx cert-check verify` on testing-pki chains: exit 0 for a good one, 1 for a reversed one', async () => {
-    const good = await run(
-      'npx',
-      ['--no', '--', 'cert-check', 'verify', '--offline', '--trust', 'root.pem', 'chain.pem'],
-      {
-        cwd: consumer,
-      },
-    );
-    expect(good.code).toBe(0);
-    expect(good.stdout).toContain('chain.pem');
-    const reversed = await run(
-      'npx',
-      ['--no', '--', 'cert-check', 'verify', '--offline', '--format', 'json', '--trust', 'root.pem', 'reversed.pem'],
-      { cwd: consumer },
-    );
+    const good = await certCheck('verify', '--offline', '--trust', 'root.pem', 'chain.pem');
+    expect({ code: good.code, named: good.stdout.includes('chain.pem') }).toEqual({ code: 0, named: true });
+    const reversed = await certCheck('verify', '--offline', '--format', 'json', '--trust', 'root.pem', 'reversed.pem');
     expect(reversed.code).toBe(1);
     const report = JSON.parse(reversed.stdout) as { ok: boolean; findings: { rule: string }[] };
-    expect(report.ok).toBe(false);
-    expect(report.findings.map((f) => f.rule)).toContain('chain.order');
+    expect({ ok: report.ok, rules: report.findings.map((f) => f.rule) }).toEqual({
+      ok: false,
+      rules: expect.arrayContaining(['chain.order']),
+    });
   }, 60_000);
 
   it('runs `npx cert-check inspect` and `verify --psd2` on every PSD2 QWAC in ../shared/corpus/psd2: roles and NCA read', async () => {
     // Issue 12: the bundled bin (vm.Script + code cache) called every QWAC "unreadable" while dist/esm read it.
     const unreadable = /unreadable|cannot be read|dynamic import|ExperimentalWarning/i;
     const dir = join(WORKSPACE_ROOT, '../shared/corpus/psd2');
-    const files = readdirSync(dir)
-      .filter((name) => name.endsWith('.pem'))
-      .sort();
+    const files = readdirSync(dir).filter((name) => name.endsWith('.pem'));
     expect(files).toEqual(
       expect.arrayContaining(['moneymonk-psp-ai.pem', 'role-name-mismatch.pem', 'roles-empty.pem']),
     );
-    for (const name of files) {
-      const file = join(dir, name);
-      const inspected = await run('npx', ['--no', '--', 'cert-check', 'inspect', '--at', '2026-11-29', file], {
-        cwd: consumer,
-      });
+    for (const name of files.sort()) {
+      const inspected = await certCheck('inspect', '--at', '2026-11-29', join(dir, name));
       expect({ name, code: inspected.code, stderr: inspected.stderr }).toEqual({ name, code: 0, stderr: '' });
       expect(inspected.stdout).not.toMatch(unreadable);
       expect(inspected.stdout).toMatch(/^ +PSD2 roles: (\(none\)|PSP_\w+ \(0\.4\.0\.19495\.1\.\d\))/m);
@@ -581,69 +516,75 @@ describe('installed from the tarballs into a project outside the workspace', () 
         expect(inspected.stdout).toMatch(/^ +PSD2 roles: PSP_AI \(0\.4\.0\.19495\.1\.3\)$/m);
         expect(inspected.stdout).toMatch(/^ +PSD2 NCA: The Netherlands Bank \/ NL-DNB$/m);
       }
-      const verified = await run(
-        'npx',
-        ['--no', '--', 'cert-check', 'verify', '--psd2', '--offline', '--format', 'json', '--at', '2026-11-29', file],
-        { cwd: consumer },
+      const verified = await certCheck(
+        'verify',
+        '--psd2',
+        '--offline',
+        '--format',
+        'json',
+        '--at',
+        '2026-11-29',
+        join(dir, name),
       );
       // Expired and without its issuer, every one of them: exit 1 for those, whatever PSD2 says.
       expect({ name, code: verified.code, stderr: verified.stderr }).toEqual({ name, code: 1, stderr: '' });
       expect(verified.stdout).not.toMatch(unreadable);
-      const report = JSON.parse(verified.stdout) as { findings: { rule: string; message: string }[] };
-      const psd2 = report.findings.filter((finding) => finding.rule.startsWith('psd2.'));
-      if (name === 'moneymonk-psp-ai.pem') expect(psd2).toEqual([]);
-      else expect(psd2.map((finding) => finding.rule)).toEqual(['psd2.roles']);
+      const { findings } = JSON.parse(verified.stdout) as { findings: { rule: string }[] };
+      const psd2 = findings.map((finding) => finding.rule).filter((rule) => rule.startsWith('psd2.'));
+      expect({ name, psd2 }).toEqual({ name, psd2: name === 'moneymonk-psp-ai.pem' ? [] : ['psd2.roles'] });
     }
   }, 120_000);
 
   it("type-checks a consumer's TypeScript against the declarations, resolved through the exports maps", async () => {
     writeFileSync(join(consumer, 'check.ts'), TS_CHECK);
     writeFileSync(join(consumer, 'wrong.ts'), TS_WRONG);
-    const flags = [
-      '--noEmit',
-      '--module',
-      'nodenext',
-      '--moduleResolution',
-      'nodenext',
-      '--strict',
-      '--target',
-      'es2022',
-    ];
-    const right = await run(process.execPath, [tsc, ...flags, 'check.ts'], { cwd: consumer });
+    const typecheck = (file: string) =>
+      run(
+        process.execPath,
+        [
+          tsc,
+          '--noEmit',
+          '--module',
+          'nodenext',
+          '--moduleResolution',
+          'nodenext',
+          '--strict',
+          '--target',
+          'es2022',
+          file,
+        ],
+        consumer,
+      );
+    const right = await typecheck('check.ts');
     expect({ code: right.code, output: right.stdout + right.stderr }).toEqual({ code: 0, output: '' });
-    const wrong = await run(process.execPath, [tsc, ...flags, 'wrong.ts'], { cwd: consumer });
-    expect(wrong.code).not.toBe(0);
+    const wrong = await typecheck('wrong.ts');
     const errors = [...wrong.stdout.matchAll(/^wrong\.ts\((\d+),\d+\): error (TS\d+): (.*)$/gm)].map(
       ([, line, code, message]) => ({ line: Number(line), code, message }),
     );
-    expect(errors).toEqual([
-      { line: 4, code: 'TS2322', message: `Type '"both"' is not assignable to type '"mtls" | "oneway" | undefined'.` },
-      { line: 5, code: 'TS2322', message: "Type 'boolean' is not assignable to type 'string'." },
-    ]);
+    expect({ failed: wrong.code !== 0, errors }).toEqual({
+      failed: true,
+      errors: [
+        {
+          line: 4,
+          code: 'TS2322',
+          message: `Type '"both"' is not assignable to type '"mtls" | "oneway" | undefined'.`,
+        },
+        { line: 5, code: 'TS2322', message: "Type 'boolean' is not assignable to type 'string'." },
+      ],
+    });
   }, 120_000);
 });
 
 describe('publishing through .npmrc.publish.example', () => {
-  interface Received {
-    method: string;
-    url: string;
-    headers: IncomingHttpHeaders;
-    body: string;
-  }
-
   it('sends each tarball to the registry named by NPM_REGISTRY_URL, with NPM_TOKEN and restricted access', async () => {
-    const received: Received[] = [];
+    const received: { method?: string; url: string; headers: IncomingHttpHeaders; body: string }[] = [];
     const server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        received.push({
-          method: request.method ?? '',
-          url: request.url ?? '',
-          headers: request.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        });
-        const accepted = request.method === 'PUT' && request.url?.startsWith('/company/');
+        const { method, url = '', headers } = request;
+        received.push({ method, url, headers, body: Buffer.concat(chunks).toString('utf8') });
+        const accepted = method === 'PUT' && url.startsWith('/company/');
         response.writeHead(accepted ? 201 : 404, { 'content-type': 'application/json' });
         response.end(JSON.stringify(accepted ? { ok: true } : { error: 'not found' }));
       });
@@ -662,31 +603,37 @@ describe('publishing through .npmrc.publish.example', () => {
         NPM_TOKEN: token,
         // Anything not routed by the template would land here and fail the test.
         NPM_CONFIG_REGISTRY: `http://127.0.0.1:${port}/default-registry/`,
+        // npm's own "is there a newer npm" look-up would land there too, whenever its weekly check is due.
+        NPM_CONFIG_UPDATE_NOTIFIER: 'false',
       });
-      for (const pack of packs.values()) {
-        await mustRun(`npm publish ${pack.filename}`, 'npm', ['publish', join(work, 'tarballs', pack.filename)], {
-          cwd: work,
-          env,
-        });
-      }
+      for (const pack of packs.values())
+        await mustRun('npm', ['publish', join(work, 'tarballs', pack.filename)], work, env);
       const puts = received.filter((r) => r.method === 'PUT');
       expect(received.filter((r) => !r.url.startsWith('/company/'))).toEqual([]);
       expect(puts.map((r) => decodeURIComponent(r.url)).sort()).toEqual(
         [...packs.values()].map((pack) => `/company/${pack.name}`).sort(),
       );
       for (const put of puts) {
-        expect(put.headers.authorization).toBe(`Bearer ${token}`);
         const document = JSON.parse(put.body) as {
           name: string;
           access?: string;
           versions: Record<string, Manifest>;
-          _attachments: Record<string, unknown>;
+          _attachments: object;
         };
-        expect(document.access).toBe('restricted');
         const published = Object.values(document.versions)[0];
-        expect(published?.name).toBe(document.name);
-        expect(published?.publishConfig).toEqual({ access: 'restricted' });
-        expect(Object.keys(document._attachments)).toHaveLength(1);
+        expect({
+          authorization: put.headers.authorization,
+          access: document.access,
+          name: published?.name,
+          publishConfig: published?.publishConfig,
+          attachments: Object.keys(document._attachments).length,
+        }).toEqual({
+          authorization: `Bearer ${token}`,
+          access: 'restricted',
+          name: document.name,
+          publishConfig: { access: 'restricted' },
+          attachments: 1,
+        });
       }
     } finally {
       await new Promise<void>((closed) => server.close(() => closed()));
