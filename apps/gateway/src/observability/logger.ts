@@ -10,8 +10,9 @@ export interface GatewayLoggers {
   readonly logger: Logger;
   /**
    * The one line per answered request. It is built only from requestId, method, route template,
-   * status and duration, none of which can hold a secret, so it skips the redaction pass that
-   * costs about 5% of the gateway's CPU at full load (tools/bench/gateway with --cpu-prof).
+   * status and duration, none of which can hold a secret, so it needs no redaction pass; and as its
+   * fields are fixed, it is written as the line pino would write, without pino's generic
+   * serialisation (about 5 µs of a proxied call; test/access-log.spec.ts keeps the two identical).
    */
   readonly accessLogger: AccessLogger;
 }
@@ -32,13 +33,42 @@ export interface AccessLogger {
 
 export function createLoggers(options: { level?: string; destination?: DestinationStream } = {}): GatewayLoggers {
   // Both write to one stream, so the two kinds of line stay in the order they happened.
-  const common = {
-    service: GATEWAY_SERVICE,
-    destination: options.destination ?? stdoutDestination(),
-    level: options.level,
-  };
-  return {
-    logger: createServiceLogger(common),
-    accessLogger: createServiceLogger({ ...common, redactPaths: [] }),
-  };
+  const destination = options.destination ?? stdoutDestination();
+  const common = { service: GATEWAY_SERVICE, destination, level: options.level };
+  const logger = createServiceLogger(common);
+  return { logger, accessLogger: new AccessLineWriter(logger, destination) };
+}
+
+// pino's numeric levels of the two access lines.
+const INFO = 30;
+const ERROR = 50;
+
+/**
+ * Writes `{"level","time","service",requestId,method,route,status,durationMs,"msg"}` lines, byte for
+ * byte as pino does with the service logger's options (ISO time, `service` as the only base field),
+ * to the same destination, honouring the logger's level.
+ */
+class AccessLineWriter implements AccessLogger {
+  private readonly prefix: string;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly destination: DestinationStream,
+  ) {
+    this.prefix = `,"service":${JSON.stringify(GATEWAY_SERVICE.name)},"requestId":`;
+  }
+
+  info(line: AccessLine, message: 'request'): void {
+    if (this.logger.levelVal <= INFO) this.write(INFO, line, message);
+  }
+
+  error(line: AccessLine, message: 'request failed'): void {
+    if (this.logger.levelVal <= ERROR) this.write(ERROR, line, message);
+  }
+
+  private write(level: number, line: AccessLine, message: string): void {
+    this.destination.write(
+      `{"level":${level},"time":"${new Date().toISOString()}"${this.prefix}${JSON.stringify(line.requestId)},"method":${JSON.stringify(line.method)},"route":${JSON.stringify(line.route)},"status":${line.status},"durationMs":${line.durationMs},"msg":"${message}"}\n`,
+    );
+  }
 }
