@@ -17,6 +17,7 @@ import { openStorageOrExplain } from '@connectpay-kit/service-kit';
 import { PinoNestLogger } from '@connectpay-kit/service-kit/nest';
 import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from '../app.module.js';
+import { serveCatalogCallsDirectly } from '../catalog/catalog-call.direct.js';
 import { registerCatalogCallRoute } from '../catalog/catalog-call.route.js';
 import { GatewayExceptionFilter } from '../errors/gateway-exception.filter.js';
 import { CertificateMonitor } from '../health/certificate-monitor.js';
@@ -125,7 +126,6 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     refuseOversizedContinue(adapter.getInstance().server, edge, logger);
     registerRequestContext(adapter.getInstance(), accessLogger, metrics, BODY_LIMIT_BYTES);
     registerAdmission(adapter.getInstance(), runtime.admission, runtime.callers, requestIdOf);
-    shedAtTheDoor(adapter.getInstance().server, runtime.admission);
     registerJsonBodies(adapter.getInstance(), BODY_LIMIT_BYTES);
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime), adapter, {
       bodyParser: false,
@@ -133,11 +133,21 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       logger: new PinoNestLogger(logger),
     });
     app.useGlobalFilters(new GatewayExceptionFilter(runtime));
-    registerCatalogCallRoute(adapter.getInstance(), {
+    const upstream = app.get(UpstreamService);
+    registerCatalogCallRoute(adapter.getInstance(), { apiKeys: runtime.apiKeys, upstream, logger });
+    // The same route's ordinary requests, served at the Node server; the door refuses before both.
+    serveCatalogCallsDirectly(adapter.getInstance().server, {
+      fastify: adapter.getInstance(),
       apiKeys: runtime.apiKeys,
-      upstream: app.get(UpstreamService),
+      upstream,
       logger,
+      accessLogger,
+      metrics: runtime.metrics,
+      admission: runtime.admission,
+      callers: runtime.callers,
+      bodyLimitBytes: BODY_LIMIT_BYTES,
     });
+    shedAtTheDoor(adapter.getInstance().server, runtime.admission);
     if (options.shutdownHooks) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 
     return {

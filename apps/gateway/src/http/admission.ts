@@ -278,7 +278,8 @@ function refuseQuickly(reply: FastifyReply, requestId: string, error: Overloaded
   writeOverloaded(reply.raw, requestId, error);
 }
 
-function writeOverloaded(response: ServerResponse, requestId: string, error: OverloadedError): void {
+/** The 503 GATEWAY_OVERLOADED answer with Retry-After, written on the Node response. */
+export function writeOverloaded(response: ServerResponse, requestId: string, error: OverloadedError): void {
   let message = OVERLOADED_MESSAGES.get(error.message);
   if (message === undefined) {
     message = JSON.stringify(error.message);
