@@ -1,4 +1,4 @@
-import { X509Certificate, createHash, type KeyObject } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { decodeIntegerHex, decodeOid, decodeSmallInteger, decodeTime } from '../der/decode.js';
 import {
   DerCursor,
@@ -14,6 +14,7 @@ import {
 import { Oid, hashName, signatureAlgorithmInfo } from '../oids.js';
 import { parseExtensions, type CertificateExtensions } from './extensions.js';
 import { displayName, parseName, type DistinguishedName } from './name.js';
+import { assertOpenSslReadable } from './openssl-readable.js';
 import { parsePublicKeyInfo, type PublicKeyInfo } from './public-key.js';
 
 export interface SignatureAlgorithm {
@@ -25,8 +26,9 @@ export interface SignatureAlgorithm {
 }
 
 /**
- * One X.509 certificate, decoded once. Fields the rules read are decoded eagerly from DER; node:crypto's
- * X509Certificate (OpenSSL) is created only when a signature must be verified, which keeps pools cheap.
+ * One X.509 certificate, decoded once. Fields the rules read are decoded eagerly from DER; signatures are
+ * verified with node:crypto over the signed bytes, and node:crypto's X509Certificate (OpenSSL) is created
+ * only for a signature algorithm that path does not handle (RSASSA-PSS, DSA, …).
  */
 export class Certificate {
   readonly version: number;
@@ -42,6 +44,9 @@ export class Certificate {
   readonly publicKey: PublicKeyInfo;
   readonly extensions: CertificateExtensions;
   readonly tbs: Uint8Array;
+  /** The signature BIT STRING's content after its unused-bits octet, and that octet. */
+  private readonly signatureValue: Uint8Array;
+  private readonly signatureUnusedBits: number;
 
   private sha256Hex?: string;
   private sha1Hex?: string;
@@ -57,6 +62,10 @@ export class Certificate {
       throw new DerError('a certificate has exactly three fields');
     }
     expectUniversal(signature, Tag.bitString, 'signature');
+    // Read as OpenSSL does: a leading unused-bits octet; a signature with unused bits never verifies.
+    if (signature.value.length === 0) throw new DerError('empty signature');
+    this.signatureUnusedBits = signature.value[0] as number;
+    this.signatureValue = signature.value.subarray(1);
     this.tbs = tbsTlv.encoded;
     const tbs = new DerCursor(expectUniversal(tbsTlv, Tag.sequence, 'tbsCertificate').value);
     const versionTlv = tbs.optional(TagClass.context, 0);
@@ -129,11 +138,15 @@ export class Certificate {
     return (this.nodeCertificate ??= new X509Certificate(this.der));
   }
 
-  /** The public key as a KeyObject, or undefined when OpenSSL does not support its algorithm. */
+  /**
+   * The public key as a KeyObject (read by OpenSSL from the SubjectPublicKeyInfo, as X509Certificate's
+   * publicKey is), or undefined when OpenSSL does not support its algorithm. Made once per certificate: an
+   * issuer shared by many chains imports its key once.
+   */
   get keyObject(): KeyObject | undefined {
     if (this.nodeKey === undefined) {
       try {
-        this.nodeKey = this.node.publicKey;
+        this.nodeKey = createPublicKey({ key: Buffer.from(this.spki), format: 'der', type: 'spki' });
       } catch {
         this.nodeKey = null;
       }
@@ -141,12 +154,31 @@ export class Certificate {
     return this.nodeKey ?? undefined;
   }
 
-  /** True when `issuer`'s key verifies this certificate's signature. */
+  /** True when `issuer`'s key verifies this certificate's signature (what OpenSSL's X509_verify answers). */
   isSignedBy(issuer: Certificate): boolean {
     const key = issuer.keyObject;
     if (!key) return false;
+    const direct = this.verifySignedBytes(key);
+    if (direct !== undefined) return direct;
     try {
       return this.node.verify(key);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The signature checked with crypto.verify over the signed bytes: RSA PKCS#1 v1.5, ECDSA and Ed25519
+   * with a key of the matching type. Undefined for anything else, which X509Certificate.verify decides.
+   * Same answers as X509_verify: a signature with unused bits fails, and a key of another type than the
+   * algorithm's is never used (test/openssl-parity.spec.ts compares both on the corpus and x509-limbo).
+   */
+  private verifySignedBytes(key: KeyObject): boolean | undefined {
+    const algorithm = SIGNED_BYTES_ALGORITHMS[this.signatureAlgorithm.oid];
+    if (!algorithm || key.asymmetricKeyType !== algorithm.key) return undefined;
+    if (this.signatureUnusedBits !== 0) return false;
+    try {
+      return verify(algorithm.digest, this.tbs, key, this.signatureValue);
     } catch {
       return false;
     }
@@ -156,6 +188,21 @@ export class Certificate {
     return this.notBefore.getTime() <= at.getTime() && at.getTime() <= this.notAfter.getTime();
   }
 }
+
+/** Signature algorithms crypto.verify checks directly: the digest and the key type they need. */
+const SIGNED_BYTES_ALGORITHMS: Readonly<Record<string, { digest: string | null; key: string }>> = {
+  '1.2.840.113549.1.1.5': { digest: 'sha1', key: 'rsa' },
+  '1.2.840.113549.1.1.14': { digest: 'sha224', key: 'rsa' },
+  '1.2.840.113549.1.1.11': { digest: 'sha256', key: 'rsa' },
+  '1.2.840.113549.1.1.12': { digest: 'sha384', key: 'rsa' },
+  '1.2.840.113549.1.1.13': { digest: 'sha512', key: 'rsa' },
+  '1.2.840.10045.4.1': { digest: 'sha1', key: 'ec' },
+  '1.2.840.10045.4.3.1': { digest: 'sha224', key: 'ec' },
+  '1.2.840.10045.4.3.2': { digest: 'sha256', key: 'ec' },
+  '1.2.840.10045.4.3.3': { digest: 'sha384', key: 'ec' },
+  '1.2.840.10045.4.3.4': { digest: 'sha512', key: 'ec' },
+  [Oid.ed25519]: { digest: null, key: 'ed25519' },
+};
 
 function parseSignatureAlgorithm(tlv: Tlv): SignatureAlgorithm {
   const cursor = new DerCursor(tlv.value);
@@ -185,14 +232,17 @@ function pssHash(parameters: Tlv | undefined): string {
 const decoded = new Map<string, Certificate>();
 const MAX_DECODED = 1024;
 
-/** Parses DER and, unless told otherwise, confirms OpenSSL reads it the same way (both must accept it). */
+/**
+ * Parses DER and, unless told otherwise, confirms that OpenSSL (a TLS server's d2i_X509) reads it too: both
+ * must accept it. The confirmation is a walk of OpenSSL's rules in JS (openssl-readable.ts), not an
+ * X509Certificate, which would also decode the key.
+ */
 export function parseCertificate(der: Uint8Array, options: { checkWithOpenSsl?: boolean } = {}): Certificate {
   const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
   const known = decoded.get(key);
   if (known) return known;
   const certificate = new Certificate(der);
-  // Constructing OpenSSL's X509Certificate parses the whole certificate; reading a property would only add work.
-  if (options.checkWithOpenSsl !== false) void certificate.node;
+  if (options.checkWithOpenSsl !== false) assertOpenSslReadable(der);
   if (decoded.size >= MAX_DECODED) decoded.delete(decoded.keys().next().value as string);
   decoded.set(key, certificate);
   return certificate;
