@@ -54,3 +54,4 @@ export {
   type ServiceLoggerOptions,
 } from './logger.js';
 export { closeInOrder, type Closable } from './close.js';
+export { startService, type StartableService, type StartupLine } from './start.js';

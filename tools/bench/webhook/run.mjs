@@ -20,6 +20,7 @@ import {
   fsyncSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   rmSync,
   unlinkSync,
   writeFileSync,
@@ -115,7 +116,9 @@ try {
   cleanups.push(() => pool.close());
   await load(pool, token, WARMUP, 30);
   const before = await scrape(url);
+  const cpuBefore = cpuSeconds(receiver.pid);
   const result = await load(pool, token, REQUESTS, SECONDS);
+  const cpuAfter = cpuSeconds(receiver.pid);
   const after = await scrape(url);
 
   const sorted = result.latencies.sort((a, b) => a - b);
@@ -133,6 +136,13 @@ try {
   console.log(
     `group commit: ${commits.toLocaleString('en')} commits, ${(committed / Math.max(1, commits)).toFixed(1)} deliveries per commit; ${(commits / (result.elapsedMs / 1000)).toFixed(0)} commits/s vs ${fsync.perSecond.toLocaleString('en')} fsync/s the disk allows`,
   );
+  if (cpuBefore !== undefined && cpuAfter !== undefined) {
+    // CPU time is steadier than acks/s on a shared machine: other jobs take wall time, not this.
+    const cpu = cpuAfter - cpuBefore;
+    console.log(
+      `receiver CPU: ${cpu.toFixed(2)} s in the run = ${Math.round((cpu * 1e6) / Math.max(1, result.ok))} µs per durable ack (receiving and processing)`,
+    );
+  }
   console.log(
     `processed while receiving: ${(after.done - before.done).toLocaleString('en')} events (${Math.round((after.done - before.done) / (result.elapsedMs / 1000))}/s)`,
   );
@@ -163,6 +173,18 @@ try {
   }
 } finally {
   for (const step of cleanups.reverse()) await step();
+}
+
+/** User + system CPU seconds of a process, from /proc (Linux); undefined elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs SENDERS loops until `count` deliveries were sent or `seconds` passed; every delivery is new. */

@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { WebhookRequestError } from '../errors/webhook-error.js';
-import type { WebhookRequest } from '../http/request-id.js';
+import type { FastifyRequest } from 'fastify';
 import { WebhookRuntime } from '../runtime/webhook-runtime.js';
 
 /** The admin API takes `x-admin-key` (WEBHOOK_ADMIN_KEYS_FILE; `local` also accepts local-dev-key). */
@@ -17,7 +17,7 @@ export class AdminKeyGuard implements CanActivate {
         'The admin API is off: set WEBHOOK_ADMIN_KEYS_FILE to a file with one admin key per line and restart.',
       );
     }
-    const header = context.switchToHttp().getRequest<WebhookRequest>().headers['x-admin-key'];
+    const header = context.switchToHttp().getRequest<FastifyRequest>().headers['x-admin-key'];
     if (!keys.accepts(header)) {
       throw new WebhookRequestError(
         401,

@@ -81,8 +81,10 @@ export class AdminController {
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
-  const problems = result.error.issues
-    .map((issue) => `${issue.path.map(String).join('.') || 'id'}: ${issue.message}`)
-    .join('; ');
-  throw new WebhookRequestError(400, 'WEBHOOK_VALIDATION_FAILED', `The request is invalid: ${problems}.`);
+  const details = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || 'id',
+    message: issue.message,
+  }));
+  const problems = details.map((detail) => `${detail.path}: ${detail.message}`).join('; ');
+  throw new WebhookRequestError(400, 'WEBHOOK_VALIDATION_FAILED', `The request is invalid: ${problems}.`, details);
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import {
   NewAuthCodeRequiredError,
   ProviderHttpError,
@@ -7,7 +7,7 @@ import {
   TransportError,
   TransportMisuseError,
 } from '@connectpay-kit/transport';
-import { htmlPage } from '../http/html.js';
+import { messagePage } from '@connectpay-kit/service-kit/http';
 import { WebhookRuntime } from '../runtime/webhook-runtime.js';
 import { AUTH_STATE_TTL_MS, authorizeUrl, newStateAndNonce, PSD2_SCOPES, type Psd2Scope } from './authorize-url.js';
 
@@ -29,7 +29,7 @@ export class AuthController {
   constructor(private readonly runtime: WebhookRuntime) {}
 
   @Get('start')
-  async start(@Query('scope') scopeParam: unknown, @Res() response: ServerResponse): Promise<void> {
+  async start(@Query('scope') scopeParam: unknown, @Res() response: FastifyReply): Promise<void> {
     const { config, client, publicUrl, storage, logger } = this.runtime;
     const scope = scopeParam === undefined || scopeParam === '' ? 'psd2-ais' : scopeParam;
     if (!isScope(scope)) {
@@ -75,12 +75,11 @@ export class AuthController {
       expiresAt: new Date(now.getTime() + AUTH_STATE_TTL_MS),
     });
     logger.info({ scope }, 'auth redirect started');
-    response.writeHead(302, { location, 'cache-control': 'no-store' });
-    response.end();
+    response.code(302).headers({ location, 'cache-control': 'no-store' }).send();
   }
 
   @Get('callback')
-  async callback(@Query() query: Record<string, unknown>, @Res() response: ServerResponse): Promise<void> {
+  async callback(@Query() query: Record<string, unknown>, @Res() response: FastifyReply): Promise<void> {
     const { client, storage, logger } = this.runtime;
     const state = typeof query['state'] === 'string' ? query['state'] : '';
     const startAgain = 'Start again from /auth/start.';
@@ -147,15 +146,15 @@ function isScope(value: unknown): value is Psd2Scope {
   return typeof value === 'string' && (PSD2_SCOPES as readonly string[]).includes(value);
 }
 
-function page(response: ServerResponse, status: number, title: string, paragraphs: readonly string[]): void {
-  const html = htmlPage(title, paragraphs);
-  response.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'content-length': Buffer.byteLength(html),
-    'cache-control': 'no-store',
-    // The page shows nothing to frame or script; keep it that way.
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-    'x-frame-options': 'DENY',
-  });
-  response.end(html);
+function page(response: FastifyReply, status: number, title: string, paragraphs: readonly string[]): void {
+  response
+    .code(status)
+    .headers({
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      // The page shows nothing to frame or script; keep it that way.
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      'x-frame-options': 'DENY',
+    })
+    .send(messagePage(title, paragraphs));
 }

@@ -1,3 +1,5 @@
+import type { ErrorDetail } from '@connectpay-kit/service-kit/http';
+
 /**
  * Stable codes of errors the receiver raises; callers and dashboards match on these, never on
  * messages. A start that cannot proceed raises @connectpay-kit/service-kit's SERVICE_* errors instead.
@@ -21,6 +23,10 @@ export const WEBHOOK_ERROR_CODES = [
   'WEBHOOK_EVENT_UNRECOVERABLE',
   'WEBHOOK_HANDLER_CONFLICT',
   'WEBHOOK_ROTATION_REFUSED',
+  'WEBHOOK_BAD_REQUEST',
+  'WEBHOOK_REQUEST_TIMEOUT',
+  'WEBHOOK_HEADERS_TOO_LARGE',
+  'WEBHOOK_URI_TOO_LONG',
   'WEBHOOK_INTERNAL',
 ] as const;
 export type WebhookErrorCode = (typeof WEBHOOK_ERROR_CODES)[number];
@@ -45,6 +51,10 @@ export const WEBHOOK_ERROR_MEANING: Readonly<Record<WebhookErrorCode, string>> =
   WEBHOOK_EVENT_UNRECOVERABLE: 'A handler judged that retrying cannot help: dead-lettered, not retried.',
   WEBHOOK_HANDLER_CONFLICT: 'Two handlers were registered for the same event type (at start).',
   WEBHOOK_ROTATION_REFUSED: 'A client certificate switch was asked for but nothing valid is staged.',
+  WEBHOOK_BAD_REQUEST: 'The request is not valid HTTP/1.1 or its URL is malformed (bad percent-encoding).',
+  WEBHOOK_REQUEST_TIMEOUT: 'The request headers (20 s) or the whole request (30 s) did not arrive in time.',
+  WEBHOOK_HEADERS_TOO_LARGE: 'The request line and headers are larger than the receiver accepts (16 KiB).',
+  WEBHOOK_URI_TOO_LONG: 'A path segment of the URL is longer than the receiver accepts (100 characters).',
   WEBHOOK_INTERNAL: 'The receiver failed on this request; the details are logged under its request id.',
 };
 
@@ -68,6 +78,10 @@ export const WEBHOOK_ERROR_STATUS: Readonly<Record<WebhookErrorCode, number | nu
   WEBHOOK_EVENT_UNRECOVERABLE: null,
   WEBHOOK_HANDLER_CONFLICT: null,
   WEBHOOK_ROTATION_REFUSED: 409,
+  WEBHOOK_BAD_REQUEST: 400,
+  WEBHOOK_REQUEST_TIMEOUT: 408,
+  WEBHOOK_HEADERS_TOO_LARGE: 431,
+  WEBHOOK_URI_TOO_LONG: 414,
   WEBHOOK_INTERNAL: 500,
 };
 
@@ -89,6 +103,8 @@ export class WebhookRequestError extends WebhookError {
     readonly status: number,
     code: WebhookErrorCode,
     message: string,
+    /** For WEBHOOK_VALIDATION_FAILED: each field that is wrong, as in the gateway's answers. */
+    readonly details?: readonly ErrorDetail[],
   ) {
     super(code, message);
   }

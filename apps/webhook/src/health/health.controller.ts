@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import type { RotationStatus } from '@connectpay-kit/transport';
 import { WebhookRuntime } from '../runtime/webhook-runtime.js';
 
@@ -36,7 +36,7 @@ export class HealthController {
    */
   @Get('ready')
   @Header('cache-control', 'no-store')
-  async ready(@Res({ passthrough: true }) response: ServerResponse): Promise<Readiness> {
+  async ready(@Res({ passthrough: true }) response: FastifyReply): Promise<Readiness> {
     const { storage } = this.runtime;
     const checks: Record<string, ReadinessCheck> = {
       storage: await ping(() => storage.main.ping(), storage.main.location),
@@ -50,7 +50,7 @@ export class HealthController {
     const failing = Object.entries(checks)
       .filter(([, check]) => !check.ok)
       .map(([name]) => name);
-    response.statusCode = failing.length === 0 ? 200 : 503;
+    response.code(failing.length === 0 ? 200 : 503);
     return {
       status: failing.length === 0 ? 'ready' : 'not_ready',
       environment: this.runtime.environment,

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import { WebhookRuntime } from '../runtime/webhook-runtime.js';
 
 const STATS_INTERVAL_MS = 1_000;
@@ -13,7 +13,7 @@ export class MetricsController {
   /** Prometheus text format; the inbox gauges (backlog, dead letters) are read on every scrape. */
   @Get()
   @Header('cache-control', 'no-store')
-  async metrics(@Res({ passthrough: true }) response: ServerResponse): Promise<string> {
+  async metrics(@Res({ passthrough: true }) response: FastifyReply): Promise<string> {
     const { metrics, storage, logger } = this.runtime;
     metrics.observeCommits(storage.main.inbox.commitStats());
     try {
@@ -35,7 +35,7 @@ export class MetricsController {
       { environment: this.runtime.environment },
       this.runtime.rotation.status().next.ready ? 1 : 0,
     );
-    response.setHeader('content-type', metrics.registry.contentType);
+    response.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   }
 }

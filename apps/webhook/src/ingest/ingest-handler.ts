@@ -1,15 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { KeyRing } from '@connectpay-kit/service-kit';
+import { errorBody, markAccessLogged, requestIdOf } from '@connectpay-kit/service-kit/http';
 import type { Inbox } from '@connectpay-kit/storage';
 import type { Logger } from 'pino';
-import { errorBody } from '../errors/error-body.js';
-import type { WebhookErrorCode } from '../errors/webhook-error.js';
-import { requestIdOf, type WebhookRequest } from '../http/request-id.js';
+import { WebhookRequestError, type WebhookErrorCode } from '../errors/webhook-error.js';
 import type { RejectReason, WebhookMetrics } from '../observability/metrics.js';
 import type { SourcePolicy } from '../security/source-address.js';
 import { CONTENT_PROBLEM_CODES, inspectContent, isJsonContentType } from './content.js';
 import { type DeliveryKind, describeDelivery, describeUnreadable } from './describe-delivery.js';
-import { BodyReadError, readBody } from './read-body.js';
 import { headersToStore } from './stored-headers.js';
 
 /** Subscribed webhooks (static token + source IP). */
@@ -35,7 +33,8 @@ export interface IngestOptions {
 interface Rejection {
   readonly status: number;
   readonly code: WebhookErrorCode;
-  readonly reason: RejectReason;
+  /** The `webhook_deliveries_rejected_total` reason; none for a bug (500). */
+  readonly reason: RejectReason | undefined;
   readonly message: string;
   /** Close the connection after answering: the rest of the body cannot be framed (it ended early). */
   readonly close?: boolean;
@@ -87,56 +86,54 @@ const REJECTIONS = {
     reason: 'storage_unavailable',
     message: 'The delivery could not be stored durably right now, so it is not acknowledged: retry it.',
   },
-} as const satisfies Record<Exclude<RejectReason, 'too_large'>, Rejection>;
+  internal: {
+    status: 500,
+    code: 'WEBHOOK_INTERNAL',
+    reason: undefined,
+    message:
+      'The receiver failed on this delivery; nothing was acknowledged. The details are logged under its request id.',
+    close: true,
+  },
+} as const satisfies Record<Exclude<RejectReason, 'too_large'> | 'internal', Rejection>;
 
 /**
- * The hot path, outside Nest's router: authenticate, bound, parse, commit to the inbox, then answer
- * `OK`. Nothing is acknowledged before its group commit resolved. Only authentication, size and a
- * failed commit refuse a delivery (and store nothing); an authenticated one whose content is not an
- * event is stored as a dead letter with the reason and acknowledged like any other. Answers carry
- * `x-request-id`; logs carry the delivery key, never headers or the body.
+ * The hot path, as plain Fastify routes beside the Nest app (as the gateway's catalog call): Nest's
+ * per-request pipeline is not needed for a route that only checks, stores and answers `OK`. In order:
+ * the edge's hooks (request id, 413 by Content-Length), `admit` (source address, token: nothing is
+ * read from an unauthenticated sender), the raw body as a Buffer (bounded, in this scope only), then
+ * `store`, which answers only after the group commit. Only authentication, size and a failed commit
+ * refuse a delivery (and store nothing); an authenticated one whose content is not an event is stored
+ * as a dead letter with the reason and acknowledged like any other. Logs carry the delivery key,
+ * never headers or the body.
  */
 export class IngestHandler {
-  private draining = false;
   private inFlight = 0;
   private lastFinished = 0;
 
   constructor(private readonly options: IngestOptions) {}
 
-  /** Answers the request when it is a delivery; false lets the Nest app route it. */
-  handle(request: IncomingMessage, response: ServerResponse): boolean {
-    if (request.method !== 'POST') return false;
-    const kind = routeKind(request.url);
-    if (kind === undefined) return false;
-    this.inFlight += 1;
-    this.ingest(kind, request as WebhookRequest, response)
-      .finally(() => {
-        this.inFlight -= 1;
-        this.lastFinished = performance.now();
-      })
-      .catch((error: unknown) => {
-        // A bug, not a refusal: answer 500 (ConnectPay retries it) and keep the stack in the log.
-        this.options.logger.error(
-          {
-            requestId: requestIdOf(request as WebhookRequest),
-            err: error instanceof Error ? error.stack : String(error),
-          },
-          'unexpected error while receiving a delivery',
-        );
-        if (!response.headersSent) {
-          response.writeHead(500, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-          response.end(
-            JSON.stringify(
-              errorBody(
-                'WEBHOOK_INTERNAL',
-                'The receiver failed on this delivery; nothing was acknowledged. The details are logged under its request id.',
-                requestIdOf(request as WebhookRequest),
-              ),
-            ),
-          );
-        } else response.destroy();
+  /** Registers POST /webhooks/connectpay and POST /notifications/payments (with or without a trailing slash). */
+  register(fastify: FastifyInstance): void {
+    const { bodyLimitBytes } = this.options;
+    void fastify.register(async (scope) => {
+      // The body as received, whatever its type: it is stored before any parse (the parse may fail).
+      scope.decorateRequest(ARRIVAL, null);
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser(BODY_TYPE, { parseAs: 'buffer', bodyLimit: bodyLimitBytes }, (request, body, done) => {
+        restoreContentType(request);
+        done(null, body);
       });
-    return true;
+      for (const [url, kind] of ROUTES) {
+        scope.route({
+          method: 'POST',
+          url,
+          bodyLimit: bodyLimitBytes,
+          onRequest: (request, reply, done) => this.admit(kind, request, reply, done),
+          errorHandler: (error, request, reply) => this.refuse(kind, error, request, reply),
+          handler: (request, reply) => this.store(kind, request, reply),
+        });
+      }
+    });
   }
 
   /** Deliveries are being received right now (or were within the last 50 ms). */
@@ -144,60 +141,84 @@ export class IngestHandler {
     return this.inFlight > 0 || performance.now() - this.lastFinished < 50;
   }
 
-  /** From now on every answer asks the client to reconnect elsewhere (a replica still serving). */
-  startDraining(): void {
-    this.draining = true;
-  }
-
-  private async ingest(kind: DeliveryKind, request: WebhookRequest, response: ServerResponse): Promise<void> {
-    const started = performance.now();
-    const route = kind === 'subscription' ? SUBSCRIPTION_ROUTE : NOTIFICATION_ROUTE;
-    const requestId = requestIdOf(request);
+  /** Source address and token, before a byte of the body is read. */
+  private admit(kind: DeliveryKind, request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    markAccessLogged(request);
+    const headers = request.raw.headers;
+    (request as DeliveryRequest)[ARRIVAL] = { started: performance.now(), contentType: headers['content-type'] };
+    this.inFlight += 1;
+    reply.raw.once('close', () => {
+      this.inFlight -= 1;
+      this.lastFinished = performance.now();
+    });
     const { options } = this;
-
+    const route = ROUTE_OF[kind];
     if (kind === 'subscription' || options.checkNotificationSource) {
-      const client = options.sources.clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for']);
+      const client = options.sources.clientAddress(request.raw.socket.remoteAddress, headers['x-forwarded-for']);
       if (!options.sources.allows(client)) {
-        return this.reject(request, response, route, started, REJECTIONS.source_ip, {
-          source: client ?? 'unparseable',
-        });
+        return this.reject(request, reply, route, REJECTIONS.source_ip, { source: client ?? 'unparseable' });
       }
     }
-    if (kind === 'subscription' && !options.tokens.accepts(request.headers[options.tokenHeader])) {
-      return this.reject(request, response, route, started, REJECTIONS.token);
+    if (kind === 'subscription' && !options.tokens.accepts(headers[options.tokenHeader])) {
+      return this.reject(request, reply, route, REJECTIONS.token);
     }
     // From here on the sender is ConnectPay (its token and addresses): whatever it sent is stored and
     // acknowledged, and content nobody can process becomes a dead letter, because a refusal counts
     // toward the provider switching the subscription off and the event would be lost. A notification
     // call that no check vouches for (WEBHOOK_CHECK_NOTIFICATION_SOURCE=false) is still refused, so
     // anyone on the internet cannot fill the dead letters.
-    const authenticated = kind === 'subscription' || options.checkNotificationSource;
-    const contentType = request.headers['content-type'];
-    if (!authenticated && !isJsonContentType(contentType)) {
-      return this.reject(request, response, route, started, REJECTIONS.media_type);
+    if (!authenticated(kind, options) && !isJsonContentType(headers['content-type'])) {
+      return this.reject(request, reply, route, REJECTIONS.media_type);
     }
-    const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > options.bodyLimitBytes) return this.refuseTooLarge(request, response, route, started);
+    // Fastify would judge the content type (415 for one it cannot parse) before the body is read;
+    // the delivery is read as it came instead, and its own content type restored once read.
+    headers['content-type'] = BODY_TYPE;
+    done();
+  }
 
-    let body: Buffer;
-    try {
-      body = await readBody(request, options.bodyLimitBytes);
-    } catch (error) {
-      if (error instanceof BodyReadError && error.reason === 'too_large') {
-        return this.refuseTooLarge(request, response, route, started);
-      }
-      return this.reject(request, response, route, started, REJECTIONS.incomplete_body);
+  /** What refused the body: over the limit (413), or cut short (400); anything else is a bug (500). */
+  private refuse(kind: DeliveryKind, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+    markAccessLogged(request);
+    const route = ROUTE_OF[kind];
+    if (isTooLarge(error)) {
+      // Not closed: closing while the sender is still uploading resets the connection, and the sender
+      // would see a reset instead of this 413. Node reads and drops the rest of the body instead,
+      // within the request timeout.
+      return this.reject(request, reply, route, this.tooLarge());
     }
+    if (error.code?.startsWith('FST_ERR_CTP_') === true || (error as { code?: string }).code === 'ECONNRESET') {
+      return this.reject(request, reply, route, REJECTIONS.incomplete_body);
+    }
+    // A bug, not a refusal: answer 500 (ConnectPay retries it) and keep the stack in the log.
+    const requestId = requestIdOf(request);
+    this.options.logger.error(
+      { requestId, err: error.stack ?? String(error) },
+      'unexpected error while receiving a delivery',
+    );
+    if (reply.sent || reply.raw.headersSent) {
+      reply.raw.destroy();
+      return;
+    }
+    this.reject(request, reply, route, REJECTIONS.internal);
+  }
+
+  private async store(kind: DeliveryKind, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const { options } = this;
+    const route = ROUTE_OF[kind];
+    const arrival = (request as DeliveryRequest)[ARRIVAL];
+    const started = arrival?.started ?? performance.now();
+    const requestId = requestIdOf(request);
+    const body = Buffer.isBuffer(request.body) ? request.body : EMPTY;
+    const headers = request.raw.headers;
+    const contentType = headers['content-type'];
 
     const content = inspectContent(contentType, body);
-    if (content.problem !== undefined && !authenticated) {
-      return this.reject(request, response, route, started, REJECTIONS[content.problem]);
+    if (content.problem !== undefined && !authenticated(kind, options)) {
+      return this.reject(request, reply, route, REJECTIONS[content.problem]);
     }
 
     const timestamp =
-      typeof request.headers['x-connectpay-timestamp'] === 'string'
-        ? request.headers['x-connectpay-timestamp']
-        : undefined;
+      typeof headers['x-connectpay-timestamp'] === 'string' ? headers['x-connectpay-timestamp'] : undefined;
     const described = content.payload
       ? describeDelivery(kind, content.payload, body, timestamp)
       : describeUnreadable(kind, body, timestamp);
@@ -206,7 +227,7 @@ export class IngestHandler {
       stored = await options.inbox.append({
         ...described,
         receivedAt: new Date(),
-        headers: headersToStore(request.headers, options.tokenHeader),
+        headers: headersToStore(headers, options.tokenHeader),
         body,
         ...(content.reason === undefined ? {} : { deadLetterReason: content.reason }),
       });
@@ -216,7 +237,7 @@ export class IngestHandler {
         { requestId, route, deliveryKey: described.deliveryKey, err: { code, message: messageOf(error) } },
         'delivery could not be stored; answering 503 so ConnectPay retries',
       );
-      return this.reject(request, response, route, started, REJECTIONS.storage_unavailable);
+      return this.reject(request, reply, route, REJECTIONS.storage_unavailable);
     }
 
     if (stored.duplicate) options.metrics.duplicates.inc({ route });
@@ -225,8 +246,7 @@ export class IngestHandler {
       if (content.problem === undefined) options.onStored();
       else options.metrics.deadLettered.inc({ route, reason: content.problem });
     }
-    response.writeHead(200, this.headers(requestId, 'text/plain; charset=utf-8', 2));
-    response.end('OK');
+    reply.code(200).header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send('OK');
     const durationMs = performance.now() - started;
     options.metrics.ackDuration.observe({ route }, durationMs / 1000);
     options.metrics.requests.inc({ route, method: 'POST', status: '200' });
@@ -251,80 +271,90 @@ export class IngestHandler {
       );
   }
 
-  /**
-   * 413 on a connection that stays open: the rest of the body is read and dropped (readBody paused
-   * it), so a sender still uploading sees the 413 instead of a reset. The 30 s request timeout bounds
-   * how long that reading may take.
-   */
-  private refuseTooLarge(request: WebhookRequest, response: ServerResponse, route: string, started: number): void {
-    this.reject(request, response, route, started, this.tooLarge());
-    request.resume();
-  }
-
   private tooLarge(): Rejection {
     return {
       status: 413,
       code: 'WEBHOOK_PAYLOAD_TOO_LARGE',
       reason: 'too_large',
       message: `The body exceeds ${this.options.bodyLimitBytes} bytes (WEBHOOK_BODY_LIMIT_BYTES); nothing was stored.`,
-      // Not closed: closing while the sender is still uploading resets the connection, and the sender
-      // sees a reset instead of this 413. Node reads and drops the rest of the body instead, within
-      // the 30 s request timeout.
     };
   }
 
   private reject(
-    request: WebhookRequest,
-    response: ServerResponse,
+    request: FastifyRequest,
+    reply: FastifyReply,
     route: string,
-    started: number,
     rejection: Rejection,
     context: Record<string, unknown> = {},
   ): void {
     const requestId = requestIdOf(request);
-    const text = JSON.stringify(errorBody(rejection.code, rejection.message, requestId));
-    const headers = this.headers(requestId, 'application/json; charset=utf-8', Buffer.byteLength(text));
-    if (rejection.close) headers['connection'] = 'close';
-    if (!response.headersSent && !response.destroyed) {
-      if (rejection.status === 503) headers['retry-after'] = '5';
-      response.writeHead(rejection.status, headers);
-      response.end(text);
+    if (!reply.sent && !reply.raw.destroyed) {
+      reply
+        .code(rejection.status)
+        .header('content-type', 'application/json; charset=utf-8')
+        .header('cache-control', 'no-store');
+      if (rejection.close) reply.header('connection', 'close');
+      if (rejection.status === 503) reply.header('retry-after', '5');
+      reply.send(JSON.stringify(errorBody(rejection.code, rejection.message, requestId)));
     }
     const { metrics, logger } = this.options;
-    metrics.rejected.inc({ route, reason: rejection.reason });
+    const started = (request as DeliveryRequest)[ARRIVAL]?.started;
+    if (rejection.reason !== undefined) metrics.rejected.inc({ route, reason: rejection.reason });
     metrics.requests.inc({ route, method: 'POST', status: String(rejection.status) });
     const fields = {
       requestId,
       route,
       status: rejection.status,
       reason: rejection.reason,
-      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      durationMs: started === undefined ? 0 : Math.round((performance.now() - started) * 10) / 10,
       ...context,
     };
     if (rejection.status >= 500) logger.error(fields, 'delivery refused');
     else logger.warn(fields, 'delivery refused');
   }
-
-  private headers(requestId: string, contentType: string, length: number): Record<string, string> {
-    const headers: Record<string, string> = {
-      'content-type': contentType,
-      'content-length': String(length),
-      'x-request-id': requestId,
-      'cache-control': 'no-store',
-    };
-    if (this.draining) headers['connection'] = 'close';
-    return headers;
-  }
 }
 
-function routeKind(url: string | undefined): DeliveryKind | undefined {
-  if (url === undefined) return undefined;
-  const query = url.indexOf('?');
-  let path = query >= 0 ? url.slice(0, query) : url;
-  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
-  if (path === SUBSCRIPTION_ROUTE) return 'subscription';
-  if (path === NOTIFICATION_ROUTE) return 'notification';
-  return undefined;
+// The media type every delivery is read as (see `admit`); its own is restored once the body is read.
+const BODY_TYPE = 'application/octet-stream';
+const EMPTY = Buffer.alloc(0);
+const ARRIVAL = Symbol('webhook.arrival');
+
+interface Arrival {
+  readonly started: number;
+  /** The Content-Type the sender gave, restored once the body is read. */
+  readonly contentType: string | undefined;
+}
+
+type DeliveryRequest = FastifyRequest & { [ARRIVAL]?: Arrival | null };
+
+function restoreContentType(request: FastifyRequest): void {
+  const arrival = (request as DeliveryRequest)[ARRIVAL];
+  if (arrival?.contentType === undefined) delete request.raw.headers['content-type'];
+  else request.raw.headers['content-type'] = arrival.contentType;
+}
+
+const ROUTE_OF: Readonly<Record<DeliveryKind, string>> = {
+  subscription: SUBSCRIPTION_ROUTE,
+  notification: NOTIFICATION_ROUTE,
+};
+
+const ROUTES: readonly (readonly [string, DeliveryKind])[] = [
+  [SUBSCRIPTION_ROUTE, 'subscription'],
+  [`${SUBSCRIPTION_ROUTE}/`, 'subscription'],
+  [NOTIFICATION_ROUTE, 'notification'],
+  [`${NOTIFICATION_ROUTE}/`, 'notification'],
+];
+
+function authenticated(kind: DeliveryKind, options: IngestOptions): boolean {
+  return kind === 'subscription' || options.checkNotificationSource;
+}
+
+/** The edge's 413 by Content-Length, or Fastify's once a streamed body passed the limit. */
+function isTooLarge(error: FastifyError): boolean {
+  return (
+    error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ||
+    (error instanceof WebhookRequestError && error.code === 'WEBHOOK_PAYLOAD_TOO_LARGE')
+  );
 }
 
 function messageOf(error: unknown): string {

@@ -1,5 +1,6 @@
 import type { ConnectPayConfig } from '@connectpay-kit/config';
 import { closeInOrder, type KeyRing } from '@connectpay-kit/service-kit';
+import type { Drain } from '@connectpay-kit/service-kit/http';
 import type { ConnectPayClient, CredentialRotation, CredentialWatcher } from '@connectpay-kit/transport';
 import type { Logger } from 'pino';
 import type { WebhookSettings } from '../bootstrap/settings.js';
@@ -25,6 +26,8 @@ export interface WebhookRuntimeParts {
   readonly dispatcher: Dispatcher;
   readonly housekeeping: Housekeeping;
   readonly ingest: IngestHandler;
+  /** The HTTP edge's shutdown state: once draining, every answer carries `Connection: close`. */
+  readonly http: Drain;
   readonly adminKeys: KeyRing | undefined;
   readonly warnings: readonly string[];
 }
@@ -48,8 +51,9 @@ export class WebhookRuntime {
   readonly adminKeys: KeyRing | undefined;
   readonly warnings: readonly string[];
   private readonly credentialWatcher: CredentialWatcher | undefined;
+  private readonly http: Drain;
   private resolvedPublicUrl: string | undefined;
-  private draining = false;
+  private drainStartedAt: number | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(parts: WebhookRuntimeParts) {
@@ -67,6 +71,7 @@ export class WebhookRuntime {
     this.adminKeys = parts.adminKeys;
     this.warnings = parts.warnings;
     this.credentialWatcher = parts.credentialWatcher;
+    this.http = parts.http;
     this.resolvedPublicUrl = parts.settings.publicUrl;
   }
 
@@ -85,26 +90,28 @@ export class WebhookRuntime {
   }
 
   get isDraining(): boolean {
-    return this.draining;
+    return this.http.draining;
   }
 
   /** Shutdown began: readiness fails and answers ask clients to reconnect elsewhere. */
   startDraining(): void {
-    this.draining = true;
-    this.ingest.startDraining();
+    this.drainStartedAt ??= performance.now();
+    this.http.startDraining();
   }
 
   /**
    * After the HTTP server drained: stops watching the certificate files (a reload must never land on
-   * a closed client), stops the workers (handlers in flight get the shutdown timeout), then closes the
-   * connection pools and storage, which commits appends already accepted. Idempotent.
+   * a closed client), stops the workers, then closes the connection pools and storage, which commits
+   * appends already accepted. Idempotent. WEBHOOK_SHUTDOWN_TIMEOUT_MS is the whole shutdown, counted
+   * from the drain's start (service-kit's startService exits when it passes): handlers in flight get
+   * what the HTTP drain left of it, less a reserve for closing the pools and storage.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.credentialWatcher?.close();
       this.rotation.close();
       await this.housekeeping.stop();
-      await this.dispatcher.stop(this.settings.shutdownTimeoutMs);
+      await this.dispatcher.stop(this.timeLeftForWorkers());
       await closeInOrder(
         this.logger,
         { 'the ConnectPay client': this.client, storage: this.storage },
@@ -112,5 +119,12 @@ export class WebhookRuntime {
       );
     })();
     return this.closing;
+  }
+
+  private timeLeftForWorkers(): number {
+    const budget = this.settings.shutdownTimeoutMs;
+    const spent = this.drainStartedAt === undefined ? 0 : performance.now() - this.drainStartedAt;
+    const reserve = Math.min(1_000, budget / 10);
+    return Math.max(0, Math.floor(budget - spent - reserve));
   }
 }
