@@ -30,6 +30,8 @@ export class DocBlockError extends Error {}
 interface Fence {
   readonly info: string;
   readonly line: number;
+  /** 1-based line of the closing fence. */
+  readonly end: number;
   readonly body: string;
 }
 
@@ -50,7 +52,7 @@ function fences(markdown: string): Fence[] {
       body.push(lines[j] as string);
     }
     if (j === lines.length) throw new DocBlockError(`the code fence opened on line ${i + 1} is never closed`);
-    found.push({ info: (open[3] as string).trim(), line: i + 1, body: body.join('\n') });
+    found.push({ info: (open[3] as string).trim(), line: i + 1, end: j + 1, body: body.join('\n') });
     i = j;
   }
   return found;
@@ -154,16 +156,20 @@ export type PortMap = { readonly [service in PortKey]: number };
 
 const LOCAL_ADDRESS = /\b(localhost|127\.0\.0\.1):(\d{2,5})\b/g;
 
-/** A page's `localhost:<default port>` addresses, pointed at the ports the test's processes really use. */
-export function toActualPorts(text: string, ports: PortMap): string {
-  const byDocumented = new Map(
-    (Object.keys(DOCUMENTED_PORTS) as (keyof PortMap)[]).map((service) => [DOCUMENTED_PORTS[service], ports[service]]),
-  );
+/** Addresses on one set of ports pointed at the other: `localhost:<port in from>` -> the same app's port in `to`. */
+function remapPorts(text: string, from: PortMap, to: PortMap): string {
+  const byPort = new Map((Object.keys(from) as PortKey[]).map((service) => [from[service], to[service]]));
   return text.replace(LOCAL_ADDRESS, (match, host: string, port: string) => {
-    const actual = byDocumented.get(Number(port));
-    return actual === undefined ? match : `${host}:${actual}`;
+    const mapped = byPort.get(Number(port));
+    return mapped === undefined ? match : `${host}:${mapped}`;
   });
 }
+
+/** A page's `localhost:<default port>` addresses, pointed at the ports the test's processes really use. */
+export const toActualPorts = (text: string, ports: PortMap) => remapPorts(text, DOCUMENTED_PORTS, ports);
+
+/** The reverse, for output: a redirect URL on the real port reads as the page shows it. */
+export const toDocumentedPorts = (text: string, ports: PortMap) => remapPorts(text, ports, DOCUMENTED_PORTS);
 
 /**
  * Local addresses in a block that name none of the documented ports. Left alone they would reach
@@ -177,17 +183,6 @@ export function undocumentedAddresses(code: string): string[] {
     .map((match) => match[0]);
 }
 
-/** The reverse, for output: a redirect URL on the real port reads as the page shows it. */
-export function toDocumentedPorts(text: string, ports: PortMap): string {
-  const byActual = new Map(
-    (Object.keys(DOCUMENTED_PORTS) as (keyof PortMap)[]).map((service) => [ports[service], DOCUMENTED_PORTS[service]]),
-  );
-  return text.replace(LOCAL_ADDRESS, (match, host: string, port: string) => {
-    const documented = byActual.get(Number(port));
-    return documented === undefined ? match : `${host}:${documented}`;
-  });
-}
-
 export interface RelativeLink {
   readonly line: number;
   readonly target: string;
@@ -198,18 +193,10 @@ export interface RelativeLink {
  * their `#fragment`. Absolute URLs, `mailto:` and same-page anchors are not files to check.
  */
 export function relativeLinks(markdown: string): RelativeLink[] {
-  const lines = markdown.split(/\r?\n/);
+  const code = fences(markdown);
   const links: RelativeLink[] = [];
-  let fence: string | undefined;
-  lines.forEach((text, i) => {
-    const marker = FENCE.exec(text);
-    if (marker) {
-      const ticks = marker[2] as string;
-      if (fence === undefined) fence = ticks;
-      else if (ticks.startsWith(fence) && (marker[3] as string).trim() === '') fence = undefined;
-      return;
-    }
-    if (fence !== undefined) return;
+  markdown.split(/\r?\n/).forEach((text, i) => {
+    if (code.some((fence) => fence.line <= i + 1 && i + 1 <= fence.end)) return;
     const prose = text.replace(/`[^`]*`/g, '');
     for (const match of prose.matchAll(
       /\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/g,

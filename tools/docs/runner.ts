@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import ts from 'typescript';
 import {
   DOCUMENTED_PORTS,
@@ -61,7 +62,7 @@ export async function runPage(run: PageRun): Promise<void> {
     }
     const result = await runBash(script, run.dir, run.env, run.blockTimeoutMs ?? 60_000);
     // Colour codes are not part of what a page promises (a terminal shows them, a pipe does not).
-    const output = toDocumentedPorts(stripAnsi(result.output), run.ports);
+    const output = toDocumentedPorts(stripVTControlCharacters(result.output), run.ports);
     if (result.timedOut) {
       throw new DocTestFailure(
         `${where} did not finish within ${(run.blockTimeoutMs ?? 60_000) / 1000} s.\n--- output ---\n${output}`,
@@ -82,11 +83,6 @@ export async function runPage(run: PageRun): Promise<void> {
       }
     }
   }
-}
-
-function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex -- ESC is exactly what is removed
-  return text.replace(/\x1b\[[0-9;]*m/g, '');
 }
 
 interface BashResult {

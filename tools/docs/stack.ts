@@ -3,7 +3,7 @@
 // 127.0.0.1, sharing one dev PKI and one temp folder as their workspace root.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -31,19 +31,11 @@ export function missingBuilds(): string[] {
  * commands behind their back (a developer's CONNECTPAY_ENV, jest's NODE_OPTIONS, nx's FORCE_COLOR).
  */
 export function cleanEnvironment(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value === undefined) continue;
-    // FORCE_COLOR (set by nx) would colour node's output in the pages' examples.
-    if (
-      /^(CONNECTPAY|GATEWAY|WEBHOOK|SANDBOX)_/.test(name) ||
-      ['NODE_OPTIONS', 'LOG_LEVEL', 'FORCE_COLOR'].includes(name)
-    ) {
-      continue;
-    }
-    env[name] = value;
-  }
-  return { ...env, NO_COLOR: '1' };
+  // FORCE_COLOR (set by nx) would colour node's output in the pages' examples.
+  const ignored = (name: string) =>
+    /^(CONNECTPAY|GATEWAY|WEBHOOK|SANDBOX)_/.test(name) || ['NODE_OPTIONS', 'LOG_LEVEL', 'FORCE_COLOR'].includes(name);
+  const kept = Object.entries(process.env).filter(([name, value]) => value !== undefined && !ignored(name));
+  return { ...(Object.fromEntries(kept) as Record<string, string>), NO_COLOR: '1' };
 }
 
 export function freePort(): Promise<number> {
@@ -51,8 +43,7 @@ export function freePort(): Promise<number> {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      const { port } = server.address() as AddressInfo;
       server.close(() => resolve(port));
     });
   });
@@ -64,16 +55,27 @@ export class Processes {
 
   constructor(readonly dir: string) {}
 
-  start(name: string, argv: string[], env: Record<string, string>, cwd = this.dir): Promise<number | null> {
+  start(name: string, argv: string[], env: Record<string, string>, cwd = this.dir, command = process.execPath) {
     const logFile = join(this.dir, `${name}.log`);
     const fd = openSync(logFile, 'a');
     // Its own process group, so a group signal reaches anything it starts. Output goes to a file, not a
     // pipe to this process: a closed pipe cannot kill the app halfway, and a dead test cannot block it.
-    const child = spawn(process.execPath, argv, { cwd, env, detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn(command, argv, { cwd, env, detached: true, stdio: ['ignore', fd, fd] });
     closeSync(fd);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => {
+      child.once('error', () => resolve(127));
+      child.once('exit', (code) => resolve(code));
+    });
     this.running.set(name, { child, logFile, exited });
     return exited;
+  }
+
+  /** Runs a one-shot to its end: its exit is not a service dying. Throws with its log's tail unless it exits 0. */
+  async run(name: string, argv: string[], env: Record<string, string>, cwd = this.dir, command = process.execPath) {
+    const code = await this.start(name, argv, env, cwd, command);
+    const log = this.logs(150, name);
+    this.running.delete(name);
+    if (code !== 0) throw new Error(`${command} ${argv.join(' ')} exited ${code} in ${cwd}.\n${log}`);
   }
 
   /** Polls `probe` until it returns a value; fails when a process exits or the deadline passes. */
@@ -103,9 +105,10 @@ export class Processes {
     });
   }
 
-  /** The last lines of every process's log, for a failure message. */
-  logs(lines = 20): string {
+  /** The last lines of every process's log (or of the one named), for a failure message. */
+  logs(lines = 20, only?: string): string {
     return [...this.running]
+      .filter(([name]) => only === undefined || name === only)
       .map(([name, { logFile }]) => {
         const text = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
         return `--- last lines of ${name} ---\n${text.trimEnd().split('\n').slice(-lines).join('\n')}`;

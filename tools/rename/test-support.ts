@@ -11,17 +11,12 @@ export const RENAME_SCRIPT = join(WORKSPACE_ROOT, 'tools', 'rename', 'rename.mjs
 
 // A test commit must not depend on the machine's git identity, hooks or signing setup.
 const GIT_CONFIG = [
-  '-c',
   'user.name=rename test',
-  '-c',
   'user.email=rename-test@example.invalid',
-  '-c',
   'commit.gpgsign=false',
-  '-c',
   'core.hooksPath=/dev/null',
-  '-c',
   'init.defaultBranch=main',
-];
+].flatMap((setting) => ['-c', setting]);
 
 export interface Run {
   status: number | null;
@@ -46,15 +41,9 @@ export function commitAll(dir: string, message: string): void {
   git(dir, ['commit', '-q', '--allow-empty', '-m', message]);
 }
 
-export function runRename(args: readonly string[], options: { cwd?: string } = {}): Run {
-  const env = { ...process.env };
-  delete env['RENAME_DEBUG'];
-  const result = spawnSync(process.execPath, [RENAME_SCRIPT, ...args], {
-    cwd: options.cwd ?? WORKSPACE_ROOT,
-    env,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+export function runRename(args: readonly string[]): Run {
+  const env = { ...process.env, RENAME_DEBUG: '' };
+  const result = spawnSync(process.execPath, [RENAME_SCRIPT, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 26 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -72,17 +61,11 @@ export function removeTempDirs(): void {
 
 /** What a clone plus the work in progress holds: tracked and untracked files, never ignored ones. */
 export function workspaceFiles(): string[] {
-  return git(WORKSPACE_ROOT, ['ls-files', '-z', '--cached', '--others', '--exclude-standard'])
-    .split('\0')
-    .filter(Boolean)
-    .filter((file, i, all) => all.indexOf(file) === i)
-    .filter((file) => {
-      try {
-        return lstatSync(join(WORKSPACE_ROOT, file)).isFile();
-      } catch {
-        return false; // deleted in the work tree, still in the index
-      }
-    });
+  const listed = git(WORKSPACE_ROOT, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).split('\0');
+  // Deleted in the work tree but still in the index: not there to copy.
+  return [...new Set(listed)].filter(
+    (file) => file && lstatSync(join(WORKSPACE_ROOT, file), { throwIfNoEntry: false })?.isFile(),
+  );
 }
 
 /** Copies the workspace's files (not node_modules, dist or dev keys) into `dest` and commits them. */

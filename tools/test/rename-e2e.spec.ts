@@ -6,23 +6,14 @@
 // apps start on the new default ports and serve a payment. The outer suite already runs every spec on
 // this workspace; the copy only has to show that nothing the rename touched broke, so it does not run
 // the whole suite a second time.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeSync,
-} from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join, resolve, sep } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { Processes } from '../docs/stack.js';
 import { CURRENT, type PortKey } from '../rename/current.mjs';
+import { PORT_KINDS } from '../rename/engine.mjs';
 import { copyWorkspace, tempDir, WORKSPACE_ROOT } from '../rename/test-support.js';
 
 // Neither the fast spec's target nor the README's example, so the copy's own rename tests and
@@ -36,7 +27,6 @@ const TARGET = {
   ports: { gateway: 0, webhook: 0, sandboxMtls: 0, sandboxOneway: 0 } as Record<PortKey, number>,
 };
 const MINUTE = 60_000;
-const LOG_TAIL_LINES = 150;
 
 /**
  * One fast spec per project, each touching what the rename changes: the scope in imports and
@@ -59,21 +49,19 @@ const SMOKE: Record<string, string> = {
   tools: 'test/dependency-direction.spec.ts', // the new scope in every manifest and import
 };
 
-const children = new Set<ChildProcess>();
-
 /**
  * The environment of a fresh shell: nothing from the outer Nx/npm/Jest run (an inherited
  * NX_WORKSPACE_ROOT or node_modules/.bin on PATH would point the copy back at this workspace) and
  * none of the apps' settings, so the copy runs on its own defaults.
  */
-function freshEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
+function freshEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (/^(NX_|npm_|JEST_|TURBO_)/i.test(key)) continue;
     if (['NODE_OPTIONS', 'INIT_CWD', 'FORCE_COLOR'].includes(key)) continue;
     if (/^(GATEWAY_|WEBHOOK_|SANDBOX_)/.test(key)) continue;
     if (key.startsWith('CONNECTPAY_') && key !== 'CONNECTPAY_TEST_POSTGRES_URL') continue;
-    env[key] = value;
+    if (value !== undefined) env[key] = value;
   }
   env['PATH'] = (process.env['PATH'] ?? '')
     .split(delimiter)
@@ -81,54 +69,6 @@ function freshEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     .join(delimiter);
   // As .ci/run runs the suite. Without FORCE_COLOR=0, Nx forces colour into every task.
   return { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0', ...extra };
-}
-
-function tail(log: string): string {
-  const lines = readFileSync(log, 'utf8').split('\n');
-  return lines.slice(-LOG_TAIL_LINES).join('\n');
-}
-
-/** Starts a command in its own process group, output appended to the log. */
-function start(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, log: string) {
-  const fd = openSync(log, 'a');
-  writeSync(fd, `\n$ ${command} ${args.join(' ')}   (in ${cwd}, ${new Date().toISOString()})\n`);
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', fd, fd], detached: true });
-  closeSync(fd);
-  children.add(child);
-  const exited = new Promise<number>((done) => {
-    child.once('error', () => done(127));
-    child.once('exit', (code, signal) => {
-      children.delete(child);
-      done(code ?? (signal === null ? 1 : 128));
-    });
-  });
-  return { child, exited };
-}
-
-async function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, log: string) {
-  const started = Date.now();
-  const code = await start(command, args, cwd, env, log).exited;
-  const fd = openSync(log, 'a');
-  writeSync(fd, `\n(exit ${code} after ${Math.round((Date.now() - started) / 1000)} s)\n`);
-  closeSync(fd);
-  if (code !== 0) {
-    throw new Error(`${command} ${args.join(' ')} exited ${code} in ${cwd}. Last lines of ${log}:\n${tail(log)}`);
-  }
-}
-
-/** SIGTERM to each process group we started, SIGKILL to what is left after a grace period. */
-async function stopChildren(): Promise<void> {
-  const signal = (child: ChildProcess, name: NodeJS.Signals) => {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, name);
-    } catch {
-      // already gone
-    }
-  };
-  const running = [...children];
-  for (const child of running) signal(child, 'SIGTERM');
-  for (let i = 0; i < 30 && children.size > 0; i++) await sleep(500);
-  for (const child of running) signal(child, 'SIGKILL');
 }
 
 /**
@@ -154,21 +94,6 @@ function isFree(port: number): Promise<boolean> {
     server.once('error', () => done(false));
     server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
   });
-}
-
-/** Polls until `probe` resolves true; fails early when the process it waits for has exited. */
-async function waitFor(what: string, probe: () => Promise<boolean>, processes: Promise<number>[], log: string) {
-  let exited: number | undefined;
-  for (const exit of processes) void exit.then((code) => (exited = code));
-  const deadline = Date.now() + 3 * MINUTE;
-  while (Date.now() < deadline) {
-    if (await probe().catch(() => false)) return;
-    if (exited !== undefined) break;
-    await sleep(1000);
-  }
-  throw new Error(
-    `${what}: not there (${exited === undefined ? 'timed out' : `a process exited ${exited}`}).\n${tail(log)}`,
-  );
 }
 
 /**
@@ -204,11 +129,18 @@ function projectsOf(root: string): string[] {
 describe('tools/rename, end to end: a renamed copy of this workspace', () => {
   let base: string;
   let copy: string;
-  let log: string;
+  // Each step's output is a log file in a folder beside the copy, kept when a step fails.
+  let steps: Processes;
   let failed = false;
   let built = false;
+  let count = 0;
 
-  /** Runs a step of the copy's check; any failure keeps the log for the closing report. */
+  /** Runs a command of the user's steps in the copy; a failure names it with its log's tail. */
+  const run = (command: string, args: string[], env = freshEnv()) =>
+    steps.run(`${++count}-${basename(command)}`, args, env, copy, command);
+  const basename = (command: string) => command.split(sep).pop()!;
+
+  /** Runs a part of the copy's check; any failure keeps the logs for the closing report. */
   async function step(body: () => Promise<void>): Promise<void> {
     try {
       await body();
@@ -218,58 +150,57 @@ describe('tools/rename, end to end: a renamed copy of this workspace', () => {
     }
   }
 
-  beforeAll(() => step(prepare), 20 * MINUTE);
+  beforeAll(
+    () =>
+      step(async () => {
+        base = tempDir('rename-e2e-');
+        copy = join(base, 'repo');
+        steps = new Processes(`${base}-logs`);
+        mkdirSync(steps.dir);
+        mkdirSync(copy);
+        // The certificate tests read the corpus from shared/ beside the repository root.
+        const shared = resolve(WORKSPACE_ROOT, '..', 'shared');
+        if (existsSync(shared)) symlinkSync(shared, join(base, 'shared'));
+        copyWorkspace(copy);
+        await pickFreePorts();
 
-  async function prepare() {
-    base = tempDir('rename-e2e-');
-    copy = join(base, 'repo');
-    log = join(base, '..', `${base.split(sep).pop()}.log`);
-    mkdirSync(copy);
-    // The certificate tests read the corpus from shared/ beside the repository root.
-    const shared = resolve(WORKSPACE_ROOT, '..', 'shared');
-    if (existsSync(shared)) symlinkSync(shared, join(base, 'shared'));
-    copyWorkspace(copy);
-    await pickFreePorts();
-
-    // The user's first `npm ci`, already done here: a copy of this workspace's node_modules (seconds,
-    // where an install compiles better-sqlite3 again). Its workspace links are relative, so they point
-    // into the copy.
-    await run('cp', ['-a', join(WORKSPACE_ROOT, 'node_modules'), join(copy, 'node_modules')], copy, freshEnv(), log);
-    await run(
-      process.execPath,
-      [
-        'tools/rename/rename.mjs',
-        ...['--scope', TARGET.scope, '--name', TARGET.name],
-        ...['--gateway-port', String(TARGET.ports.gateway), '--webhook-port', String(TARGET.ports.webhook)],
-        ...['--sandbox-mtls-port', String(TARGET.ports.sandboxMtls)],
-        ...['--sandbox-oneway-port', String(TARGET.ports.sandboxOneway)],
-      ],
-      copy,
-      freshEnv(),
-      log,
-    );
-    // git grep exits 1 when nothing matches: that is the expected outcome here.
-    const left = spawnSync(
-      'git',
-      ['grep', '-l', '-F', '-e', CURRENT.scope, '-e', CURRENT.name, '-e', CURRENT.displayName],
-      { cwd: copy, encoding: 'utf8' },
-    );
-    expect({ status: left.status, files: left.stdout }).toEqual({ status: 1, files: '' });
-    // The README's next step. The rename wrote the lockfile as npm does, so npm only relinks the
-    // workspaces under the new scope and rewrites nothing.
-    const renamedLockfile = readFileSync(join(copy, 'package-lock.json'), 'utf8');
-    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], copy, freshEnv(), log);
-    expect(lockfileChanges(renamedLockfile, readFileSync(join(copy, 'package-lock.json'), 'utf8'))).toEqual([]);
-    expect(existsSync(join(copy, 'node_modules', TARGET.scope, 'config', 'package.json'))).toBe(true);
-    // npm unlinks the old scope's workspaces and leaves their folder, empty.
-    const oldScope = join(copy, 'node_modules', CURRENT.scope);
-    expect(existsSync(oldScope) ? readdirSync(oldScope) : []).toEqual([]);
-  }
+        // The user's first `npm ci`, already done here: a copy of this workspace's node_modules (seconds,
+        // where an install compiles better-sqlite3 again). Its workspace links are relative, so they point
+        // into the copy.
+        await run('cp', ['-a', join(WORKSPACE_ROOT, 'node_modules'), join(copy, 'node_modules')]);
+        const portArgs = PORT_KINDS.flatMap((kind) => [`--${kind.option}`, String(TARGET.ports[kind.key])]);
+        await run(process.execPath, [
+          'tools/rename/rename.mjs',
+          '--scope',
+          TARGET.scope,
+          '--name',
+          TARGET.name,
+          ...portArgs,
+        ]);
+        // git grep exits 1 when nothing matches: that is the expected outcome here.
+        const left = spawnSync(
+          'git',
+          ['grep', '-l', '-F', '-e', CURRENT.scope, '-e', CURRENT.name, '-e', CURRENT.displayName],
+          { cwd: copy, encoding: 'utf8' },
+        );
+        expect({ status: left.status, files: left.stdout }).toEqual({ status: 1, files: '' });
+        // The README's next step. The rename wrote the lockfile as npm does, so npm only relinks the
+        // workspaces under the new scope and rewrites nothing.
+        const renamedLockfile = readFileSync(join(copy, 'package-lock.json'), 'utf8');
+        await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund']);
+        expect(lockfileChanges(renamedLockfile, readFileSync(join(copy, 'package-lock.json'), 'utf8'))).toEqual([]);
+        expect(existsSync(join(copy, 'node_modules', TARGET.scope, 'config', 'package.json'))).toBe(true);
+        // npm unlinks the old scope's workspaces and leaves their folder, empty.
+        const oldScope = join(copy, 'node_modules', CURRENT.scope);
+        expect(existsSync(oldScope) ? readdirSync(oldScope) : []).toEqual([]);
+      }),
+    20 * MINUTE,
+  );
 
   afterAll(async () => {
-    await stopChildren();
+    await steps?.stop(15_000);
     if (base !== undefined) rmSync(base, { recursive: true, force: true });
-    if (log !== undefined && !failed) rmSync(log, { force: true });
+    if (steps !== undefined && !failed) rmSync(steps.dir, { recursive: true, force: true });
   }, 2 * MINUTE);
 
   it('names one smoke spec for every project of the copy, each still there', () =>
@@ -283,13 +214,7 @@ describe('tools/rename, end to end: a renamed copy of this workspace', () => {
     'builds, lints and typechecks every project under the new names',
     () =>
       step(async () => {
-        await run(
-          'npx',
-          ['nx', 'run-many', '-t', 'build', 'lint', 'typecheck', '--outputStyle=static'],
-          copy,
-          freshEnv(),
-          log,
-        );
+        await run('npx', ['nx', 'run-many', '-t', 'build', 'lint', 'typecheck', '--outputStyle=static']);
         built = true;
       }),
     30 * MINUTE,
@@ -300,12 +225,12 @@ describe('tools/rename, end to end: a renamed copy of this workspace', () => {
     (project, spec) =>
       step(async () => {
         if (!built) throw new Error('the copy did not build: see the build, lint and typecheck test above.');
-        await run(
-          process.execPath,
-          [join(copy, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', spec],
+        const env = freshEnv({ NODE_OPTIONS: '--experimental-vm-modules --disable-warning=ExperimentalWarning' });
+        await steps.run(
+          `smoke-${project.replace('/', '-')}`,
+          [join(copy, 'node_modules/jest/bin/jest.js'), '--ci', spec],
+          env,
           join(copy, project),
-          freshEnv({ NODE_OPTIONS: '--experimental-vm-modules --disable-warning=ExperimentalWarning' }),
-          log,
         );
       }),
     5 * MINUTE,
@@ -316,60 +241,46 @@ describe('tools/rename, end to end: a renamed copy of this workspace', () => {
     () =>
       step(async () => {
         if (!built) throw new Error('the copy did not build: see the build, lint and typecheck test above.');
-        try {
-          for (const port of Object.values(TARGET.ports)) {
-            if (!(await isFree(port))) throw new Error(`port ${port} on 127.0.0.1 is in use: stop what listens there.`);
-          }
-          const env = freshEnv();
-          // The step `nx serve` runs first: the apps only read the dev PKI. Its certificates carry the
-          // new name in words.
-          await run('npx', ['nx', 'run', 'sandbox:dev-pki', '--outputStyle=static'], copy, env, log);
-          const root = new X509Certificate(readFileSync(join(copy, '.dev-pki', 'ca.pem')));
-          expect(root.subject).toContain(`CN=${TARGET.displayName} Dev Root CA`);
-          const sandbox = start(process.execPath, ['apps/sandbox/dist/main.js'], copy, env, log);
-          await waitFor(
-            'the sandbox on its new one-way port',
-            async () => !(await isFree(TARGET.ports.sandboxOneway)),
-            [sandbox.exited],
-            log,
-          );
-          expect(await isFree(TARGET.ports.sandboxMtls)).toBe(false);
-          const gateway = start(process.execPath, ['apps/gateway/dist/main.js'], copy, env, log);
-          const webhook = start(process.execPath, ['apps/webhook/dist/main.js'], copy, env, log);
-          const processes = [sandbox.exited, gateway.exited, webhook.exited];
-
-          const gatewayUrl = `http://127.0.0.1:${TARGET.ports.gateway}`;
-          // Ready means the gateway reached the sandbox, at the ports config now defaults to.
-          await waitFor(
-            'the gateway ready',
-            async () => (await fetch(`${gatewayUrl}/health/ready`)).ok,
-            processes,
-            log,
-          );
-          const created = await fetch(`${gatewayUrl}/v1/merchant/payments`, {
-            method: 'POST',
-            headers: { 'x-api-key': 'local-dev-key', 'content-type': 'application/json' },
-            body: readmePaymentBody(copy),
-          });
-          const body = (await created.json()) as { payment?: { paymentId?: string; redirectUrl?: string } };
-          expect(created.status).toBe(201);
-          expect(new URL(body.payment?.redirectUrl ?? 'http://none').port).toBe(String(TARGET.ports.sandboxOneway));
-          const fetched = await fetch(`${gatewayUrl}/v1/merchant/payments/${body.payment?.paymentId}`, {
-            headers: { 'x-api-key': 'local-dev-key' },
-          });
-          expect(fetched.status).toBe(200);
-
-          const webhookUrl = `http://127.0.0.1:${TARGET.ports.webhook}`;
-          await waitFor(
-            'the webhook receiver ready',
-            async () => (await fetch(`${webhookUrl}/health/ready`)).ok,
-            processes,
-            log,
-          );
-        } finally {
-          await stopChildren();
+        for (const port of Object.values(TARGET.ports)) {
+          if (!(await isFree(port))) throw new Error(`port ${port} on 127.0.0.1 is in use: stop what listens there.`);
         }
-      }),
+        const env = freshEnv();
+        const deadline = Date.now() + 3 * MINUTE;
+        // The step `nx serve` runs first: the apps only read the dev PKI. Its certificates carry the new name in words.
+        await run('npx', ['nx', 'run', 'sandbox:dev-pki', '--outputStyle=static']);
+        const root = new X509Certificate(readFileSync(join(copy, '.dev-pki', 'ca.pem')));
+        expect(root.subject).toContain(`CN=${TARGET.displayName} Dev Root CA`);
+        void steps.start('sandbox', ['apps/sandbox/dist/main.js'], env, copy);
+        await steps.waitFor('the sandbox on its new one-way port', deadline, async () =>
+          !(await isFree(TARGET.ports.sandboxOneway)) ? true : undefined,
+        );
+        expect(await isFree(TARGET.ports.sandboxMtls)).toBe(false);
+        void steps.start('gateway', ['apps/gateway/dist/main.js'], env, copy);
+        void steps.start('webhook', ['apps/webhook/dist/main.js'], env, copy);
+
+        // Ready means the gateway reached the sandbox, at the ports config now defaults to.
+        const gateway = `http://127.0.0.1:${TARGET.ports.gateway}`;
+        await steps.waitReady(`${gateway}/health/ready`, deadline);
+        const created = await fetch(`${gateway}/v1/merchant/payments`, {
+          method: 'POST',
+          headers: { 'x-api-key': 'local-dev-key', 'content-type': 'application/json' },
+          body: readmePaymentBody(copy),
+        });
+        const body = (await created.json()) as { payment?: { paymentId?: string; redirectUrl?: string } };
+        expect(created.status).toBe(201);
+        expect(new URL(body.payment?.redirectUrl ?? 'http://none').port).toBe(String(TARGET.ports.sandboxOneway));
+        const fetched = await fetch(`${gateway}/v1/merchant/payments/${body.payment?.paymentId}`, {
+          headers: { 'x-api-key': 'local-dev-key' },
+        });
+        expect(fetched.status).toBe(200);
+        await steps.waitReady(`http://127.0.0.1:${TARGET.ports.webhook}/health/ready`, deadline);
+      })
+        .catch(async (error: unknown) => {
+          throw new Error(`${error instanceof Error ? error.message : String(error)}\n${steps.logs(40)}`, {
+            cause: error,
+          });
+        })
+        .finally(() => steps.stop(15_000)),
     10 * MINUTE,
   );
 });

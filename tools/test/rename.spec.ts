@@ -31,20 +31,8 @@ const TARGET = {
   displayName: 'Zz Spec Kit',
   ports: { gateway: 5100, webhook: 5101, sandboxMtls: 5443, sandboxOneway: 5444 } as Record<PortKey, number>,
 };
-const TARGET_ARGS = [
-  '--scope',
-  TARGET.scope,
-  '--name',
-  TARGET.name,
-  '--gateway-port',
-  String(TARGET.ports.gateway),
-  '--webhook-port',
-  String(TARGET.ports.webhook),
-  '--sandbox-mtls-port',
-  String(TARGET.ports.sandboxMtls),
-  '--sandbox-oneway-port',
-  String(TARGET.ports.sandboxOneway),
-];
+const TARGET_ARGS = ['--scope', TARGET.scope, '--name', TARGET.name];
+TARGET_ARGS.push(...PORT_KINDS.flatMap((kind) => [`--${kind.option}`, String(TARGET.ports[kind.key])]));
 
 const { scope, name, displayName, ports } = CURRENT;
 const collate = (a: string, b: string) => a.localeCompare(b, 'en');
@@ -116,9 +104,14 @@ function expectUsageError(run: { status: number | null; stderr: string }, messag
 }
 
 describe('tools/rename on a fixture repository', () => {
+  let root: string;
+  let run: ReturnType<typeof runRename>;
+  beforeAll(() => {
+    root = makeFixture();
+    run = runRename(['--root', root, ...TARGET_ARGS]);
+  });
+
   it('renames scope, name and display name in tracked files; the provider and ignored files keep theirs', () => {
-    const root = makeFixture();
-    const run = runRename(['--root', root, ...TARGET_ARGS]);
     expect(run.stderr).not.toMatch(/error/);
     expect(run.status).toBe(0);
 
@@ -140,8 +133,6 @@ describe('tools/rename on a fixture repository', () => {
   });
 
   it('changes a port only where a rule says its default lives', () => {
-    const root = makeFixture();
-    expect(runRename(['--root', root, ...TARGET_ARGS]).status).toBe(0);
     const settings = read(root, 'apps/gateway/src/bootstrap/settings.ts');
     expect(settings).toContain(`GATEWAY_PORT: integer(0, 65_535, ${TARGET.ports.gateway}),`);
     expect(settings).toContain(`GATEWAY_TIMEOUT_MS: integer(0, 65_535, ${ports.gateway}),`);
@@ -149,8 +140,6 @@ describe('tools/rename on a fixture repository', () => {
   });
 
   it("keeps npm's order in manifests and the lockfile, with the workspace links renamed", () => {
-    const root = makeFixture();
-    expect(runRename(['--root', root, ...TARGET_ARGS]).status).toBe(0);
     const lib = JSON.parse(read(root, 'packages/lib/package.json'));
     expect(Object.keys(lib.dependencies)).toEqual(sortedKeys(lib.dependencies));
     expect(Object.keys(lib.dependencies)).toContain(`${TARGET.scope}/util`);
@@ -163,8 +152,6 @@ describe('tools/rename on a fixture repository', () => {
   });
 
   it('prints the changes per kind and the next steps', () => {
-    const root = makeFixture();
-    const run = runRename(['--root', root, ...TARGET_ARGS]);
     expect(run.stdout).toContain(`scope                 ${scope} -> ${TARGET.scope}`);
     expect(run.stdout).toMatch(/Changed 7 files:/);
     expect(run.stdout).toMatch(/ {2}manifests +3\n {2}lockfile +1\n {2}sources +2\n {2}docs +1\n/);

@@ -226,16 +226,8 @@ describe('the replicas topology as the apps processes (docker-compose.yml withou
       try {
         // The dev-pki one-shot runs its compose command; every other service starts once it completed.
         const compose = parseCompose(read('docker-compose.yml'));
-        const oneShot = compose.services['dev-pki']!;
-        expect(
-          await processes.start(
-            'dev-pki',
-            (oneShot.command as string[]).slice(1),
-            { ...base, ...env('dev-pki') },
-            WORKSPACE_ROOT,
-          ),
-        ).toBe(0);
-        processes.running.delete('dev-pki'); // a one-shot: its exit is not a service dying
+        const [command, ...argv] = compose.services['dev-pki']!.command as string[];
+        await processes.run('dev-pki', argv, { ...base, ...env('dev-pki') }, WORKSPACE_ROOT, command);
         const ca = readFileSync(join(env('sandbox')['CONNECTPAY_DEV_PKI_DIR']!, 'ca.pem'));
 
         // depends_on: the gateway waits for a healthy sandbox; the receivers only for the dev PKI and postgres.
