@@ -221,6 +221,8 @@ describe('/docs', () => {
       expect(create).toContain('providerCountryCode');
       expect(create).toContain('matches ^[A-Z]{2}$');
       expect(create).toContain('Default: GATEWAY_MERCHANT_BRAND_ID.');
+      // An enum's allowed values, open on the page: payment.paymentMethod's items.
+      expect(create).toMatch(/paymentMethod .* Enum [^"]*"PIS" #1 "CARD"/);
       // ...and a parameter's allowed values.
       const call = text(await dumpDom(`${harness.url}/docs#/catalog/Catalog_call`));
       expect(call).toMatch(

@@ -23,7 +23,7 @@ const INITIALIZER = `window.addEventListener('load', function () {
     deepLinking: true,
     docExpansion: 'list',
     defaultModelRendering: 'model',
-    defaultModelExpandDepth: 3,
+    defaultModelExpandDepth: 5,
     defaultModelsExpandDepth: 0,
     displayRequestDuration: true,
     showCommonExtensions: true,
