@@ -171,14 +171,9 @@ const workspaces = () =>
 
 // Read by Node or a library, not by our code; and the postgres image's documented variables.
 const PLATFORM_VARIABLES = new Set(['NODE_ENV']);
-const POSTGRES_VARIABLES = new Set([
-  'POSTGRES_USER',
-  'POSTGRES_PASSWORD',
-  'POSTGRES_PASSWORD_FILE',
-  'POSTGRES_DB',
-  'POSTGRES_INITDB_ARGS',
-  'PGDATA',
-]);
+const POSTGRES_VARIABLES = new Set(
+  'POSTGRES_USER POSTGRES_PASSWORD POSTGRES_PASSWORD_FILE POSTGRES_DB POSTGRES_INITDB_ARGS PGDATA'.split(' '),
+);
 
 const appServices = (input: Input) =>
   Object.entries(input.compose.services).flatMap(([name, service]) => {
@@ -225,6 +220,15 @@ const healthOf = (service: Service) => {
   return { argv: test[0] === 'CMD' ? test.slice(1) : test };
 };
 
+/** The names of the Dockerfile's stages; undefined when it cannot be read (the dockerfile check says why). */
+function stageNames(input: Input): string[] | undefined {
+  try {
+    return dockerStages(input.dockerfile).flatMap((stage) => stage.name ?? []);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The stages of the input's Dockerfile and each app target's chain; undefined when unreadable. */
 function docker(input: Input, app: string): Stage[] | undefined {
   try {
@@ -265,13 +269,7 @@ const CHECKS: Record<string, Check> = {
   /** Every service builds its app's target of the root Dockerfile, or runs a pinned public image. */
   builds(input) {
     const problems: string[] = [];
-    const stages = (() => {
-      try {
-        return dockerStages(input.dockerfile).flatMap((s) => s.name ?? []);
-      } catch {
-        return undefined;
-      }
-    })();
+    const stages = stageNames(input);
     for (const [name, service] of Object.entries(input.compose.services)) {
       const build = buildOf(service);
       if (!build) {
@@ -584,29 +582,13 @@ const CHECKS: Record<string, Check> = {
     const ignored = ignoreFile.default().add(input.dockerignore);
     // Sample paths standing for what must never reach an image layer.
     const never = [
-      '.git/HEAD',
-      'node_modules/yaml/package.json',
-      'packages/config/node_modules/x/package.json',
-      'apps/gateway/dist/main.js',
-      '.dev-pki/client.key',
-      'apps/gateway/.dev-pki/client.key',
-      'secrets/gateway-api-keys.txt',
-      '.env',
-      '.env.prod',
-      '.data/connectpay.sqlite',
+      ...['.git/HEAD', 'node_modules/yaml/package.json', 'packages/config/node_modules/x/package.json'],
+      ...['apps/gateway/dist/main.js', '.dev-pki/client.key', 'apps/gateway/.dev-pki/client.key'],
+      ...['secrets/gateway-api-keys.txt', '.env', '.env.prod', '.data/connectpay.sqlite'],
     ];
-    const needed = [
-      'package.json',
-      'package-lock.json',
-      '.npmrc',
-      'nx.json',
-      'tsconfig.base.json',
-      ...workspaces().flatMap((w) =>
-        ['package.json', 'tsconfig.json', 'tsconfig.lib.json', 'src/index.ts', 'src/main.ts'].map(
-          (file) => `${w}/${file}`,
-        ),
-      ),
-    ];
+    const perWorkspace = ['package.json', 'tsconfig.json', 'tsconfig.lib.json', 'src/index.ts', 'src/main.ts'];
+    const needed = ['package.json', 'package-lock.json', '.npmrc', 'nx.json', 'tsconfig.base.json'];
+    needed.push(...workspaces().flatMap((workspace) => perWorkspace.map((file) => `${workspace}/${file}`)));
     return [
       ...never
         .filter((path) => !ignored.ignores(path))
