@@ -5,15 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BUILT, cleanEnvironment } from '../docs/stack.js';
 import { listProjects, WORKSPACE_ROOT } from '../workspace.js';
 
 const CLI = join(WORKSPACE_ROOT, 'packages/testing-pki/dist/dev-pki/cli.js');
 const COMMAND = 'npx nx run sandbox:dev-pki';
-const MAINS = {
-  sandbox: join(WORKSPACE_ROOT, 'apps/sandbox/dist/main.js'),
-  gateway: join(WORKSPACE_ROOT, 'apps/gateway/dist/main.js'),
-  webhook: join(WORKSPACE_ROOT, 'apps/webhook/dist/main.js'),
-};
+const MAINS = { sandbox: BUILT.sandbox, gateway: BUILT.gateway, webhook: BUILT.webhook };
 
 let dir: string;
 beforeAll(() => {
@@ -27,14 +24,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A shell's environment without this run's app or ConnectPay settings, plus `extra`. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^(CONNECTPAY_|GATEWAY_|WEBHOOK_|SANDBOX_|NODE_OPTIONS$)/.test(key)) continue;
-    env[key] = value;
-  }
-  return { ...env, ...extra };
-}
+const cleanEnv = (extra: Record<string, string> = {}) => ({ ...cleanEnvironment(), ...extra });
 
 function run(file: string, args: string[], env: NodeJS.ProcessEnv) {
   const result = spawnSync(process.execPath, [file, ...args], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
