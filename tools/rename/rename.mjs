@@ -76,14 +76,12 @@ const camelCase = (option) => option.replace(/-([a-z])/g, (_, letter) => letter.
 
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function describeCounts(counts) {
-  const parts = [];
-  if (counts.scope) parts.push(`scope ${counts.scope}`);
-  if (counts.name) parts.push(`name ${counts.name}`);
-  if (counts.displayName) parts.push(`display name ${counts.displayName}`);
-  if (counts.ports) parts.push(`ports ${counts.ports}`);
-  return parts.join(', ');
-}
+const COUNT_LABELS = { scope: 'scope', name: 'name', displayName: 'display name', ports: 'ports' };
+const describeCounts = (counts) =>
+  Object.entries(COUNT_LABELS)
+    .filter(([key]) => counts[key])
+    .map(([key, label]) => `${label} ${counts[key]}`)
+    .join(', ');
 
 /** The changed lines of one file, old above new (every change keeps the line count but a reorder). */
 function changedLines(change) {
@@ -130,23 +128,21 @@ function printPlan(root, target, plan, files, dryRun) {
   for (const [kind, count] of byKind) if (count > 0) say(`  ${kind.padEnd(10)} ${String(count).padStart(4)}`);
   say(`Replacements: ${describeCounts(totals) || 'none'}`);
 
+  const warn = (text) => process.stderr.write(`warning: ${text}\n`);
   const missingFiles = plan.unmatched.filter((item) => item.pattern === undefined).map((item) => item.file);
-  const stale = plan.unmatched.filter((item) => item.pattern !== undefined);
   if (missingFiles.length > 0) {
-    process.stderr.write(
-      `warning: tools/rename/port-rules.mjs lists ${plural(missingFiles.length, 'file')} this repository does ` +
-        `not track, so no default port was changed there: ${missingFiles.join(', ')}\n`,
+    warn(
+      `tools/rename/port-rules.mjs lists ${plural(missingFiles.length, 'file')} this repository does not track, ` +
+        `so no default port was changed there: ${missingFiles.join(', ')}`,
     );
   }
-  for (const { file, pattern } of stale) {
-    process.stderr.write(
-      `warning: ${file} no longer contains the default-port pattern ${JSON.stringify(pattern)}: check that ` +
-        `file's ports by hand and update tools/rename/port-rules.mjs.\n`,
+  for (const { file, pattern } of plan.unmatched.filter((item) => item.pattern !== undefined)) {
+    warn(
+      `${file} no longer contains the default-port pattern ${JSON.stringify(pattern)}: check that file's ports by ` +
+        'hand and update tools/rename/port-rules.mjs.',
     );
   }
-  for (const file of plan.skipped) {
-    process.stderr.write(`warning: ${file} is not UTF-8 text and was left unchanged; rename in it by hand.\n`);
-  }
+  for (const file of plan.skipped) warn(`${file} is not UTF-8 text and was left unchanged; rename in it by hand.`);
 }
 
 function printAfter(root, target, files, format) {
