@@ -31,6 +31,18 @@ const ORGANIZATIONS = new Set(["let's encrypt", 'internet security research grou
  * Group" / Gen-Y "ISRG", CN "ISRG Root X…", and the "(STAGING)" prefix of the staging hierarchy.
  */
 export function letsEncryptEvidence(certificate: Certificate): string | undefined {
+  let evidence = evidenceOf.get(certificate);
+  if (evidence === undefined) evidenceOf.set(certificate, (evidence = findEvidence(certificate) ?? null));
+  return evidence ?? undefined;
+}
+
+/**
+ * The answer per certificate: the intermediate and root shared by a run's 1,000 chain files are looked at
+ * once. Weak, so it holds no certificate longer than the caller (and parseCertificate's bounded cache) does.
+ */
+const evidenceOf = new WeakMap<Certificate, string | null>();
+
+function findEvidence(certificate: Certificate): string | undefined {
   const ownKey =
     LETS_ENCRYPT_SPKI_SHA256.get(certificate.spkiSha256) ??
     (certificate.extensions.subjectKeyIdentifier

@@ -79,12 +79,12 @@ export class Certificate {
       throw new DerError('the signature algorithm inside and outside the signed part differ');
     }
     this.signatureAlgorithm = parseSignatureAlgorithm(outerAlgorithm);
-    this.issuer = parseName(tbs.next());
+    this.issuer = readName(tbs.next());
     const validity = children(tbs.expect(Tag.sequence, 'validity'));
     if (validity.length !== 2) throw new DerError('validity needs notBefore and notAfter');
     this.notBefore = decodeTime(validity[0] as Tlv);
     this.notAfter = decodeTime(validity[1] as Tlv);
-    this.subject = parseName(tbs.next());
+    this.subject = readName(tbs.next());
     const spki = tbs.expect(Tag.sequence, 'subject public key info');
     this.spki = spki.encoded;
     this.publicKey = parsePublicKeyInfo(spki);
@@ -203,6 +203,24 @@ const SIGNED_BYTES_ALGORITHMS: Readonly<Record<string, { digest: string | null; 
   '1.2.840.10045.4.3.4': { digest: 'sha512', key: 'ec' },
   [Oid.ed25519]: { digest: null, key: 'ed25519' },
 };
+
+/**
+ * Names already decoded, by their DER: every leaf under one CA carries the same issuer name, whose RFC 5280
+ * comparison key (Unicode normalisation, case folding) is then computed once. Names are immutable; bounded.
+ */
+const names = new Map<string, DistinguishedName>();
+const MAX_NAMES = 1024;
+
+function readName(tlv: Tlv): DistinguishedName {
+  const key = Buffer.from(tlv.encoded.buffer, tlv.encoded.byteOffset, tlv.encoded.byteLength).toString('latin1');
+  let name = names.get(key);
+  if (!name) {
+    name = parseName(tlv);
+    if (names.size >= MAX_NAMES) names.delete(names.keys().next().value as string);
+    names.set(key, name);
+  }
+  return name;
+}
 
 function parseSignatureAlgorithm(tlv: Tlv): SignatureAlgorithm {
   const cursor = new DerCursor(tlv.value);

@@ -122,7 +122,21 @@ function parsePemText(text: string, name: string): Parsed {
   return { format, certificates, privateKeys, problems };
 }
 
+/**
+ * Certificates already read from a PEM body in this process, by that body: a run over 1,000 chain files
+ * meets the same intermediate and root blocks in every file and decodes their base64 once. Only readable
+ * plain CERTIFICATE blocks are kept; the bound keeps a long-lived process from growing.
+ */
+const readBodies = new Map<string, Certificate>();
+const MAX_READ_BODIES = 1024;
+
 function readCertificateBlock(block: PemBlock, certificates: Certificate[], problems: InputProblem[]): void {
+  const plain = block.label === 'CERTIFICATE';
+  const known = plain ? readBodies.get(block.body) : undefined;
+  if (known) {
+    certificates.push(known);
+    return;
+  }
   const der = decodeBase64Strict(block.body);
   if (!der) {
     problems.push({
@@ -135,7 +149,10 @@ function readCertificateBlock(block: PemBlock, certificates: Certificate[], prob
   }
   // "TRUSTED CERTIFICATE" (openssl -trustout) appends trust settings after the certificate.
   const certificateDer = block.label === 'TRUSTED CERTIFICATE' ? (splitDer(der)?.[0] ?? der) : der;
-  tryAdd(certificateDer, certificates, problems, block.line);
+  if (tryAdd(certificateDer, certificates, problems, block.line) && plain) {
+    if (readBodies.size >= MAX_READ_BODIES) readBodies.delete(readBodies.keys().next().value as string);
+    readBodies.set(block.body, certificates[certificates.length - 1] as Certificate);
+  }
 }
 
 function tryAdd(der: Uint8Array, certificates: Certificate[], problems: InputProblem[], line?: number): boolean {
