@@ -3,7 +3,7 @@
 // which one answered: the same request sent both ways (with a Content-Length, and chunked, which
 // only Fastify takes) gets the same status, headers in the same order, body, and log lines.
 import { randomUUID } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startFaultUpstream, type FaultUpstream } from './support/fault-upstream.js';
@@ -40,7 +40,13 @@ interface Answer {
 
 const PER_CONNECTION = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
 
-function send(path: string, body: string, headers: Record<string, string>, chunked: boolean): Promise<Answer> {
+function send(
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+  chunked: boolean,
+  agent?: Agent,
+): Promise<Answer> {
   const { hostname, port } = new URL(gateway.url);
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(
@@ -49,6 +55,7 @@ function send(path: string, body: string, headers: Record<string, string>, chunk
         port,
         path,
         method: 'POST',
+        ...(agent ? { agent } : {}),
         headers: chunked ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
       },
       (response) => {
@@ -165,5 +172,31 @@ describe('the catalog route served at the server answers as Fastify does', () =>
     const before = await metric();
     await bothWays('/v1/catalog/baas.merchant.payments.get', get('ok'), { ...API_KEY, ...JSON_TYPE });
     expect((await metric()) - before).toBe(2);
+  });
+});
+
+describe('the API key on a keep-alive connection', () => {
+  it('is checked on every request: a key the connection had accepted does not let another through', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const path = '/v1/catalog/baas.merchant.payments.get';
+    const statuses: number[] = [];
+    const sockets = new Set<unknown>();
+    agent.on('free', (socket) => sockets.add(socket));
+    for (const key of [API_KEY['x-api-key'], 'local-dev-kez', API_KEY['x-api-key'], 'x', '', 'local-dev-key-longer']) {
+      const headers: Record<string, string> = { ...JSON_TYPE, ...(key ? { 'x-api-key': key } : {}) };
+      statuses.push((await send(path, get('ok'), headers, false, agent)).status);
+    }
+    agent.destroy();
+    expect(statuses).toEqual([200, 401, 200, 401, 401, 401]);
+    expect(sockets.size).toBe(1); // all on one connection
+  });
+
+  it('a connection whose first key was refused is let through with a valid one', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const path = '/v1/catalog/baas.merchant.payments.get';
+    const refused = await send(path, get('ok'), { ...JSON_TYPE, 'x-api-key': 'nope' }, false, agent);
+    const accepted = await send(path, get('ok'), { ...JSON_TYPE, ...API_KEY }, false, agent);
+    agent.destroy();
+    expect([refused.status, accepted.status]).toEqual([401, 200]);
   });
 });

@@ -4,6 +4,7 @@ import type { KeyRing } from '@connectpay-kit/service-kit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { authenticateCaller } from '../auth/authenticate.js';
+import { ConnectionKeys } from '../auth/connection-keys.js';
 import { OverloadedError } from '../errors/gateway-error.js';
 import { logFailure } from '../errors/send-error.js';
 import { type AdmissionControl, Caller, type CallerRegistry, writeOverloaded } from '../http/admission.js';
@@ -25,6 +26,12 @@ export interface DirectCatalogCallDependencies {
   readonly admission: AdmissionControl;
   readonly callers: CallerRegistry;
   readonly bodyLimitBytes: number;
+  /**
+   * True once the gateway drains (the edge's Drain, which may start before the server's close):
+   * Fastify then answers, with `Connection: close` or the gateway's 503. The server's close counts
+   * as draining without it.
+   */
+  readonly draining?: () => boolean;
 }
 
 const PREFIX = '/v1/catalog/';
@@ -50,7 +57,7 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * gateway_http_requests_total. Register it before shedAtTheDoor, which then refuses first.
  */
 export function serveCatalogCallsDirectly(server: Server, dependencies: DirectCatalogCallDependencies): void {
-  const { fastify, bodyLimitBytes } = dependencies;
+  const { fastify, bodyLimitBytes, draining } = dependencies;
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   // Set when close() begins: from then on Fastify answers, with the gateway's 503 for a request still
   // arriving on a busy keep-alive connection (http/request-context.ts).
@@ -65,7 +72,7 @@ export function serveCatalogCallsDirectly(server: Server, dependencies: DirectCa
   const handlers = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
   server.removeAllListeners('request');
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    const api = closing ? undefined : directApi(request, bodyLimitBytes);
+    const api = closing || draining?.() === true ? undefined : directApi(request, bodyLimitBytes);
     if (api !== undefined) {
       direct.serve(request, response, api);
       return;
@@ -91,10 +98,14 @@ function directApi(request: IncomingMessage, bodyLimitBytes: number): string | u
 type ParseJson = (text: string, done: (error: Error | null, body?: unknown) => void) => void;
 
 class DirectCatalogCalls {
+  private readonly keys: ConnectionKeys;
+
   constructor(
     private readonly dependencies: DirectCatalogCallDependencies,
     private readonly parseJson: ParseJson,
-  ) {}
+  ) {
+    this.keys = new ConnectionKeys(dependencies.apiKeys);
+  }
 
   serve(request: IncomingMessage, response: ServerResponse, api: string): void {
     const startedAt = performance.now();
@@ -124,12 +135,18 @@ class DirectCatalogCalls {
       // As Fastify's onResponse: only answers that were written in full are logged and counted.
       if (response.writableFinished) this.answered(requestId, response.statusCode, startedAt);
     });
-    let text = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => {
-      text += chunk;
+    // Buffers, decoded once at the end: a body is one chunk but for the largest, and a string
+    // decoder per request costs more than the concatenation it would save.
+    let first: Buffer | undefined;
+    let more: Buffer[] | undefined;
+    request.on('data', (chunk: Buffer) => {
+      if (first === undefined) first = chunk;
+      else (more ??= [first]).push(chunk);
     });
-    request.once('end', () => void this.call(request, response, api, requestId, text));
+    request.once('end', () => {
+      const text = more ? Buffer.concat(more).toString('utf8') : (first?.toString('utf8') ?? '');
+      void this.call(request, response, api, requestId, text);
+    });
     request.once('error', (error: Error & { statusCode?: number }) => {
       // As Fastify's body reader: a body that broke off is the caller's 400.
       if (!(typeof error.statusCode === 'number' && error.statusCode >= 400)) error.statusCode = 400;
@@ -144,10 +161,10 @@ class DirectCatalogCalls {
     requestId: string,
     text: string,
   ): Promise<void> {
-    const { apiKeys, upstream } = this.dependencies;
+    const { upstream } = this.dependencies;
     try {
       const body = this.body(text);
-      authenticateCaller(request.headers['x-api-key'], apiKeys);
+      authenticateCaller(request.headers['x-api-key'], this.keys.on(request.socket));
       const call = readCatalogCall({ api }, body);
       const answer = await upstream.call(call.api, requestId, call.input);
       if (response.destroyed) return; // the caller hung up: nobody reads the answer
@@ -192,7 +209,7 @@ class DirectCatalogCalls {
   /** As request-context's onResponse hook: gateway_http_requests_total and the access line. */
   private answered(requestId: string, status: number, startedAt: number): void {
     const { metrics, accessLogger } = this.dependencies;
-    metrics.requests.inc({ route: CATALOG_CALL_ROUTE, method: 'POST', status: String(status) });
+    metrics.countRequest(CATALOG_CALL_ROUTE, 'POST', status);
     const line: AccessLine = {
       requestId,
       method: 'POST',

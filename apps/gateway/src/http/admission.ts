@@ -180,7 +180,7 @@ export class AdmissionControl {
    * refusal itself: one warning sums them up at most every 5 s instead.
    */
   private shed(reason: 'full' | 'queue-timeout'): void {
-    this.metrics.shed.inc({ reason });
+    this.metrics.countShed(reason);
     this.shedSinceLog += 1;
     const now = performance.now();
     if (now - this.lastLog >= 5_000) {

@@ -50,6 +50,9 @@ const ERROR = 50;
  */
 class AccessLineWriter implements AccessLogger {
   private readonly prefix: string;
+  // The last line's time, reused by the lines of the same millisecond (several under load).
+  private lastMs = -1;
+  private lastTime = '';
 
   constructor(
     private readonly logger: Logger,
@@ -66,9 +69,18 @@ class AccessLineWriter implements AccessLogger {
     if (this.logger.levelVal <= ERROR) this.write(ERROR, line, message);
   }
 
+  private time(): string {
+    const now = Date.now();
+    if (now !== this.lastMs) {
+      this.lastMs = now;
+      this.lastTime = new Date(now).toISOString();
+    }
+    return this.lastTime;
+  }
+
   private write(level: number, line: AccessLine, message: string): void {
     this.destination.write(
-      `{"level":${level},"time":"${new Date().toISOString()}"${this.prefix}${JSON.stringify(line.requestId)},"method":${JSON.stringify(line.method)},"route":${JSON.stringify(line.route)},"status":${line.status},"durationMs":${line.durationMs},"msg":"${message}"}\n`,
+      `{"level":${level},"time":"${this.time()}"${this.prefix}${JSON.stringify(line.requestId)},"method":${JSON.stringify(line.method)},"route":${JSON.stringify(line.route)},"status":${line.status},"durationMs":${line.durationMs},"msg":"${message}"}\n`,
     );
   }
 }

@@ -14,19 +14,48 @@ export class GatewayMetrics {
   readonly shed: Counter<'reason'>;
   readonly invalidResponses: Counter<'api'>;
   private admissionState: (() => { inFlight: number; queued: number }) | undefined;
+  // Counts not yet added to `requests` and `shed`, added at each scrape (see countRequest).
+  private readonly pendingRequests = new Map<string, { route: string; method: string; status: string; n: number }>();
+  private readonly pendingShed = { full: 0, 'queue-timeout': 0 };
 
   /** Reads the admission gauges from `state` at each scrape. */
   watchAdmission(state: () => { inFlight: number; queued: number }): void {
     this.admissionState = state;
   }
 
+  /**
+   * Counts one answered request in gateway_http_requests_total, as `requests.inc()` does, for the
+   * hot path: prom-client builds and checks a label key on every inc (about 1 µs), so the counts
+   * are kept here by a key of their own and added to the counter when it is read (each scrape).
+   */
+  countRequest(route: string, method: string, status: number): void {
+    const key = `${status} ${method} ${route}`;
+    const pending = this.pendingRequests.get(key);
+    if (pending) pending.n += 1;
+    else this.pendingRequests.set(key, { route, method, status: String(status), n: 1 });
+  }
+
+  /** Counts one refusal in gateway_shed_requests_total, added when it is read (as countRequest). */
+  countShed(reason: 'full' | 'queue-timeout'): void {
+    this.pendingShed[reason] += 1;
+  }
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
+    const pendingRequests = this.pendingRequests;
+    const pendingShed = this.pendingShed;
     this.requests = new Counter({
       name: 'gateway_http_requests_total',
       help: 'Requests served by the gateway, by route template, method and status.',
       labelNames: ['route', 'method', 'status'],
       registers: [this.registry],
+      collect() {
+        for (const pending of pendingRequests.values()) {
+          if (pending.n === 0) continue;
+          this.inc({ route: pending.route, method: pending.method, status: pending.status }, pending.n);
+          pending.n = 0;
+        }
+      },
     });
     this.upstreamCalls = new Counter({
       name: 'connectpay_requests_total',
@@ -58,6 +87,13 @@ export class GatewayMetrics {
       help: 'Requests refused with 503 GATEWAY_OVERLOADED: queue full, or waited its longest in it.',
       labelNames: ['reason'],
       registers: [this.registry],
+      collect() {
+        for (const reason of ['full', 'queue-timeout'] as const) {
+          if (pendingShed[reason] === 0) continue;
+          this.inc({ reason }, pendingShed[reason]);
+          pendingShed[reason] = 0;
+        }
+      },
     });
     this.invalidResponses = new Counter({
       name: 'gateway_provider_invalid_responses_total',

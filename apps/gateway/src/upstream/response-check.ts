@@ -31,7 +31,7 @@ export function checkProviderAnswer(api: ApiName, response: ProviderResponse): v
   const contentType = response.headers['content-type'] ?? '';
   const { body } = response;
   let problem: string | undefined;
-  if (!JSON_MEDIA_TYPE.test(contentType)) {
+  if (contentType !== 'application/json' && !JSON_MEDIA_TYPE.test(contentType)) {
     problem = `its content type is ${contentType === '' ? 'missing' : `"${contentType.slice(0, 60)}"`}, not JSON`;
   } else if (typeof body !== 'object' || body === null) {
     problem = 'its body is not a JSON object';
