@@ -204,15 +204,13 @@ describe('the replicas topology as the apps processes (docker-compose.yml withou
         ['/run/secrets', join(work, 'secrets')],
         ['/srv/connectpay', join(work, 'volume')],
       ]);
+      // A free port for each container port the services publish.
+      const compose = parseCompose(read('docker-compose.yml'));
       const ports = new Map<string, number>();
-      for (const [name, target] of [
-        ['sandbox', P.sandboxMtls],
-        ['sandbox', P.sandboxOneway],
-        ['gateway', P.gateway],
-        ['webhook-1', P.webhook],
-        ['webhook-2', P.webhook],
-      ] as const)
-        ports.set(`${name}:${target}`, await freePort());
+      for (const name of SERVICES) {
+        for (const entry of compose.services[name]!.ports ?? [])
+          ports.set(`${name}:${String(entry).split(':').at(-1)}`, await freePort());
+      }
       const env = environments(ports, files);
       const base = cleanEnvironment();
       const port = (name: string, target: number) => ports.get(`${name}:${target}`)!;
@@ -225,7 +223,6 @@ describe('the replicas topology as the apps processes (docker-compose.yml withou
 
       try {
         // The dev-pki one-shot runs its compose command; every other service starts once it completed.
-        const compose = parseCompose(read('docker-compose.yml'));
         const [command, ...argv] = compose.services['dev-pki']!.command as string[];
         await processes.run('dev-pki', argv, { ...base, ...env('dev-pki') }, WORKSPACE_ROOT, command);
         const ca = readFileSync(join(env('sandbox')['CONNECTPAY_DEV_PKI_DIR']!, 'ca.pem'));
