@@ -862,7 +862,7 @@ describe('docker-compose.yml and the Dockerfile', () => {
 });
 
 describe('each check fails on a broken copy', () => {
-  it.each(MUTATIONS)('%s: %s', (check, change, expected) => {
+  it.each(MUTATIONS)('%s: %j', (check, change, expected) => {
     const copy = structuredClone(real);
     mutate(copy, change);
     if (JSON.stringify(copy) === JSON.stringify(real)) throw new Error('this mutation changed nothing: update it.');
