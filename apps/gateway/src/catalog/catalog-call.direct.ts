@@ -12,7 +12,7 @@ import { JsonTooDeepError, MAX_JSON_DEPTH, nestsDeeperThan } from '../http/edge.
 import type { AccessLine, AccessLogger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { UpstreamService } from '../upstream/upstream.service.js';
-import { readCatalogCall } from './catalog-call.js';
+import { readNamedCatalogCall } from './catalog-call.js';
 import { CATALOG_CALL_ROUTE } from './catalog-call.route.js';
 
 export interface DirectCatalogCallDependencies {
@@ -36,7 +36,7 @@ export interface DirectCatalogCallDependencies {
 
 const PREFIX = '/v1/catalog/';
 // A name Fastify would hand the route unchanged: no percent-encoding, no query, no slash, at most
-// the router's 100 characters.
+// the router's 100 characters (and so one CatalogApiNameParamsSchema accepts).
 const API_NAME = /^[A-Za-z0-9._-]{1,100}$/;
 const JSON_TYPES: ReadonlySet<string> = new Set(['application/json', 'application/json; charset=utf-8']);
 // The same shape transport accepts for X-Request-ID (http/request-context.ts).
@@ -128,7 +128,7 @@ class DirectCatalogCalls {
     const { admission, callers } = this.dependencies;
     const caller = new Caller(startedAt, response);
     callers.add(requestId, caller);
-    response.once('close', () => {
+    response.on('close', () => {
       admission.release();
       callers.remove(requestId, caller);
       caller.closed();
@@ -143,11 +143,11 @@ class DirectCatalogCalls {
       if (first === undefined) first = chunk;
       else (more ??= [first]).push(chunk);
     });
-    request.once('end', () => {
+    request.on('end', () => {
       const text = more ? Buffer.concat(more).toString('utf8') : (first?.toString('utf8') ?? '');
       void this.call(request, response, api, requestId, text);
     });
-    request.once('error', (error: Error & { statusCode?: number }) => {
+    request.on('error', (error: Error & { statusCode?: number }) => {
       // As Fastify's body reader: a body that broke off is the caller's 400.
       if (!(typeof error.statusCode === 'number' && error.statusCode >= 400)) error.statusCode = 400;
       this.fail(response, requestId, error);
@@ -165,7 +165,7 @@ class DirectCatalogCalls {
     try {
       const body = this.body(text);
       authenticateCaller(request.headers['x-api-key'], this.keys.on(request.socket));
-      const call = readCatalogCall({ api }, body);
+      const call = readNamedCatalogCall(api, body);
       const answer = await upstream.call(call.api, requestId, call.input);
       if (response.destroyed) return; // the caller hung up: nobody reads the answer
       writeAnswer(response, requestId, answer.status, answer.body);

@@ -24,6 +24,14 @@ export interface CatalogCall {
  */
 export function readCatalogCall(params: unknown, body: unknown): CatalogCall {
   const { api } = parseRequest(CatalogApiNameParamsSchema, params, 'path');
+  return readNamedCatalogCall(api, body);
+}
+
+/**
+ * readCatalogCall for a name already known to fit CatalogApiNameParamsSchema (1 to 100 characters),
+ * as the directly served route's URL pattern guarantees: the same checks of the body.
+ */
+export function readNamedCatalogCall(api: string, body: unknown): CatalogCall {
   const name = callableApi(api);
   const input = parseRequest(CatalogCallBodySchema, body ?? {}, 'body');
   checkAgainstCatalog(name, input);
