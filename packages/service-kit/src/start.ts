@@ -2,26 +2,29 @@ import type { Logger } from 'pino';
 import { describeStartupFailure } from './errors.js';
 import type { ServiceDescriptor } from './service.js';
 
-/** What `startService` needs of a built service: listen, close, and its logger and shutdown budget. */
+/** What `startService` needs of a built service. */
 export interface StartableService {
   /** Starts serving; resolves to the base URL. */
   listen(): Promise<string>;
   /** Stops accepting, drains requests in flight, then closes what the service holds. */
   close(): Promise<void>;
+  /** The line logged once the service listens at `url`: where, and how to call it. */
+  startupLine(url: string): StartupLine;
+  readonly runtime: {
+    readonly logger: Logger;
+    /** The whole shutdown budget: from SIGTERM/SIGINT to exit, whatever is still running. */
+    readonly settings: { readonly shutdownTimeoutMs: number };
+  };
 }
 
-/** The line a service logs once it listens, and what its shutdown deadline needs. */
 export interface StartupLine {
-  readonly logger: Logger;
-  /** The whole shutdown budget: from SIGTERM/SIGINT to exit, whatever is still running. */
-  readonly shutdownTimeoutMs: number;
   readonly fields: Readonly<Record<string, unknown>>;
   readonly message: string;
 }
 
 /**
  * The process entry of a service (`nx serve`, `node dist/main.js`): builds it with `create`, listens,
- * logs where (`describe`), and turns a failed start into one readable message on stderr and an exit
+ * logs its startup line, and turns a failed start into one readable message on stderr and an exit
  * code (78 for configuration, 1 otherwise; `describeStartupFailure`), never a stack trace.
  *
  * Shutdown rule, the same for every service: `create` wires SIGTERM/SIGINT to a graceful close (Nest's
@@ -32,15 +35,14 @@ export interface StartupLine {
 export async function startService<S extends StartableService>(
   service: Pick<ServiceDescriptor, 'displayName' | 'portVariable' | 'hostVariable'>,
   create: () => Promise<S>,
-  describe: (started: S, url: string) => StartupLine,
 ): Promise<S | undefined> {
   let started: S | undefined;
   try {
     started = await create();
     const url = await started.listen();
-    const line = describe(started, url);
-    line.logger.info(line.fields, line.message);
-    armShutdownDeadline(line);
+    const { fields, message } = started.startupLine(url);
+    started.runtime.logger.info(fields, message);
+    armShutdownDeadline(started.runtime.logger, started.runtime.settings.shutdownTimeoutMs);
     return started;
   } catch (error) {
     await started?.close().catch(() => undefined);
@@ -51,7 +53,7 @@ export async function startService<S extends StartableService>(
   }
 }
 
-function armShutdownDeadline({ logger, shutdownTimeoutMs }: StartupLine): void {
+function armShutdownDeadline(logger: Logger, shutdownTimeoutMs: number): void {
   const arm = (signal: NodeJS.Signals) => {
     logger.info({ signal, shutdownTimeoutMs }, 'shutting down: no new connections, finishing requests in flight');
     setTimeout(() => {

@@ -137,7 +137,7 @@ describe('the HTTP edge', () => {
     refuseOversizedContinue(fastify.server, LIMIT, CODES.payload_too_large, logger);
     drain = registerRequestContext(fastify, {
       accessLogger: { info: (line) => void lines.push(line), error: (line) => void lines.push(line) },
-      requests: { inc: (labels) => void counted.push(`${labels.method} ${labels.route} ${labels.status}`) },
+      countRequest: (route, method, status) => void counted.push(`${method} ${route} ${status}`),
       bodyLimitBytes: LIMIT,
       payloadTooLarge: () => new Refused(413, CODES.payload_too_large.code),
     });

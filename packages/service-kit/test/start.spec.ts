@@ -36,17 +36,13 @@ describe('startService', () => {
       service: { name: 'test' },
       destination: { write: (line) => void logs.push(line) },
     });
-    const service = { listen: async () => 'http://127.0.0.1:1', close: async () => undefined };
-    const started = await startService(
-      SERVICE,
-      async () => service,
-      (_service, url) => ({
-        logger,
-        shutdownTimeoutMs: 1_000,
-        fields: { url },
-        message: `listening on ${url}`,
-      }),
-    );
+    const service = {
+      listen: async () => 'http://127.0.0.1:1',
+      close: async () => undefined,
+      startupLine: (url: string) => ({ fields: { url }, message: `listening on ${url}` }),
+      runtime: { logger, settings: { shutdownTimeoutMs: 1_000 } },
+    };
+    const started = await startService(SERVICE, async () => service);
     expect(started).toBe(service);
     expect(logs.join('')).toContain('"msg":"listening on http://127.0.0.1:1"');
     expect(process.listenerCount('SIGTERM')).toBe(before.SIGTERM.length + 1);
@@ -55,20 +51,18 @@ describe('startService', () => {
 
   it('turns a failed start into one message on stderr and the exit code, and closes what was built', async () => {
     let closed = false;
-    const started = await startService(
-      SERVICE,
-      async () => ({
-        listen: async () => {
-          throw Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' });
-        },
-        close: async () => {
-          closed = true;
-        },
-      }),
-      () => {
+    const started = await startService(SERVICE, async () => ({
+      listen: async () => {
+        throw Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' });
+      },
+      close: async () => {
+        closed = true;
+      },
+      startupLine: () => {
         throw new Error('not reached');
       },
-    );
+      runtime: { logger: createServiceLogger({ service: { name: 'test' } }), settings: { shutdownTimeoutMs: 1 } },
+    }));
     expect(started).toBeUndefined();
     expect(closed).toBe(true);
     expect(process.exitCode).toBe(1);
@@ -78,13 +72,7 @@ describe('startService', () => {
   });
 
   it('exits 1 with the reason when the service cannot be built', async () => {
-    await startService(
-      SERVICE,
-      () => Promise.reject(new StartupFailedError('storage is unreachable')),
-      () => {
-        throw new Error('not reached');
-      },
-    );
+    await startService(SERVICE, () => Promise.reject(new StartupFailedError('storage is unreachable')));
     expect(process.exitCode).toBe(1);
     expect(stderr).toBe('The test service cannot start: storage is unreachable\n');
   });

@@ -13,18 +13,27 @@ import {
   type CredentialWatcher,
   watchCredentials,
 } from '@connectpay-kit/transport';
-import { openStorageOrExplain } from '@connectpay-kit/service-kit';
+import { openStorageOrExplain, type StartupLine } from '@connectpay-kit/service-kit';
+import {
+  type EdgeLimits,
+  edgeServerOptions,
+  refuseOversizedContinue,
+  registerRequestContext,
+  requestIdOf,
+} from '@connectpay-kit/service-kit/http';
 import { PinoNestLogger } from '@connectpay-kit/service-kit/nest';
 import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from '../app.module.js';
+import { LOCAL_DEV_API_KEY } from '../auth/api-keys.js';
 import { serveCatalogCallsDirectly } from '../catalog/catalog-call.direct.js';
 import { registerCatalogCallRoute } from '../catalog/catalog-call.route.js';
 import { GatewayExceptionFilter } from '../errors/gateway-exception.filter.js';
 import { CertificateMonitor } from '../health/certificate-monitor.js';
 import { registerJsonBodies } from '../http/json-bodies.js';
 import { registerAdmission, shedAtTheDoor } from '../http/admission.js';
-import { type EdgeLimits, edgeOptions, refuseOversizedContinue } from '../http/edge.js';
-import { registerRequestContext, requestIdOf } from '../http/request-context.js';
+import { GATEWAY_SOCKET_REFUSALS, PayloadTooLargeError } from '../http/edge.js';
+import { ShuttingDownError } from '../errors/gateway-error.js';
+import { sendError } from '../errors/send-error.js';
 import { createLoggers } from '../observability/logger.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { RecentUpstreamErrors } from '../observability/recent-errors.js';
@@ -53,6 +62,8 @@ export interface Gateway {
   listen(): Promise<string>;
   /** Stops accepting, lets in-flight calls finish, then closes the pools and storage. */
   close(): Promise<void>;
+  /** What the process entry logs once the gateway listens at `url`. */
+  startupLine(url: string): StartupLine;
 }
 
 const BODY_LIMIT_BYTES = 256 * 1024;
@@ -122,9 +133,25 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       headersTimeoutMs: settings.headersTimeoutMs,
       bodyTimeoutMs: settings.bodyTimeoutMs,
     };
-    const adapter = new FastifyAdapter({ ...edgeOptions(edge, logger), return503OnClosing: false });
-    refuseOversizedContinue(adapter.getInstance().server, edge, logger);
-    registerRequestContext(adapter.getInstance(), accessLogger, metrics, BODY_LIMIT_BYTES);
+    const adapter = new FastifyAdapter(
+      edgeServerOptions({
+        limits: edge,
+        codes: GATEWAY_SOCKET_REFUSALS,
+        logger,
+        frameworkErrors: (error, request, reply) => sendError(error, request, reply, logger),
+      }),
+    );
+    const tooLarge = new PayloadTooLargeError(BODY_LIMIT_BYTES);
+    refuseOversizedContinue(adapter.getInstance().server, BODY_LIMIT_BYTES, tooLarge, logger);
+    registerRequestContext(adapter.getInstance(), {
+      accessLogger,
+      countRequest: (route, method, status) => metrics.requests.inc({ route, method, status: String(status) }),
+      bodyLimitBytes: BODY_LIMIT_BYTES,
+      payloadTooLarge: () => new PayloadTooLargeError(BODY_LIMIT_BYTES),
+      // A request still arriving on a busy keep-alive connection once close() began gets 503 in the
+      // gateway's error shape, and calls nothing.
+      shuttingDown: () => new ShuttingDownError(),
+    });
     registerAdmission(adapter.getInstance(), runtime.admission, runtime.callers, requestIdOf);
     registerJsonBodies(adapter.getInstance(), BODY_LIMIT_BYTES);
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime), adapter, {
@@ -162,6 +189,19 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       async close() {
         await app.close();
       },
+      startupLine: (url) => ({
+        fields: {
+          environment: config.environment,
+          url,
+          mtlsUrl: config.baseUrls.mtls,
+          onewayUrl: config.baseUrls.oneway,
+        },
+        message:
+          `ConnectPay gateway (${config.environment}) listening on ${url}` +
+          (config.environment === 'local'
+            ? ` - call it with -H 'x-api-key: ${LOCAL_DEV_API_KEY}'; docs at ${url}/docs, status at ${url}/status`
+            : ''),
+      }),
     };
   } catch (error) {
     watcher?.close();

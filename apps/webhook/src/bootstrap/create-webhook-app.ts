@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { openStorageOrExplain } from '@connectpay-kit/service-kit';
+import { openStorageOrExplain, type StartupLine } from '@connectpay-kit/service-kit';
 import {
   type EdgeLimits,
   edgeServerOptions,
@@ -36,6 +36,7 @@ import { WebhookRuntime } from '../runtime/webhook-runtime.js';
 import { openWebhookStorage, type WebhookStorage } from '../storage/webhook-storage.js';
 import { type Configuration, loadConfiguration } from './load-configuration.js';
 import { WEBHOOK_SERVICE } from './service.js';
+import { LOCAL_DEV_ADMIN_KEY } from './settings.js';
 
 /**
  * A public endpoint: a request must arrive whole within 30 s (ConnectPay itself gives up after 10 s),
@@ -64,6 +65,8 @@ export interface WebhookApp {
   listen(): Promise<string>;
   /** Stops accepting, drains requests in flight, stops the workers, then closes pools and storage. */
   close(): Promise<void>;
+  /** What the process entry logs once the receiver listens at `url`. */
+  startupLine(url: string): StartupLine;
 }
 
 /** Builds the whole receiver (configuration, storage, client, workers, Nest app) without listening. */
@@ -148,7 +151,7 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
     refuseOversizedContinue(fastify.server, edge.bodyLimitBytes, codes.payload_too_large, logger);
     const http = registerRequestContext(fastify, {
       accessLogger: logger,
-      requests: metrics.requests,
+      countRequest: (route, method, status) => metrics.requests.inc({ route, method, status: String(status) }),
       bodyLimitBytes: edge.bodyLimitBytes,
       payloadTooLarge: () =>
         new WebhookRequestError(413, codes.payload_too_large.code, codes.payload_too_large.message),
@@ -203,6 +206,19 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
         return url;
       },
       close: () => app.close(),
+      startupLine: (url) => ({
+        fields: {
+          environment: config.environment,
+          url,
+          publicUrl: runtime.publicUrl ?? null,
+          storage: storage.main.location,
+          workers: settings.workers,
+          handlers: registry.prefixes,
+        },
+        message:
+          `ConnectPay webhook receiver (${config.environment}) listening on ${url}: POST /webhooks/connectpay, POST /notifications/payments` +
+          (config.environment === 'local' ? `; admin API with -H 'x-admin-key: ${LOCAL_DEV_ADMIN_KEY}'` : ''),
+      }),
     };
   } catch (error) {
     credentialWatcher?.close();

@@ -40,6 +40,10 @@ export interface EdgeAnswer<Code extends string = string> {
 /** Every edge refusal with the service's own code and message: a closed table, no code built at run time. */
 export type EdgeCodes<Code extends string = string> = Readonly<Record<EdgeRefusal, EdgeAnswer<Code>>>;
 
+/** The refusals Node makes on the socket, before there is a request: what `edgeServerOptions` needs. */
+export type SocketRefusal = 'bad_request' | 'request_timeout' | 'headers_too_large';
+export type SocketRefusalCodes<Code extends string = string> = Pick<EdgeCodes<Code>, SocketRefusal>;
+
 export interface EdgeLimits {
   /** The largest body a route takes, in bytes. */
   readonly bodyLimitBytes: number;
@@ -64,7 +68,7 @@ export const CONNECTIONS_CHECKING_INTERVAL_MS = 500;
 
 export interface EdgeServerOptions<Code extends string> {
   readonly limits: EdgeLimits;
-  readonly codes: EdgeCodes<Code>;
+  readonly codes: SocketRefusalCodes<Code>;
   /** Where the socket-level refusals are logged (a warning each, with the request id). */
   readonly logger: Logger;
   /** Answers what Fastify refuses before routing (a bad URL, an over-long parameter) in the service's shape. */
@@ -99,10 +103,15 @@ export function edgeServerOptions<Code extends string>(options: EdgeServerOption
 }
 
 /** Node's own refusals, before there is a request object: written to the socket in the error shape. */
-function refuseConnection(error: Error & { code?: string }, socket: Socket, codes: EdgeCodes, logger: Logger): void {
+function refuseConnection(
+  error: Error & { code?: string },
+  socket: Socket,
+  codes: SocketRefusalCodes,
+  logger: Logger,
+): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const nodeCode = error.code ?? '';
-  const refusal: EdgeRefusal =
+  const refusal: SocketRefusal =
     nodeCode === 'ERR_HTTP_REQUEST_TIMEOUT'
       ? 'request_timeout'
       : nodeCode === 'HPE_HEADER_OVERFLOW'
@@ -112,7 +121,7 @@ function refuseConnection(error: Error & { code?: string }, socket: Socket, code
   const { code } = codes[refusal];
   const message =
     refusal === 'bad_request'
-      ? `${codes[refusal].message} (${/^HPE_[A-Z_]+$/.test(nodeCode) ? nodeCode : 'malformed'})`
+      ? `${codes[refusal].message.replace(/\.$/, '')} (${/^HPE_[A-Z_]+$/.test(nodeCode) ? nodeCode : 'malformed'}).`
       : codes[refusal].message;
   const requestId = acceptRequestId(undefined);
   logger.warn({ requestId, code, status, cause: nodeCode }, message);

@@ -10,6 +10,8 @@ export {
   type EdgeLimits,
   type EdgeRefusal,
   type EdgeServerOptions,
+  type SocketRefusal,
+  type SocketRefusalCodes,
 } from './edge.js';
 export {
   errorBody,
@@ -27,6 +29,6 @@ export {
   type AccessLogger,
   type Drain,
   type RequestContextOptions,
-  type RequestCounter,
+  type CountRequest,
 } from './request-context.js';
 export { acceptRequestId, REQUEST_ID_PATTERN, requestIdOf, type IdentifiedRequest } from './request-id.js';

@@ -17,14 +17,15 @@ export interface AccessLogger {
   error(line: AccessLine, message: 'request failed'): void;
 }
 
-/** A prom-client counter with `route`, `method` and `status` labels fits. */
-export interface RequestCounter {
-  inc(labels: { route: string; method: string; status: string }): void;
-}
+/**
+ * Counts one answered request (a requests-total counter with route, method and status labels). A
+ * function of plain values, so a service can count without a label object per request.
+ */
+export type CountRequest = (route: string, method: string, status: number) => void;
 
 export interface RequestContextOptions {
   readonly accessLogger: AccessLogger;
-  readonly requests: RequestCounter;
+  readonly countRequest: CountRequest;
   readonly bodyLimitBytes: number;
   /** The error a body over `bodyLimitBytes` by its Content-Length fails with (the service's 413). */
   readonly payloadTooLarge: () => Error;
@@ -61,7 +62,7 @@ export function markAccessLogged(request: FastifyRequest): void {
  * the cost. Register before the routes.
  */
 export function registerRequestContext(fastify: FastifyInstance, options: RequestContextOptions): Drain {
-  const { accessLogger, requests, bodyLimitBytes, payloadTooLarge, shuttingDown } = options;
+  const { accessLogger, countRequest, bodyLimitBytes, payloadTooLarge, shuttingDown } = options;
   // Declared up front so every request object has the same shape (V8 keeps the handlers monomorphic).
   fastify.decorateRequest('requestId', '');
   fastify.decorateRequest(STARTED, 0);
@@ -107,7 +108,7 @@ export function registerRequestContext(fastify: FastifyInstance, options: Reques
     const started = (fields[STARTED] as number | undefined) ?? performance.now();
     const status = reply.statusCode;
     const route = routeTemplate(request, status);
-    requests.inc({ route, method: request.method, status: String(status) });
+    countRequest(route, request.method, status);
     const line: AccessLine = {
       requestId: requestIdOf(request),
       method: request.method,
