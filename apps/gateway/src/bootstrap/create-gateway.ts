@@ -143,9 +143,9 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     );
     const tooLarge = new PayloadTooLargeError(BODY_LIMIT_BYTES);
     refuseOversizedContinue(adapter.getInstance().server, BODY_LIMIT_BYTES, tooLarge, logger);
-    registerRequestContext(adapter.getInstance(), {
+    const drain = registerRequestContext(adapter.getInstance(), {
       accessLogger,
-      countRequest: (route, method, status) => metrics.requests.inc({ route, method, status: String(status) }),
+      countRequest: (route, method, status) => metrics.countRequest(route, method, status),
       bodyLimitBytes: BODY_LIMIT_BYTES,
       payloadTooLarge: () => new PayloadTooLargeError(BODY_LIMIT_BYTES),
       // A request still arriving on a busy keep-alive connection once close() began gets 503 in the
@@ -173,6 +173,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       admission: runtime.admission,
       callers: runtime.callers,
       bodyLimitBytes: BODY_LIMIT_BYTES,
+      draining: () => drain.draining,
     });
     shedAtTheDoor(adapter.getInstance().server, runtime.admission);
     if (options.shutdownHooks) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
@@ -250,8 +251,7 @@ function createClient(
     logger: logger.child({ component: 'transport' }),
     userAgent: 'connectpay-kit-gateway',
     onCall: (event) => {
-      const status = String(event.status ?? 0);
-      metrics.upstreamCalls.inc({ api: event.api, status });
+      metrics.countUpstreamCall(event.api, event.status ?? 0);
       metrics.upstreamLatency.observe({ api: event.api }, event.durationMs / 1000);
       if (event.errorCode) metrics.upstreamErrors.inc({ api: event.api, code: event.errorCode });
     },

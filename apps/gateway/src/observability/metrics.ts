@@ -17,6 +17,7 @@ export class GatewayMetrics {
   // Counts not yet added to `requests` and `shed`, added at each scrape (see countRequest).
   private readonly pendingRequests = new Map<string, { route: string; method: string; status: string; n: number }>();
   private readonly pendingShed = { full: 0, 'queue-timeout': 0 };
+  private readonly pendingUpstreamCalls = new Map<string, { api: string; status: string; n: number }>();
 
   /** Reads the admission gauges from `state` at each scrape. */
   watchAdmission(state: () => { inFlight: number; queued: number }): void {
@@ -35,6 +36,14 @@ export class GatewayMetrics {
     else this.pendingRequests.set(key, { route, method, status: String(status), n: 1 });
   }
 
+  /** Counts one call to ConnectPay in connectpay_requests_total, added when it is read (as countRequest). */
+  countUpstreamCall(api: string, status: number): void {
+    const key = `${status} ${api}`;
+    const pending = this.pendingUpstreamCalls.get(key);
+    if (pending) pending.n += 1;
+    else this.pendingUpstreamCalls.set(key, { api, status: String(status), n: 1 });
+  }
+
   /** Counts one refusal in gateway_shed_requests_total, added when it is read (as countRequest). */
   countShed(reason: 'full' | 'queue-timeout'): void {
     this.pendingShed[reason] += 1;
@@ -44,6 +53,7 @@ export class GatewayMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
     const pendingRequests = this.pendingRequests;
     const pendingShed = this.pendingShed;
+    const pendingUpstreamCalls = this.pendingUpstreamCalls;
     this.requests = new Counter({
       name: 'gateway_http_requests_total',
       help: 'Requests served by the gateway, by route template, method and status.',
@@ -62,6 +72,13 @@ export class GatewayMetrics {
       help: 'Calls to ConnectPay by catalog API and HTTP status (0 when no answer came).',
       labelNames: ['api', 'status'],
       registers: [this.registry],
+      collect() {
+        for (const pending of pendingUpstreamCalls.values()) {
+          if (pending.n === 0) continue;
+          this.inc({ api: pending.api, status: pending.status }, pending.n);
+          pending.n = 0;
+        }
+      },
     });
     this.upstreamLatency = new Histogram({
       name: 'connectpay_request_duration_seconds',
