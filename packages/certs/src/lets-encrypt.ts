@@ -59,7 +59,16 @@ function findEvidence(certificate: Certificate): string | undefined {
   return undefined;
 }
 
+/** Per name, like evidenceOf: every leaf under one CA carries the same (shared) issuer name. */
+const nameEvidenceOf = new WeakMap<DistinguishedName, string | null>();
+
 function nameEvidence(name: DistinguishedName): string | undefined {
+  let evidence = nameEvidenceOf.get(name);
+  if (evidence === undefined) nameEvidenceOf.set(name, (evidence = findNameEvidence(name) ?? null));
+  return evidence ?? undefined;
+}
+
+function findNameEvidence(name: DistinguishedName): string | undefined {
   const organization = nameValues(name, 'O').find((o) => ORGANIZATIONS.has(o.trim().toLowerCase()));
   if (organization) return `has O="${organization}"`;
   const rootName = nameValues(name, 'CN').find((cn) => /^ISRG Root X\d+$/i.test(cn.trim()));

@@ -1,4 +1,4 @@
-import { X509Certificate, createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { X509Certificate, createPublicKey, hash, verify, type KeyObject } from 'node:crypto';
 import { decodeIntegerHex, decodeOid, decodeSmallInteger, decodeTime } from '../der/decode.js';
 import {
   DerCursor,
@@ -95,17 +95,18 @@ export class Certificate {
     this.extensions = parseExtensions(extensionsWrapper ? readSingle(extensionsWrapper.value) : undefined);
   }
 
+  // crypto.hash: one call, without the stream object createHash builds (a few µs per certificate of a 1,000-file run).
   get sha256(): string {
-    return (this.sha256Hex ??= createHash('sha256').update(this.der).digest('hex'));
+    return (this.sha256Hex ??= hash('sha256', this.der, 'hex'));
   }
 
   get sha1(): string {
-    return (this.sha1Hex ??= createHash('sha1').update(this.der).digest('hex'));
+    return (this.sha1Hex ??= hash('sha1', this.der, 'hex'));
   }
 
   /** SHA-256 of the SubjectPublicKeyInfo: identifies the key across re-issued and cross-signed certificates. */
   get spkiSha256(): string {
-    return (this.spkiSha256Hex ??= createHash('sha256').update(this.spki).digest('hex'));
+    return (this.spkiSha256Hex ??= hash('sha256', this.spki, 'hex'));
   }
 
   get pem(): string {
