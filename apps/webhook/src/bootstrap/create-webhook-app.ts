@@ -240,19 +240,8 @@ function createClient(configuration: Configuration, storage: WebhookStorage, log
     ...(config.merchant
       ? { merchant: { privateKeyPem: config.merchant.privateKey, signature: config.merchant.signature } }
       : {}),
-    ...(tokenKey
-      ? {
-          oauth: {
-            // Only get and put: the token manager never deletes, and storage's delete has another signature.
-            store: {
-              get: (key: string) => storage.tokens.tokens.get(key),
-              put: (key: string, value: Uint8Array, options: { expectedVersion: number }) =>
-                storage.tokens.tokens.put(key, value, options),
-            },
-            encryptionKey: tokenKey,
-          },
-        }
-      : {}),
+    // Storage's TokenStore is the one transport takes: no wrapper (as the gateway's).
+    ...(tokenKey ? { oauth: { store: storage.tokens.tokens, encryptionKey: tokenKey } } : {}),
     timeouts: { headersMs: settings.upstreamTimeoutMs, bodyMs: settings.upstreamTimeoutMs },
     credentialCheck: certsCredentialCheck({ trust: configuration.clientTrustPems }),
     logger: logger.child({ component: 'transport' }),
