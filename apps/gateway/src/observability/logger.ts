@@ -1,4 +1,5 @@
 import { createServiceLogger, stdoutDestination } from '@connectpay-kit/service-kit';
+import type { AccessLine, AccessLogger } from '@connectpay-kit/service-kit/http';
 import type { DestinationStream, Logger } from 'pino';
 import { GATEWAY_SERVICE } from '../bootstrap/service.js';
 
@@ -17,19 +18,8 @@ export interface GatewayLoggers {
   readonly accessLogger: AccessLogger;
 }
 
-/** The fields of an access log line, and nothing else: the type keeps secrets out by construction. */
-export interface AccessLine {
-  readonly requestId: string;
-  readonly method: string;
-  readonly route: string;
-  readonly status: number;
-  readonly durationMs: number;
-}
-
-export interface AccessLogger {
-  info(line: AccessLine, message: 'request'): void;
-  error(line: AccessLine, message: 'request failed'): void;
-}
+// The access line's fields and its writer's interface are the HTTP edge's (service-kit/http).
+export type { AccessLine, AccessLogger };
 
 export function createLoggers(options: { level?: string; destination?: DestinationStream } = {}): GatewayLoggers {
   // Both write to one stream, so the two kinds of line stay in the order they happened.
