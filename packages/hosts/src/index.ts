@@ -59,3 +59,4 @@ export {
   type HostsErrorCode,
 } from './errors.js';
 export * from './merchant/index.js';
+export { REQUEST_ID_PATTERN } from './request-id.js';

@@ -6,6 +6,7 @@ import {
   type Environment,
   HostsError,
   type QueryValue,
+  REQUEST_ID_PATTERN,
   resolve,
   type ResolvedApi,
   type SecurityScheme,
@@ -146,7 +147,6 @@ const PROTECTED_HEADERS = new Set([
   'cookie',
   'x-connectpay-api-key',
 ]);
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 5_000, headersMs: 30_000, bodyMs: 30_000 };
 const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
@@ -211,7 +211,7 @@ export class ConnectPayClient {
   async call<T = unknown>(api: ApiName | string, input: CallInput = {}): Promise<ProviderResponse<T>> {
     const started = performance.now();
     const requestId =
-      input.requestId !== undefined && REQUEST_ID.test(input.requestId) ? input.requestId : randomUUID();
+      input.requestId !== undefined && REQUEST_ID_PATTERN.test(input.requestId) ? input.requestId : randomUUID();
     let attempts = 0;
     const presented: PresentedLeaf = { fingerprint: undefined };
     try {

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
 import type { KeyRing } from '@connectpay-kit/service-kit';
+import { acceptRequestId } from '@connectpay-kit/service-kit/http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { authenticateCaller } from '../auth/authenticate.js';
@@ -39,8 +39,6 @@ const PREFIX = '/v1/catalog/';
 // the router's 100 characters (and so one CatalogApiNameParamsSchema accepts).
 const API_NAME = /^[A-Za-z0-9._-]{1,100}$/;
 const JSON_TYPES: ReadonlySet<string> = new Set(['application/json', 'application/json; charset=utf-8']);
-// The same shape transport accepts for X-Request-ID (http/request-context.ts).
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
@@ -109,8 +107,7 @@ class DirectCatalogCalls {
 
   serve(request: IncomingMessage, response: ServerResponse, api: string): void {
     const startedAt = performance.now();
-    const header = request.headers['x-request-id'];
-    const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+    const requestId = acceptRequestId(request.headers['x-request-id']);
     this.dependencies.admission.enter(
       () => this.admitted(request, response, api, requestId, startedAt),
       (error) => writeOverloaded(response, requestId, error),

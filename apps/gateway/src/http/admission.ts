@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CallCancellation } from '@connectpay-kit/transport';
+import { acceptRequestId } from '@connectpay-kit/service-kit/http';
 import type { Logger } from 'pino';
 import { OverloadedError } from '../errors/gateway-error.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
@@ -241,8 +241,6 @@ export function registerAdmission(
 }
 
 const OVERLOADED_MESSAGES = new Map<string, string>();
-// Same shape as request-context's: a caller's valid id is echoed, anything else replaced.
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Refuses /v1 requests at the server's door while admission is full, before Fastify builds a request
@@ -259,8 +257,7 @@ export function shedAtTheDoor(server: Server, admission: AdmissionControl): void
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     if (admission.full && request.url?.startsWith('/v1/') === true) {
       admission.countShed();
-      const header = request.headers['x-request-id'];
-      const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+      const requestId = acceptRequestId(request.headers['x-request-id']);
       writeOverloaded(response, requestId, (fullError ??= new OverloadedError('full')));
       return;
     }

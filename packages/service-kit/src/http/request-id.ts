@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { REQUEST_ID_PATTERN } from '@connectpay-kit/hosts';
 import type { FastifyRequest } from 'fastify';
 
-/**
- * What a request id may look like: the shape @connectpay-kit/transport accepts for X-Request-ID, so
- * an id a caller sends travels on to ConnectPay unchanged. Anything else is replaced, never echoed.
- */
-export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+// The rule lives in hosts, beside the wire contract, so transport (which may not import service-kit)
+// and the apps' edge read the same one.
+export { REQUEST_ID_PATTERN };
 
 /** The caller's `x-request-id` when it fits REQUEST_ID_PATTERN, else a new uuid. */
 export function acceptRequestId(header: string | readonly string[] | undefined): string {
