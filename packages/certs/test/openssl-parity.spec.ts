@@ -123,6 +123,8 @@ describe('a certificate OpenSSL cannot read is reported, without asking X509Cert
       },
     ],
     ['the version tag not marked constructed', (der) => (der[tbsStart(der)] = 0x80)],
+    // Found by the mutation property below: OpenSSL takes ENUMERATED in a name's value, not here.
+    ['the version as an ENUMERATED', (der) => (der[tbsStart(der) + 2] = 0x0a)],
     ['a signature BIT STRING with 8 unused bits', (der) => (der[signatureStart(der)] = 0x08)],
   ];
 
@@ -180,7 +182,9 @@ describe('a certificate OpenSSL cannot read is reported, without asking X509Cert
         for (const apply of changes) apply(der);
         if (certCheckReads(der)) expect(opensslReads(der)).toBe(true);
       }),
-      { numRuns: Number(process.env.FUZZ_RUNS ?? 3000) },
+      // A fixed seed keeps `npm test` reproducible; FUZZ_SEED and FUZZ_RUNS explore further (a failure prints
+      // its seed and path, which replay it).
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 3000), seed: Number(process.env.FUZZ_SEED ?? 20261206) },
     );
   });
 });

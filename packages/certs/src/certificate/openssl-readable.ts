@@ -61,8 +61,9 @@ class Fields {
 function tbsCertificate(tlv: Tlv): void {
   const fields = new Fields(sequence(tlv, 'tbsCertificate').value, 'tbsCertificate');
   const version = fields.context(0);
-  if (version) integer(single(explicit(version, 'version')), 'version');
-  integer(fields.next(), 'serial number');
+  // OpenSSL's d2i takes ENUMERATED where a name's attribute value may be one, never for these two.
+  if (version) integer(strictlyInteger(single(explicit(version, 'version')), 'version'), 'version');
+  integer(strictlyInteger(fields.next(), 'serial number'), 'serial number');
   algorithmIdentifier(fields.next(), 'signature algorithm');
   name(fields.next(), 'issuer');
   const validity = new Fields(sequence(fields.next(), 'validity').value, 'validity');
@@ -232,6 +233,11 @@ function boolean(tlv: Tlv, what: string): void {
 }
 
 /** c2i_ASN1_INTEGER: content present, no redundant leading 0x00 or 0xFF octet. */
+function strictlyInteger(tlv: Tlv, what: string): Tlv {
+  if (!isUniversal(tlv, Tag.integer)) throw new DerError(`${what}: not an INTEGER`);
+  return tlv;
+}
+
 function integer(tlv: Tlv, what: string): void {
   if (!isUniversal(tlv, Tag.integer) && !isUniversal(tlv, Tag.enumerated))
     throw new DerError(`${what}: not an INTEGER`);
