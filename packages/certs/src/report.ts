@@ -1,6 +1,6 @@
 import type { Certificate } from './certificate/certificate.js';
 import type { PathSource } from './chain/analyze.js';
-import type { Finding, Severity } from './engine/types.js';
+import type { Finding, RuleId, Severity } from './engine/types.js';
 import type { InputFormat } from './input/parse-chain-file.js';
 
 /** One certificate of the input, in file order. Dates are ISO 8601 strings so the report serialises as is. */
@@ -25,7 +25,8 @@ export interface ChainLink {
   readonly source: PathSource;
 }
 
-export interface Report {
+/** `Extra`: the ids of the `extraRules` the report ran (none by default). */
+export interface Report<Extra extends string = never> {
   /** True when there is no error finding (warnings and infos allowed). */
   readonly ok: boolean;
   readonly fileName?: string;
@@ -36,7 +37,7 @@ export interface Report {
   /** Input index of the leaf, when there is a certificate. */
   readonly leaf?: number;
   readonly chain: readonly ChainLink[];
-  readonly findings: readonly Finding[];
+  readonly findings: readonly Finding<RuleId | Extra>[];
   readonly counts: Readonly<Record<Severity, number>>;
 }
 
@@ -53,7 +54,7 @@ export function summarize(certificate: Certificate, index: number): CertificateS
   };
 }
 
-export function countFindings(findings: readonly Finding[]): Record<Severity, number> {
+export function countFindings(findings: readonly Finding<string>[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const finding of findings) counts[finding.severity]++;
   return counts;

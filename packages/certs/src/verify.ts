@@ -1,7 +1,7 @@
 import type { Certificate } from './certificate/certificate.js';
 import { analyzeChain } from './chain/analyze.js';
 import { runRules, type RuleSelection } from './engine/run.js';
-import type { RuleContext } from './engine/types.js';
+import type { Rule, RuleContext, RuleId } from './engine/types.js';
 import { CertsError, InternalCertsError, InvalidOptionError, NoCertificateError } from './errors.js';
 import { toParsedInput, type ChainInput } from './input/coerce.js';
 import type { ParsedInput } from './input/parse-chain-file.js';
@@ -22,7 +22,8 @@ import { offlineResults } from './revocation/targets.js';
 import type { RevocationResult } from './revocation/types.js';
 import { RULES } from './rules/index.js';
 
-export interface VerifyOptions {
+/** `Extra`: the ids of `extraRules`, so a report's findings name them in its type. */
+export interface VerifyOptions<Extra extends string = never> {
   /** The instant to judge validity at. Default: now. */
   readonly at?: Date;
   /** validity.expiring fires this many days before expiry. Default 30. */
@@ -47,14 +48,23 @@ export interface VerifyOptions {
   readonly psd2?: boolean | readonly string[];
   /** Used in messages (e.g. the openssl command that converts the file). */
   readonly fileName?: string;
-  readonly rules?: RuleSelection;
+  readonly rules?: RuleSelection<RuleId | Extra>;
+  /**
+   * Rules of your own (a house policy, e.g. "our chains come from one CA"), run after the kit's
+   * `RULES`, in this order, with the same context; `rules.only` / `rules.skip` select them too. An id
+   * must not be one of the kit's. To make a rule part of the kit instead, see the README's "Adding a rule".
+   */
+  readonly extraRules?: readonly Rule<Extra>[];
 }
 
 /**
  * Checks a client chain against ConnectPay's rules. Resolves to a report for everything checkable;
  * rejects only with a CertsError when the input or an option cannot be used at all.
  */
-export async function verifyChain(input: ChainInput, options: VerifyOptions = {}): Promise<Report> {
+export async function verifyChain<Extra extends string = never>(
+  input: ChainInput,
+  options: VerifyOptions<Extra> = {},
+): Promise<Report<Extra>> {
   try {
     return await verify(input, options);
   } catch (error) {
@@ -66,8 +76,9 @@ export async function verifyChain(input: ChainInput, options: VerifyOptions = {}
 /** Formats whose only useful answer is the pem.* finding that says how to convert them. */
 const REPORTABLE_WITHOUT_CERTIFICATES = new Set(['pkcs12', 'pkcs7', 'private-key', 'csr']);
 
-async function verify(input: ChainInput, options: VerifyOptions): Promise<Report> {
+async function verify<Extra extends string>(input: ChainInput, options: VerifyOptions<Extra>): Promise<Report<Extra>> {
   const parsed = toParsedInput(input, options.fileName);
+  const extraRules = resolveExtraRules(options.extraRules);
   const at = resolveAt(options.at);
   const warnDays = resolveWarnDays(options.warnDays);
   const timeoutMs = resolveTimeout(options.fetchTimeoutMs);
@@ -121,7 +132,7 @@ async function verify(input: ChainInput, options: VerifyOptions): Promise<Report
     ...(privateKey === undefined ? {} : { privateKey }),
     ...(compare === undefined ? {} : { compare }),
   };
-  const findings = runRules(RULES, context, options.rules);
+  const findings = runRules<RuleId | Extra>([...RULES, ...extraRules], context, options.rules);
   const counts = countFindings(findings);
   return {
     ok: counts.error === 0,
@@ -146,4 +157,39 @@ function resolveCompare(compare: ChainInput): ParsedInput {
   if (parsed.certificates.length === 0)
     throw new InvalidOptionError('compare', "the other environment's chain contains no certificate.");
   return parsed;
+}
+
+const KIT_RULE_IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
+
+/** Refused before anything runs: a findings list where one id means two rules could not be acted on. */
+function resolveExtraRules<Extra extends string>(extra: readonly Rule<Extra>[] | undefined): readonly Rule<Extra>[] {
+  if (extra === undefined) return [];
+  if (!Array.isArray(extra)) throw new InvalidOptionError('extraRules', 'give an array of rules.');
+  const seen = new Set<string>();
+  for (const rule of extra as readonly unknown[]) {
+    if (
+      typeof rule !== 'object' ||
+      rule === null ||
+      typeof (rule as Rule).id !== 'string' ||
+      typeof (rule as Rule).check !== 'function'
+    ) {
+      throw new InvalidOptionError('extraRules', 'each rule needs an id, a severity, a title, cites and check().');
+    }
+    const { id, severity } = rule as Rule;
+    if (!['error', 'warning', 'info'].includes(severity)) {
+      throw new InvalidOptionError(
+        'extraRules',
+        `rule "${id}" has severity "${String(severity)}": use error, warning or info.`,
+      );
+    }
+    if (KIT_RULE_IDS.has(id)) {
+      throw new InvalidOptionError(
+        'extraRules',
+        `"${id}" is one of the kit's rules: give yours an id of its own (e.g. "acme.${id}").`,
+      );
+    }
+    if (seen.has(id)) throw new InvalidOptionError('extraRules', `two rules have the id "${id}".`);
+    seen.add(id);
+  }
+  return extra;
 }

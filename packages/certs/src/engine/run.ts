@@ -1,19 +1,19 @@
 import { InternalCertsError } from '../errors.js';
 import type { Finding, Rule, RuleContext, RuleId } from './types.js';
 
-export interface RuleSelection {
+export interface RuleSelection<Id extends string = RuleId> {
   /** Run only these rules. */
-  readonly only?: readonly RuleId[];
+  readonly only?: readonly Id[];
   /** Skip these rules (e.g. a team that accepts a known warning). */
-  readonly skip?: readonly RuleId[];
+  readonly skip?: readonly Id[];
 }
 
-export function runRules(
-  rules: readonly Rule<RuleId>[],
+export function runRules<Id extends string>(
+  rules: readonly Rule<Id>[],
   context: RuleContext,
-  selection: RuleSelection = {},
-): Finding[] {
-  const findings: Finding[] = [];
+  selection: RuleSelection<Id> = {},
+): Finding<Id>[] {
+  const findings: Finding<Id>[] = [];
   for (const rule of rules) {
     if (selection.only && !selection.only.includes(rule.id)) continue;
     if (selection.skip?.includes(rule.id)) continue;

@@ -12,9 +12,8 @@ export type Severity = 'error' | 'warning' | 'info';
 /** Every rule id, derived from the registry: a rule exists when it is in RULES, nowhere else. */
 export type RuleId = (typeof RULES)[number]['id'];
 
-export interface Finding {
-  readonly rule: RuleId;
-  readonly severity: Severity;
+/** A finding as a rule produces it; the engine adds the rule id and severity. */
+export interface FindingDraft {
   /** What is wrong, naming the certificate(s) involved. */
   readonly message: string;
   /** What to do about it. */
@@ -23,8 +22,11 @@ export interface Finding {
   readonly certificate?: number;
 }
 
-/** A finding as a rule produces it; the engine adds the rule id and severity. */
-export type FindingDraft = Omit<Finding, 'rule' | 'severity'>;
+/** `Id` widens past the kit's own ids only for a report that ran `extraRules` (VerifyOptions). */
+export interface Finding<Id extends string = RuleId> extends FindingDraft {
+  readonly rule: Id;
+  readonly severity: Severity;
+}
 
 /** Everything a rule may read. Built once per verification; rules are pure functions of it. */
 export interface RuleContext {
