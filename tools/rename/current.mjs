@@ -9,7 +9,7 @@ export const CURRENT = Object.freeze({
   name: 'connectpay-kit',
   /** The same name in words: dev and test certificate subjects, README prose. */
   displayName: 'ConnectPay Kit',
-  /** Default listening ports of the apps; each occurrence is listed in port-rules.mjs. */
+  /** Default listening ports of the apps; port-rules.mjs lists the files that hold them. */
   ports: Object.freeze({
     gateway: 3000,
     webhook: 3001,

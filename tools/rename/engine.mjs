@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CURRENT, OTHER_PORTS } from './current.mjs';
-import { PORT_RULES } from './port-rules.mjs';
+import { NOT_DEFAULTS, PORT_FILES } from './port-rules.mjs';
 
 /** Bad input or a repository the rename must not touch: exit code 2, nothing written. */
 export class UsageError extends Error {}
@@ -111,62 +111,22 @@ export function resolvePorts(given) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Port patterns
+// Ports
 
-const PLACEHOLDER = /\{(gateway|webhook|sandboxMtls|sandboxOneway)\}/;
-const MIN_CONTEXT = 5;
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /**
- * A PORT_RULES pattern as a regular expression over the text with the given ports: literal text,
- * any run of spaces as \s+, each placeholder as a capture group of exactly that number.
+ * Where the given ports sit in a text: every whole number equal to one of them (not part of a longer
+ * number, word or dotted version), outside the `exceptions` texts.
  */
-export function compilePattern(pattern, ports) {
-  const pieces = pattern.split(new RegExp(PLACEHOLDER.source, 'g'));
-  const kinds = [];
-  let source = '';
-  pieces.forEach((piece, index) => {
-    if (index % 2 === 1) {
-      kinds.push(piece);
-      source += `(?<!\\d)(${ports[piece]})(?!\\d)`;
-      return;
-    }
-    if (/\{[A-Za-z]+\}/.test(piece)) {
-      throw new Error(`port pattern ${JSON.stringify(pattern)} names an unknown placeholder.`);
-    }
-    source += piece
-      .split(/(\s+)/)
-      .map((part) => (/^\s+$/.test(part) ? '\\s+' : part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')))
-      .join('');
-  });
-  if (kinds.length === 0) throw new Error(`port pattern ${JSON.stringify(pattern)} has no port placeholder.`);
-  // A bare number would rename every "3000" of a file (timeouts, test values): demand some context.
-  if (pattern.replace(new RegExp(PLACEHOLDER.source, 'g'), '').replace(/\s/g, '').length < MIN_CONTEXT) {
-    throw new Error(`port pattern ${JSON.stringify(pattern)} needs at least ${MIN_CONTEXT} characters of context.`);
-  }
-  return { regex: new RegExp(source, 'dg'), kinds };
-}
-
-/** Where each rule's ports sit in a file's text, and the patterns that matched nothing. */
-export function portSpans(text, patterns, ports) {
-  const spans = new Map();
-  const unmatched = [];
-  for (const pattern of patterns) {
-    const { regex, kinds } = compilePattern(pattern, ports);
-    let matched = false;
-    for (const match of text.matchAll(regex)) {
-      matched = true;
-      kinds.forEach((kind, i) => {
-        const [start, end] = match.indices[i + 1];
-        const known = spans.get(start);
-        if (known !== undefined && known.kind !== kind) {
-          throw new Error(`port patterns disagree about offset ${start}: ${known.kind} or ${kind}.`);
-        }
-        spans.set(start, { start, end, kind });
-      });
-    }
-    if (!matched) unmatched.push(pattern);
-  }
-  return { spans: [...spans.values()].sort((a, b) => a.start - b.start), unmatched };
+export function portSpans(text, ports, exceptions = []) {
+  const kinds = new Map(Object.entries(ports).map(([kind, port]) => [String(port), kind]));
+  const excepted = exceptions.flatMap((known) =>
+    [...text.matchAll(new RegExp(escape(known), 'g'))].map((m) => [m.index, m.index + known.length]),
+  );
+  return [...text.matchAll(new RegExp(`(?<![\\w.])(?:${[...kinds.keys()].join('|')})(?!\\w)`, 'g'))]
+    .filter((m) => !excepted.some(([start, end]) => start <= m.index && m.index < end))
+    .map((m) => ({ start: m.index, end: m.index + m[0].length, kind: kinds.get(m[0]) }));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -212,31 +172,8 @@ export function checkRepository(root, { force }) {
   return { files, dirty };
 }
 
-/** Which summary line a file counts under. */
-export function kindOf(file) {
-  const name = basename(file);
-  if (name === 'package-lock.json') return 'lockfile';
-  if (name === 'package.json') return 'manifests';
-  if (/^Dockerfile/.test(name) || /^(docker-)?compose\.ya?ml$/.test(name) || name === '.dockerignore') return 'docker';
-  if (/\.md$/i.test(name)) return 'docs';
-  if (/(^|\/)test\//.test(file) || /\.spec\.[cm]?[jt]s$/.test(name)) return 'tests';
-  if (
-    /^tsconfig.*\.json$/.test(name) ||
-    /^(jest|eslint)\.(config|preset)\.[cm]?[jt]s$/.test(name) ||
-    /^(nx|turbo)\.json$/.test(name) ||
-    name.startsWith('.')
-  ) {
-    return 'config';
-  }
-  return 'sources';
-}
-
-export const KIND_ORDER = Object.freeze(['manifests', 'lockfile', 'sources', 'tests', 'config', 'docker', 'docs']);
-
 // ---------------------------------------------------------------------------------------------------
 // The plan
-
-const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /**
  * The token replacements, as one expression so a replacement is never replaced again (a new scope
@@ -365,39 +302,27 @@ export function planRename(root, files, target) {
   }
 
   const replaceTokens = tokenReplacer(target);
-  const rules = new Map(PORT_RULES.map((rule) => [rule.file, rule.patterns]));
   const changes = [];
   const unmatched = [];
   const skipped = [];
   for (const file of files) {
     const path = join(root, file);
-    let stat;
-    try {
-      stat = lstatSync(path);
-    } catch {
-      continue; // deleted in the work tree but still in the index: nothing to rename
-    }
-    if (!stat.isFile()) continue;
+    // Deleted in the work tree but still in the index: nothing to rename.
+    if (!lstatSync(path, { throwIfNoEntry: false })?.isFile()) continue;
     const bytes = readFileSync(path);
     if (bytes.includes(0)) continue; // binary
     const before = bytes.toString('utf8');
     const counts = { scope: 0, name: 0, displayName: 0, ports: 0 };
     let after = before;
-
-    const patterns = rules.get(file);
-    if (patterns !== undefined) {
-      const found = portSpans(before, patterns, CURRENT.ports);
-      for (const pattern of found.unmatched) unmatched.push({ file, pattern });
-      let rebuilt = '';
-      let at = 0;
-      for (const span of found.spans) {
+    if (PORT_FILES.includes(file)) {
+      const spans = portSpans(before, CURRENT.ports, NOT_DEFAULTS[file]);
+      if (spans.length === 0) unmatched.push(file);
+      for (const span of spans.reverse()) {
         const to = target.ports[span.kind];
         if (to === CURRENT.ports[span.kind]) continue;
-        rebuilt += before.slice(at, span.start) + String(to);
-        at = span.end;
+        after = after.slice(0, span.start) + String(to) + after.slice(span.end);
         counts.ports += 1;
       }
-      after = rebuilt + before.slice(at);
     }
     if (replaceTokens !== undefined) after = replaceTokens(after, counts);
     if (after === before) continue;
@@ -407,12 +332,10 @@ export function planRename(root, files, target) {
     }
     const name = basename(file);
     if (name === 'package.json' || name === 'package-lock.json') after = reorderJson(before, after);
-    changes.push({ file, kind: kindOf(file), before, after, counts });
+    changes.push({ file, before, after, counts });
   }
-  for (const rule of PORT_RULES) {
-    if (!files.includes(rule.file)) unmatched.push({ file: rule.file, pattern: undefined });
-  }
-  return { changes, unmatched, skipped, portChanges };
+  const missing = PORT_FILES.filter((file) => !files.includes(file));
+  return { changes, unmatched, missing, skipped, portChanges };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -464,11 +387,7 @@ export function leftovers(root, files, target) {
   const found = [];
   for (const file of files) {
     const path = join(root, file);
-    try {
-      if (!lstatSync(path).isFile()) continue;
-    } catch {
-      continue;
-    }
+    if (!lstatSync(path, { throwIfNoEntry: false })?.isFile()) continue;
     const text = readFileSync(path, 'latin1');
     if (olds.some((old) => old.test(text))) found.push(file);
   }

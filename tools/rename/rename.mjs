@@ -10,7 +10,6 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { CURRENT } from './current.mjs';
 import {
   EXIT,
-  KIND_ORDER,
   PORT_KINDS,
   UsageError,
   applyPlan,
@@ -111,36 +110,27 @@ function printPlan(root, target, plan, files, dryRun) {
 
   if (dryRun) {
     for (const change of plan.changes) {
-      say(`  ${change.kind.padEnd(9)} ${change.file}  (${describeCounts(change.counts)})`);
-      if (change.kind === 'lockfile') say('      (entries renamed and re-sorted as npm writes them)');
+      say(`  ${change.file}  (${describeCounts(change.counts)})`);
+      if (change.file === 'package-lock.json') say('      (entries renamed and re-sorted as npm writes them)');
       else for (const line of changedLines(change)) say(line);
     }
     say();
   }
 
-  const byKind = new Map(KIND_ORDER.map((kind) => [kind, 0]));
   const totals = { scope: 0, name: 0, displayName: 0, ports: 0 };
-  for (const change of plan.changes) {
-    byKind.set(change.kind, byKind.get(change.kind) + 1);
-    for (const key of Object.keys(totals)) totals[key] += change.counts[key];
-  }
-  say(`${dryRun ? 'Would change' : 'Changed'} ${plural(plan.changes.length, 'file')}:`);
-  for (const [kind, count] of byKind) if (count > 0) say(`  ${kind.padEnd(10)} ${String(count).padStart(4)}`);
+  for (const change of plan.changes) for (const key of Object.keys(totals)) totals[key] += change.counts[key];
+  say(`${dryRun ? 'Would change' : 'Changed'} ${plural(plan.changes.length, 'file')}.`);
   say(`Replacements: ${describeCounts(totals) || 'none'}`);
 
   const warn = (text) => process.stderr.write(`warning: ${text}\n`);
-  const missingFiles = plan.unmatched.filter((item) => item.pattern === undefined).map((item) => item.file);
-  if (missingFiles.length > 0) {
+  if (plan.missing.length > 0) {
     warn(
-      `tools/rename/port-rules.mjs lists ${plural(missingFiles.length, 'file')} this repository does not track, ` +
-        `so no default port was changed there: ${missingFiles.join(', ')}`,
+      `tools/rename/port-rules.mjs lists ${plural(plan.missing.length, 'file')} this repository does not track, ` +
+        `so no default port was changed there: ${plan.missing.join(', ')}`,
     );
   }
-  for (const { file, pattern } of plan.unmatched.filter((item) => item.pattern !== undefined)) {
-    warn(
-      `${file} no longer contains the default-port pattern ${JSON.stringify(pattern)}: check that file's ports by ` +
-        'hand and update tools/rename/port-rules.mjs.',
-    );
+  for (const file of plan.unmatched) {
+    warn(`${file} no longer holds a default port: check its ports by hand and update tools/rename/port-rules.mjs.`);
   }
   for (const file of plan.skipped) warn(`${file} is not UTF-8 text and was left unchanged; rename in it by hand.`);
 }

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 import { CURRENT, type PortKey } from '../rename/current.mjs';
-import { compilePattern, portSpans, PORT_KINDS } from '../rename/engine.mjs';
-import { NOT_DEFAULTS, PORT_RULES } from '../rename/port-rules.mjs';
+import { portSpans, PORT_KINDS } from '../rename/engine.mjs';
+import { NOT_DEFAULTS, PORT_FILES } from '../rename/port-rules.mjs';
 import {
   commitAll,
   copyWorkspace,
@@ -70,13 +70,9 @@ function fixtureFiles(): Record<string, string> {
     'packages/lib/package.json': json({ name: `${scope}/lib`, version: '0.1.0', dependencies: libDependencies }),
     'packages/util/package.json': json({ name: `${scope}/util`, version: '0.1.0' }),
     'packages/lib/src/index.ts': `import { util } from '${utilName}';\n\nexport const retryAfterMs = ${ports.gateway};\nexport const agent = '${name}-lib';\nexport { util };\n`,
-    'apps/gateway/src/bootstrap/settings.ts': [
-      'const SCHEMA = {',
-      `  GATEWAY_PORT: integer(0, 65_535, ${ports.gateway}),`,
-      `  GATEWAY_TIMEOUT_MS: integer(0, 65_535, ${ports.gateway}),`,
-      '};',
-      '',
-    ].join('\n'),
+    'apps/gateway/src/bootstrap/settings.ts': `const SCHEMA = { GATEWAY_PORT: integer(0, 65_535, ${ports.gateway}) };\n`,
+    // A listed file: its default moves, the same digits in a NOT_DEFAULTS text stay.
+    Dockerfile: `EXPOSE ${ports.gateway}\nHEALTHCHECK CMD node -e "get('http://127.0.0.1:${ports.gateway}/', {timeout:3000})"\n`,
     'README.md': [
       `# ${name}`,
       '',
@@ -132,10 +128,13 @@ describe('tools/rename on a fixture repository', () => {
     expect(read(root, 'ignored/notes.md')).toBe(`${scope}/lib stays: git ignores this file.\n`);
   });
 
-  it('changes a port only where a rule says its default lives', () => {
+  it('changes a port only in the files port-rules.mjs lists, and not in their NOT_DEFAULTS texts', () => {
     const settings = read(root, 'apps/gateway/src/bootstrap/settings.ts');
-    expect(settings).toContain(`GATEWAY_PORT: integer(0, 65_535, ${TARGET.ports.gateway}),`);
-    expect(settings).toContain(`GATEWAY_TIMEOUT_MS: integer(0, 65_535, ${ports.gateway}),`);
+    expect(settings).toContain(`GATEWAY_PORT: integer(0, 65_535, ${TARGET.ports.gateway}) }`);
+    const { gateway } = TARGET.ports;
+    expect(read(root, 'Dockerfile')).toBe(
+      `EXPOSE ${gateway}\nHEALTHCHECK CMD node -e "get('http://127.0.0.1:${gateway}/', {timeout:3000})"\n`,
+    );
     expect(read(root, 'packages/lib/src/index.ts')).toContain(`retryAfterMs = ${ports.gateway};`);
   });
 
@@ -151,10 +150,9 @@ describe('tools/rename on a fixture repository', () => {
     expect(JSON.stringify(lock)).not.toContain(scope);
   });
 
-  it('prints the changes per kind and the next steps', () => {
+  it('prints the changes and the next steps', () => {
     expect(run.stdout).toContain(`scope                 ${scope} -> ${TARGET.scope}`);
-    expect(run.stdout).toMatch(/Changed 7 files:/);
-    expect(run.stdout).toMatch(/ {2}manifests +3\n {2}lockfile +1\n {2}sources +2\n {2}docs +1\n/);
+    expect(run.stdout).toMatch(/Changed 8 files\.\nReplacements: scope \d+, name \d+, display name 1, ports 3\n/);
     expect(run.stdout).toMatch(/1\. npm install .*\n.*npx prettier --write .*\n.*npm test/);
     // A fixture holds a few of the files the port rules name: the others are reported, not fatal.
     expect(run.stderr).toMatch(/port-rules\.mjs lists \d+ files this repository does not track/);
@@ -167,7 +165,7 @@ describe('tools/rename on a fixture repository', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(`- # ${name}\n`);
     expect(run.stdout).toContain(`+ # ${TARGET.name}\n`);
-    expect(run.stdout).toContain(`+ GATEWAY_PORT: integer(0, 65_535, ${TARGET.ports.gateway}),`);
+    expect(run.stdout).toContain(`+ const SCHEMA = { GATEWAY_PORT: integer(0, 65_535, ${TARGET.ports.gateway}) };`);
     expect(run.stdout).toContain('Dry run: nothing was written.');
     expect(readTexts(root, [...before.keys()])).toEqual(before);
     expect(git(root, ['status', '--porcelain'])).toBe('');
@@ -308,59 +306,40 @@ describe('tools/rename on a repository it must not rename as is', () => {
 });
 
 describe('tools/rename and this workspace', () => {
-  it('finds every port pattern of port-rules.mjs in its file (a stale pattern would skip a default)', () => {
-    const stale: string[] = [];
-    for (const rule of PORT_RULES) {
-      const path = join(WORKSPACE_ROOT, rule.file);
-      if (!existsSync(path)) {
-        stale.push(`${rule.file}: file missing`);
-        continue;
-      }
-      const found = portSpans(readFileSync(path, 'utf8'), rule.patterns, ports);
-      for (const pattern of found.unmatched) stale.push(`${rule.file}: ${pattern}`);
-    }
+  const [RULES, SPEC] = ['tools/rename/port-rules.mjs', 'tools/test/rename.spec.ts'];
+  const text = (file: string) => readFileSync(join(WORKSPACE_ROOT, file), 'utf8');
+
+  it('finds a default port in every file port-rules.mjs lists, and each NOT_DEFAULTS text in its file', () => {
+    const stale = PORT_FILES.filter(
+      (file) => !existsSync(join(WORKSPACE_ROOT, file)) || !portSpans(text(file), ports).length,
+    );
+    for (const [file, texts] of Object.entries(NOT_DEFAULTS))
+      stale.push(...texts.filter((known) => !text(file).includes(known)).map((known) => `${file}: ${known}`));
     expect(stale).toEqual([]);
   });
 
-  it('covers every ":<default port>" in the workspace with a rule, or knows it is not a default', () => {
-    const rules = new Map(PORT_RULES.map((rule) => [rule.file, rule.patterns]));
-    const exceptions = new Map(NOT_DEFAULTS.map((entry) => [entry.file, entry.texts]));
-    const mention = new RegExp(`:(${Object.values(ports).join('|')})(?!\\d)`, 'g');
+  it('covers every ":<default port>" outside the listed files with a NOT_DEFAULTS text', () => {
     const uncovered: string[] = [];
     for (const file of workspaceFiles()) {
-      // The lockfile holds no ports; port-rules.mjs quotes the exceptions themselves.
-      if (file === 'package-lock.json' || file === 'tools/rename/port-rules.mjs') continue;
-      const text = readFileSync(join(WORKSPACE_ROOT, file), 'utf8');
-      const covered = new Set(portSpans(text, rules.get(file) ?? [], ports).spans.map((span) => span.start));
-      for (const known of exceptions.get(file) ?? []) {
-        for (let at = text.indexOf(known); at !== -1; at = text.indexOf(known, at + 1)) {
-          for (const match of known.matchAll(mention)) covered.add(at + match.index + 1);
-        }
-      }
-      for (const match of text.matchAll(mention)) {
-        if (covered.has(match.index + 1)) continue;
-        const line = text.slice(0, match.index).split('\n').length;
-        uncovered.push(`${file}:${line}: ${text.split('\n')[line - 1]!.trim()}`);
+      // The lockfile holds no ports; port-rules.mjs and this spec quote the exceptions themselves.
+      if (PORT_FILES.includes(file) || ['package-lock.json', RULES, SPEC].includes(file)) continue;
+      const content = text(file);
+      for (const span of portSpans(content, ports, NOT_DEFAULTS[file])) {
+        if (content[span.start - 1] !== ':') continue;
+        const line = content.slice(0, span.start).split('\n').length;
+        uncovered.push(`${file}:${line}: ${content.split('\n')[line - 1]!.trim()}`);
       }
     }
     expect(uncovered).toEqual([]);
   });
 
-  it('a port pattern matches the port it names and nothing longer', () => {
-    const { regex, kinds } = compilePattern("'127.0.0.1:{gateway}:{webhook}'", {
-      ...ports,
-      gateway: 1234,
-      webhook: 1235,
-    });
-    expect(kinds).toEqual(['gateway', 'webhook']);
-    expect("- '127.0.0.1:1234:1235'".match(regex)?.[0]).toBe("'127.0.0.1:1234:1235'");
-    expect("- '127.0.0.1:12340:1235'".match(regex)).toBeNull();
-    expect(() => compilePattern('{gateway}', ports)).toThrow(/needs at least 5 characters of context/);
-    expect(() => compilePattern(':{gateway}/', ports)).toThrow(/needs at least 5 characters of context/);
-    expect(() => compilePattern('GATEWAY_PORT=1234', ports)).toThrow(/has no port placeholder/);
-    expect(() => compilePattern('EXPOSE {gatway}', ports)).toThrow(/unknown placeholder/);
-    const wrapped = compilePattern('(mTLS on :{sandboxMtls})', { ...ports, sandboxMtls: 1443 }).regex;
-    expect('sandbox (mTLS on\n:1443)'.match(wrapped)).not.toBeNull();
+  it('finds a port as a whole number only, and not inside an exception', () => {
+    const found = (text: string, exceptions?: string[]) =>
+      portSpans(text, { ...ports, gateway: 1234, webhook: 1235 }, exceptions).map((span) => span.kind);
+    const all = ['gateway', 'webhook', 'gateway', 'gateway', 'gateway'];
+    expect(found("'127.0.0.1:1234:1235' EXPOSE 1234 (1234) :-1234}")).toEqual(all);
+    expect(found('12345 11234 1234ms v1.1234 x1234 PORT_1234')).toEqual([]);
+    expect(found('timeout:1234 at :1234', ['timeout:1234'])).toEqual(['gateway']);
   });
 
   describe('a copy of the workspace', () => {
@@ -393,8 +372,8 @@ describe('tools/rename and this workspace', () => {
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       const changed = files.filter((file) => after.get(file) !== before.get(file));
-      expect(run.stdout).toContain(`Changed ${changed.length} files:`);
-      expect(dry.stdout).toContain(`Would change ${changed.length} files:`);
+      expect(run.stdout).toContain(`Changed ${changed.length} files.`);
+      expect(dry.stdout).toContain(`Would change ${changed.length} files.`);
     });
 
     it('leaves no spelling of the old scope or name in any tracked file', () => {
@@ -413,28 +392,18 @@ describe('tools/rename and this workspace', () => {
       expect(count(after, TARGET.displayName)).toBe(countBefore);
     });
 
-    it('changes nothing but the names and the default ports the rules list', () => {
-      const rules = new Map(PORT_RULES.map((rule) => [rule.file, rule.patterns]));
+    it('changes nothing but the names and the default ports in the listed files', () => {
       const differences: string[] = [];
       for (const file of files) {
         const old = before.get(file)!;
         // This spec names the target itself; the reverse mapping below would be ambiguous there.
         if ([TARGET.scope, TARGET.name, TARGET.displayName].some((token) => old.includes(token))) continue;
         let text = after.get(file)!;
-        const patterns = rules.get(file);
-        if (patterns !== undefined) {
-          const { spans } = portSpans(text, patterns, TARGET.ports);
-          for (const span of [...spans].reverse()) {
-            text = text.slice(0, span.start) + String(ports[span.kind]) + text.slice(span.end);
-          }
+        for (const span of PORT_FILES.includes(file) ? portSpans(text, TARGET.ports).reverse() : []) {
+          text = text.slice(0, span.start) + String(ports[span.kind]) + text.slice(span.end);
         }
-        text = text
-          .split(TARGET.scope)
-          .join(scope)
-          .split(TARGET.displayName)
-          .join(displayName)
-          .split(TARGET.name)
-          .join(name);
+        text = text.replaceAll(TARGET.scope, scope).replaceAll(TARGET.displayName, displayName);
+        text = text.replaceAll(TARGET.name, name);
         // Manifests and the lockfile may list renamed keys in a new (npm's) order: compare their content.
         const same = /(^|\/)package(-lock)?\.json$/.test(file)
           ? isDeepStrictEqual(JSON.parse(text), JSON.parse(old))
@@ -444,42 +413,13 @@ describe('tools/rename and this workspace', () => {
       expect(differences).toEqual([]);
     });
 
-    it('moves every default port the rules list, and only those', () => {
-      let moved = 0;
-      for (const rule of PORT_RULES) {
-        const { spans, unmatched } = portSpans(after.get(rule.file)!, rule.patterns, TARGET.ports);
-        expect({ file: rule.file, unmatched }).toEqual({ file: rule.file, unmatched: [] });
-        moved += spans.length;
-      }
-      const reported = Number(/Replacements: .*ports (\d+)/.exec(run.stdout)?.[1]);
-      expect(reported).toBe(moved);
-      expect(moved).toBeGreaterThan(PORT_RULES.length);
-    });
-
-    it('renames the workspace links: manifests, tsconfig paths, the Jest mapper, the lockfile', () => {
-      const lock = JSON.parse(after.get('package-lock.json')!);
-      expect(Object.keys(lock.packages)).toEqual(sortedKeys(lock.packages));
-      const links = Object.entries(lock.packages as Record<string, { link?: boolean; resolved?: string }>).filter(
-        ([, entry]) => entry.link === true,
-      );
-      expect(links.length).toBeGreaterThan(5);
-      for (const [path, entry] of links) {
-        expect(path.startsWith(`node_modules/${TARGET.scope}/`)).toBe(true);
-        const manifest = JSON.parse(after.get(`${entry.resolved}/package.json`)!);
-        expect(`node_modules/${manifest.name}`).toBe(path);
-      }
-      const paths = JSON.parse(after.get('tsconfig.base.json')!).compilerOptions.paths as Record<string, string[]>;
-      expect(Object.keys(paths).every((key) => key.startsWith(`${TARGET.scope}/`))).toBe(true);
-      expect(after.get('jest.preset.mjs')).toContain(`'^${TARGET.scope}/([a-z0-9-]+)$'`);
-      expect(JSON.parse(after.get('package.json')!).name).toBe(TARGET.name);
-    });
-
-    it("updates its own record, so the renamed copy's rename starts from the new names", () => {
-      const current = after.get('tools/rename/current.mjs')!;
-      expect(current).toContain(`scope: '${TARGET.scope}'`);
-      expect(current).toContain(`name: '${TARGET.name}'`);
-      expect(current).toContain(`displayName: '${TARGET.displayName}'`);
-      for (const kind of PORT_KINDS) expect(current).toContain(`${kind.key}: ${TARGET.ports[kind.key]},`);
+    it('moves every default port of the listed files', () => {
+      const found = (texts: Map<string, string>, to: Record<PortKey, number>, except = NOT_DEFAULTS) =>
+        Object.fromEntries(PORT_FILES.map((file) => [file, portSpans(texts.get(file)!, to, except[file]).length]));
+      const moved = found(after, TARGET.ports, {});
+      expect(moved).toEqual(found(before, ports));
+      const total = Object.values(moved).reduce((sum, count) => sum + count, 0);
+      expect(Number(/Replacements: .*ports (\d+)/.exec(run.stdout)?.[1])).toBe(total);
     });
   });
 });
