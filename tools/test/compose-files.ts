@@ -16,7 +16,7 @@ export interface Service {
   command?: string | string[];
   restart?: string;
   environment?: Record<string, string | number | boolean | null> | string[];
-  ports?: (string | { target: number; published?: number | string; host_ip?: string })[];
+  ports?: string[];
   volumes?: string[];
   secrets?: (string | { source: string; target?: string })[];
   depends_on?: string[] | Record<string, { condition?: string }>;

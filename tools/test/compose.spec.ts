@@ -7,7 +7,11 @@ import { join, posix, relative } from 'node:path';
 import ignoreFile from '@balena/dockerignore';
 import type { ModifiableInstruction } from 'dockerfile-ast';
 import { parse } from 'yaml';
+import { SANDBOX_DEFAULT_PORTS, SETTINGS } from '@connectpay-kit/config';
+import { ENVIRONMENTS } from '@connectpay-kit/hosts';
+import { DEV_PKI_FILES, DEV_SERVER_NAMES } from '@connectpay-kit/testing-pki';
 import { CURRENT } from '../rename/current.mjs';
+import { workspaceImports } from '../workspace.js';
 import {
   type Compose,
   type Service,
@@ -37,59 +41,34 @@ type Check = (input: Input) => string[];
 // ---------------------------------------------------------------------------------------------------
 // What the sources say (read once: the mutations alter the files, never the sources)
 
-const PORT_CONSTANTS_FILE = 'packages/config/src/variables.ts';
-
 /** Non-test TypeScript files under a workspace folder. */
 const sourcesIn = (folder: string): string[] =>
-  existsSync(join(WORKSPACE_ROOT, folder))
-    ? readdirSync(join(WORKSPACE_ROOT, folder), { recursive: true, encoding: 'utf8' })
-        .filter((file) => file.endsWith('.ts') && !/\.(spec|d)\.ts$/.test(file))
-        .map((file) => join(WORKSPACE_ROOT, folder, file))
-    : [];
+  readdirSync(join(WORKSPACE_ROOT, folder), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts') && !/\.(spec|d)\.ts$/.test(file))
+    .map((file) => join(WORKSPACE_ROOT, folder, file));
 
-/** The string items of `const NAME = [...]`, or the number fields of `const NAME = { key: 1 }`, in a file. */
-function constIn(file: string, name: string, kind: 'list' | 'numbers'): string[] | Record<string, number> {
-  const text = read(file);
-  const body = kind === 'list' ? '\\[([^\\]]*)\\]' : '(?:Object\\.freeze\\(\\s*)?\\{([^}]*)\\}';
-  const found = new RegExp(`\\bconst\\s+${name}\\s*=\\s*${body}`).exec(text)?.[1];
-  if (found === undefined)
-    throw new Error(`${file} does not declare ${name} as an ${kind === 'list' ? 'array' : 'object'} literal.`);
-  if (kind === 'list') return [...found.matchAll(/['"]([^'"]+)['"]/g)].map((match) => match[1]!);
-  return Object.fromEntries(
-    [...found.matchAll(/(\w+)\s*:\s*(\d[\d_]*)(?![\w.])/g)].map(([, k, v]) => [k, Number(v!.replace(/_/g, ''))]),
-  );
-}
+/** The constants of packages/config a port default may name (`port('X_PORT', SANDBOX_DEFAULT_PORTS.oneway)`). */
+const PORT_CONSTANTS: Record<string, Record<string, number>> = { SANDBOX_DEFAULT_PORTS };
 
 /**
  * Port defaults in a source text, each with the variable that moves it: `NAME_PORT: integer(min, max,
- * default)` or `port('NAME_PORT', default)`; a default is a number or `CONSTANT.key` of PORT_CONSTANTS_FILE.
+ * default)` or `port('NAME_PORT', default)`; a default is a number or `CONSTANT.key` of PORT_CONSTANTS.
  * Anything else throws: a default this cannot read would otherwise drop out of the checks unnoticed.
  */
-export function portDefaultsIn(text: string): { variable: string; port: number }[] {
+function portDefaultsIn(text: string): { variable: string; port: number }[] {
   const call =
     /\b(?:([A-Z][A-Z0-9_]*_PORT)\s*:\s*integer\(\s*[\d_]+\s*,\s*[\d_]+|port\(\s*['"]([A-Z][A-Z0-9_]*_PORT)['"])\s*,\s*((?:[^()]|\([^()]*\))*?)\s*,?\s*\)/g;
   return [...text.matchAll(call)].map(([, zod, sandbox, value = '']) => {
     const variable = (zod ?? sandbox)!;
-    if (/^\d[\d_]*$/.test(value)) return { variable, port: Number(value.replace(/_/g, '')) };
     const [, name = '', key = ''] = /^([A-Z][A-Z0-9_]*)\.(\w+)$/.exec(value) ?? [];
-    const where = `${variable} defaults to ${value}`;
-    if (!name) throw new Error(`${where}, which is neither a number nor CONSTANT.key in ${PORT_CONSTANTS_FILE}.`);
-    let port: number | undefined;
-    try {
-      port = (constIn(PORT_CONSTANTS_FILE, name, 'numbers') as Record<string, number>)[key];
-    } catch (error) {
-      throw new Error(`${where}, but ${(error as Error).message}`, { cause: error });
-    }
+    const port = /^\d[\d_]*$/.test(value) ? Number(value.replace(/_/g, '')) : PORT_CONSTANTS[name]?.[key];
     if (port === undefined)
-      throw new Error(`${where}, but ${name} in ${PORT_CONSTANTS_FILE} has no number field ${key}.`);
+      throw new Error(
+        `${variable} defaults to ${value}: neither a number nor a field of ${Object.keys(PORT_CONSTANTS)}.`,
+      );
     return { variable, port };
   });
 }
-
-const workspaceImports = (file: string) =>
-  [
-    ...readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]@connectpay-kit\/([a-z0-9-]+)/g),
-  ].map((m) => m[1]!);
 
 const facts = new Map<string, ReturnType<typeof readFacts>>();
 const factsOf = (app: string) => facts.get(app) ?? facts.set(app, readFacts(app)).get(app)!;
@@ -105,11 +84,7 @@ function readFacts(app: string) {
   });
   // Routes: Nest controllers (`@Controller('health')` + `@Get('ready')`), route constants and `pathname === '/x'`.
   const routes: { method: string; path: string }[] = [];
-  const path = (...parts: string[]) =>
-    `/${parts
-      .flatMap((part) => part.split('/'))
-      .filter(Boolean)
-      .join('/')}`;
+  const path = (...parts: string[]) => `/${parts.join('/').split('/').filter(Boolean).join('/')}`;
   for (const text of own.map((file) => readFileSync(file, 'utf8'))) {
     const prefix = /@Controller\(\s*(?:['"]([^'"]*)['"])?\s*\)/.exec(text);
     for (const [, method = '', sub = ''] of prefix
@@ -139,11 +114,9 @@ function readFacts(app: string) {
     if (file.endsWith('/settings.ts'))
       for (const [, name = ''] of text.matchAll(/^\s+([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+):/gm)) variables.add(name);
   }
-  if (packages.has('config')) {
-    for (const environment of constIn('packages/hosts/src/environments.ts', 'ENVIRONMENTS', 'list') as string[])
-      for (const setting of constIn(PORT_CONSTANTS_FILE, 'SETTINGS', 'list') as string[])
-        variables.add(`CONNECTPAY_${environment.toUpperCase()}_${setting}`);
-  }
+  if (packages.has('config'))
+    for (const environment of ENVIRONMENTS)
+      for (const setting of SETTINGS) variables.add(`CONNECTPAY_${environment.toUpperCase()}_${setting}`);
   return { ports: ports.sort((a, b) => a.port - b.port), routes, packages: [...packages].sort(), variables };
 }
 
@@ -155,12 +128,6 @@ function serves(app: string, path: string, method?: string): boolean {
   );
 }
 
-const DEV_PKI_LAYOUT = 'packages/testing-pki/src/dev-pki/layout.ts';
-const devPkiFiles = () =>
-  [
-    ...(/\bDEV_PKI_FILES\s*=\s*\{([^}]*)\}/.exec(read(DEV_PKI_LAYOUT))?.[1] ?? '').matchAll(/:\s*['"]([^'"]+)['"]/g),
-  ].map((m) => m[1]);
-const devServerNames = () => constIn(DEV_PKI_LAYOUT, 'DEV_SERVER_NAMES', 'list') as string[];
 const workspaces = () =>
   Object.keys((JSON.parse(read('package-lock.json')) as { packages: object }).packages).filter(
     (key) => key !== '' && !key.includes('node_modules'),
@@ -188,13 +155,7 @@ const dependencies = (service: Service): Record<string, string> =>
     : Object.fromEntries(
         Object.entries(service.depends_on ?? {}).map(([name, spec]) => [name, spec.condition ?? 'service_started']),
       );
-const portOf = (entry: NonNullable<Service['ports']>[number]) => {
-  if (typeof entry === 'object')
-    return {
-      host: `${entry.host_ip ?? '0.0.0.0'}:${entry.published}`,
-      published: entry.published,
-      target: Number(entry.target),
-    };
+const portOf = (entry: string) => {
   const parts = entry.replace(/\/(tcp|udp)$/, '').split(':');
   return {
     host: parts.length > 2 ? parts.slice(0, -1).join(':') : `0.0.0.0:${parts[0]}`,
@@ -220,23 +181,17 @@ const healthOf = (service: Service) => {
   return { argv: test[0] === 'CMD' ? test.slice(1) : test };
 };
 
-/** The names of the Dockerfile's stages; undefined when it cannot be read (the dockerfile check says why). */
-function stageNames(input: Input): string[] | undefined {
+/** What `read` returns, or undefined when the Dockerfile cannot be read (the dockerfile check says why). */
+function unlessBroken<T>(read: () => T): T | undefined {
   try {
-    return dockerStages(input.dockerfile).flatMap((stage) => stage.name ?? []);
+    return read();
   } catch {
     return undefined;
   }
 }
-
-/** The stages of the input's Dockerfile and each app target's chain; undefined when unreadable. */
-function docker(input: Input, app: string): Stage[] | undefined {
-  try {
-    return stageChain(dockerStages(input.dockerfile), app);
-  } catch {
-    return undefined;
-  }
-}
+const stageNames = (input: Input) => unlessBroken(() => dockerStages(input.dockerfile).flatMap((s) => s.name ?? []));
+/** An app target's chain of stages. */
+const docker = (input: Input, app: string) => unlessBroken(() => stageChain(dockerStages(input.dockerfile), app));
 const imageHealth = (chain: Stage[] | undefined) => {
   const last = instructionsOf(chain ?? [], 'HEALTHCHECK').at(-1);
   const command = last === undefined ? undefined : /(?:^|\s)CMD\s+(.*)$/s.exec(last)?.[1]?.trim();
@@ -249,18 +204,11 @@ const imageHealth = (chain: Stage[] | undefined) => {
 const copies = (stage: Stage) =>
   stage.instructions
     .filter((i): i is ModifiableInstruction => ['COPY', 'ADD'].includes(i.getKeyword()))
-    .map((i) => ({
-      line: i.getRange().start.line + 1,
-      from:
-        i
-          .getFlags()
-          .find((flag) => flag.getName() === 'from')
-          ?.getValue() ?? undefined,
-      sources: i
-        .getArguments()
-        .map((argument) => argument.getValue())
-        .slice(0, -1),
-    }));
+    .map((i) => {
+      const from = i.getFlags().find((flag) => flag.getName() === 'from');
+      const sources = i.getArguments().map((argument) => argument.getValue());
+      return { line: i.getRange().start.line + 1, from: from?.getValue() ?? undefined, sources: sources.slice(0, -1) };
+    });
 
 // ---------------------------------------------------------------------------------------------------
 // The checks
@@ -397,7 +345,7 @@ const CHECKS: Record<string, Check> = {
         );
       for (const [variable, value] of Object.entries(environment)) {
         const file = value.startsWith(`${devPki}/`) ? value.slice(devPki.length + 1) : undefined;
-        if (file !== undefined && !devPkiFiles().includes(file))
+        if (file !== undefined && !Object.values<string>(DEV_PKI_FILES).includes(file))
           problems.push(`${name}: ${variable} names ${file}, which the dev PKI does not hold.`);
       }
       // Read-only readers wait for the one-shot that mounts the volume read-write to finish.
@@ -648,9 +596,9 @@ const CHECKS: Record<string, Check> = {
               problems.push(`${where}: ${host} does not listen on ${port}.`);
             if (path !== undefined && path !== '/' && !serves(app, path))
               problems.push(`${where}: ${app} serves no ${path}.`);
-            if (scheme === 'https' && !devServerNames().includes(host))
+            if (scheme === 'https' && !DEV_SERVER_NAMES.includes(host as never))
               problems.push(
-                `${where}: the dev PKI's server certificates name ${devServerNames().join(', ')}, not ${host}: TLS verification would fail.`,
+                `${where}: the dev PKI's server certificates name ${DEV_SERVER_NAMES.join(', ')}, not ${host}: TLS verification would fail.`,
               );
           } else if (isPostgres(target)) {
             const database = environmentOf(target);
@@ -838,14 +786,9 @@ describe('docker-compose.yml and the Dockerfile', () => {
       { variable: 'SANDBOX_ONEWAY_PORT', port: P.sandboxOneway },
     ]);
     expect(() => portDefaultsIn("port('X_PORT', SANDBOX_DEFAULT_PORTS.mtsl)")).toThrow(
-      /SANDBOX_DEFAULT_PORTS in packages\/config\/src\/variables\.ts has no number field mtsl/,
+      /X_PORT defaults to SANDBOX_DEFAULT_PORTS\.mtsl: neither a number nor a field of SANDBOX_DEFAULT_PORTS/,
     );
-    expect(() => portDefaultsIn("port('X_PORT', NO_SUCH_PORTS.mtls)")).toThrow(
-      /variables\.ts does not declare NO_SUCH_PORTS as an object literal/,
-    );
-    expect(() => portDefaultsIn("port('X_PORT', Number(process.env.X))")).toThrow(
-      /X_PORT defaults to Number\(process\.env\.X\), which is neither a number nor CONSTANT\.key/,
-    );
+    expect(() => portDefaultsIn("port('X_PORT', Number(process.env.X))")).toThrow(/X_PORT defaults to Number/);
   });
 
   it('substitutes compose variables with their defaults and refuses one without', () => {
