@@ -1,4 +1,5 @@
-// Every example a reader of docs/ would run is run here, so the pages stay true (issue 7). A page's
+// Every example a reader of docs/ would run is run here, so the pages stay true (issue 7), and so are
+// the apps' and packages' READMEs, whose "adding a ..." sections show the extension points (issue 15). A page's
 // ```sh doc-test``` blocks run in order with bash in a fresh folder per page; ```ts doc-test``` blocks
 // are type-checked against the workspace packages and run with node; a ```text doc-output``` block
 // lists lines the output must contain (docs/README.md, "How the examples are tested").
@@ -35,10 +36,23 @@ import { DocTestFailure, prepareRepositoryStandIn, runPage, typecheckBlocks } fr
 import { BUILT, cleanEnvironment, LocalStack, missingBuilds, WORKSPACE_ROOT } from '../docs/stack.js';
 
 const DOCS = join(WORKSPACE_ROOT, 'docs');
-const PAGES = readdirSync(DOCS)
-  .filter((name) => name.endsWith('.md'))
-  .sort()
-  .map((name) => `docs/${name}`);
+/**
+ * The apps' and packages' READMEs run too: each has an "adding a rule / an endpoint / an API / a
+ * handler" section whose example exercises the real extension point, so steps that stop working fail here.
+ */
+const READMES = ['apps', 'packages'].flatMap((folder) =>
+  readdirSync(join(WORKSPACE_ROOT, folder))
+    .filter((name) => existsSync(join(WORKSPACE_ROOT, folder, name, 'README.md')))
+    .sort()
+    .map((name) => `${folder}/${name}/README.md`),
+);
+const PAGES = [
+  ...readdirSync(DOCS)
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) => `docs/${name}`),
+  ...READMES,
+];
 
 function blocksOf(page: string): DocTestBlock[] {
   try {
@@ -111,6 +125,17 @@ describe('docs pages: every doc-test block runs and prints what the page promise
         'docs/security-model.md',
       ]),
     );
+    // The extension points' sections (one example each, run against the built code).
+    const withExamples = READMES.filter((page) => blocksOf(page).some((block) => block.run));
+    expect(withExamples).toEqual(
+      expect.arrayContaining([
+        'apps/gateway/README.md',
+        'apps/sandbox/README.md',
+        'apps/webhook/README.md',
+        'packages/certs/README.md',
+        'packages/hosts/README.md',
+      ]),
+    );
     const runnable = PAGES.flatMap(blocksOf).filter((block) => block.run);
     expect(runnable.length).toBeGreaterThan(20);
   });
@@ -118,7 +143,14 @@ describe('docs pages: every doc-test block runs and prints what the page promise
   it.each(PAGES.filter((page) => blocksOf(page).length > 0))(
     '%s',
     async (page) => {
-      const dir = join(work, 'pages', page.replace(/^docs\//, '').replace(/\.md$/, ''));
+      const dir = join(
+        work,
+        'pages',
+        page
+          .replace(/^docs\//, '')
+          .replace(/\.md$/, '')
+          .replaceAll('/', '.'),
+      );
       prepareRepositoryStandIn(dir, pki.dir);
       await FIXTURES[page]?.(dir, pki);
       try {
