@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { PortMap } from './blocks.js';
@@ -27,15 +27,25 @@ export function missingBuilds(): string[] {
 }
 
 /**
- * The test's own environment minus everything that would configure the apps or the pages'
- * commands behind their back (a developer's CONNECTPAY_ENV, jest's NODE_OPTIONS, nx's FORCE_COLOR).
+ * A fresh shell's environment, then `extra`: none of the apps' or ConnectPay's settings (a developer's
+ * CONNECTPAY_ENV), nothing of the outer npm, Nx or Jest run (npm_* settings, NX_WORKSPACE_ROOT, jest's
+ * NODE_OPTIONS, nx's FORCE_COLOR, which would colour output) and, `outsideWorkspace`, no folder of this
+ * workspace on PATH, so a command finds only what its own folder installs.
  */
-export function cleanEnvironment(): Record<string, string> {
-  // FORCE_COLOR (set by nx) would colour node's output in the pages' examples.
+export function cleanEnvironment(extra: Record<string, string> = {}, outsideWorkspace = false): Record<string, string> {
   const ignored = (name: string) =>
-    /^(CONNECTPAY|GATEWAY|WEBHOOK|SANDBOX)_/.test(name) || ['NODE_OPTIONS', 'LOG_LEVEL', 'FORCE_COLOR'].includes(name);
-  const kept = Object.entries(process.env).filter(([name, value]) => value !== undefined && !ignored(name));
-  return { ...(Object.fromEntries(kept) as Record<string, string>), NO_COLOR: '1' };
+    (/^((CONNECTPAY|GATEWAY|WEBHOOK|SANDBOX)_|(npm|NX|JEST|TURBO)_)/i.test(name) &&
+      name !== 'CONNECTPAY_TEST_POSTGRES_URL') ||
+    ['NODE_OPTIONS', 'INIT_CWD', 'LOG_LEVEL', 'FORCE_COLOR'].includes(name);
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name, value]) => value !== undefined && !ignored(name)),
+  );
+  if (outsideWorkspace)
+    env['PATH'] = (env['PATH'] ?? '')
+      .split(delimiter)
+      .filter((dir) => relative(WORKSPACE_ROOT, dir).startsWith('..'))
+      .join(delimiter);
+  return { ...(env as Record<string, string>), NO_COLOR: '1', ...extra };
 }
 
 export function freePort(): Promise<number> {

@@ -176,32 +176,26 @@ export function checkRepository(root, { force }) {
 // The plan
 
 /**
- * The token replacements, as one expression so a replacement is never replaced again (a new scope
- * that contains the old name stays as given). The scope and the name are whole words: "@scope" is
- * never taken for "scope", and "connectpay-kit-gateway" still renames its first two words.
+ * The current names as whole words: "@scope" is never taken for "scope", and "connectpay-kit-gateway"
+ * still renames its first two words.
  */
+const OLD_TOKENS = Object.freeze({
+  scope: `${escape(CURRENT.scope)}(?![\\w-])`,
+  displayName: `(?<!\\w)${escape(CURRENT.displayName)}(?!\\w)`,
+  name: `(?<![@\\w])${escape(CURRENT.name)}(?!\\w)`,
+});
+const changing = (target, kinds) => kinds.filter((kind) => target[kind] !== CURRENT[kind]);
+
+/** The token replacements, as one expression so a replacement is never replaced again. */
 function tokenReplacer(target) {
-  const alternatives = [];
-  const map = new Map();
-  if (target.scope !== CURRENT.scope) {
-    alternatives.push(`${escape(CURRENT.scope)}(?![\\w-])`);
-    map.set(CURRENT.scope, { to: target.scope, kind: 'scope' });
-  }
-  if (target.displayName !== CURRENT.displayName) {
-    alternatives.push(`(?<!\\w)${escape(CURRENT.displayName)}(?!\\w)`);
-    map.set(CURRENT.displayName, { to: target.displayName, kind: 'displayName' });
-  }
-  if (target.name !== CURRENT.name) {
-    alternatives.push(`(?<![@\\w])${escape(CURRENT.name)}(?!\\w)`);
-    map.set(CURRENT.name, { to: target.name, kind: 'name' });
-  }
-  if (alternatives.length === 0) return undefined;
-  const regex = new RegExp(alternatives.join('|'), 'g');
+  const kinds = changing(target, Object.keys(OLD_TOKENS));
+  if (kinds.length === 0) return undefined;
+  const regex = new RegExp(kinds.map((kind) => `(?<${kind}>${OLD_TOKENS[kind]})`).join('|'), 'g');
   return (text, counts) =>
-    text.replace(regex, (found) => {
-      const { to, kind } = map.get(found);
+    text.replace(regex, (...args) => {
+      const kind = kinds.find((k) => args.at(-1)[k] !== undefined);
       counts[kind] += 1;
-      return to;
+      return target[kind];
     });
 }
 
@@ -380,9 +374,7 @@ export function applyPlan(root, plan) {
 
 /** Tracked files that still hold the old scope or name (binary or non-UTF-8 files the rename skipped). */
 export function leftovers(root, files, target) {
-  const olds = [];
-  if (target.scope !== CURRENT.scope) olds.push(new RegExp(`${escape(CURRENT.scope)}(?![\\w-])`));
-  if (target.name !== CURRENT.name) olds.push(new RegExp(`(?<![@\\w])${escape(CURRENT.name)}(?!\\w)`));
+  const olds = changing(target, ['scope', 'name']).map((kind) => new RegExp(OLD_TOKENS[kind]));
   if (olds.length === 0) return [];
   const found = [];
   for (const file of files) {

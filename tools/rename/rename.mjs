@@ -71,8 +71,6 @@ function program() {
     .showHelpAfterError('(node tools/rename/rename.mjs --help shows every option)');
 }
 
-const camelCase = (option) => option.replace(/-([a-z])/g, (_, letter) => letter.toUpperCase());
-
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const COUNT_LABELS = { scope: 'scope', name: 'name', displayName: 'display name', ports: 'ports' };
@@ -176,7 +174,7 @@ async function main(argv) {
     // A kept name keeps its display name; a new one gets its words capitalised.
     displayName:
       options.displayName ?? (options.name === CURRENT.name ? CURRENT.displayName : defaultDisplayName(options.name)),
-    ports: resolvePorts(Object.fromEntries(PORT_KINDS.map((kind) => [kind.key, options[camelCase(kind.option)]]))),
+    ports: resolvePorts(Object.fromEntries(PORT_KINDS.map((kind) => [kind.key, options[`${kind.key}Port`]]))),
   };
   if (options.displayName === undefined) validateDisplayName(target.displayName);
   const { files, dirty } = checkRepository(root, { force: options.force === true || options.dryRun === true });

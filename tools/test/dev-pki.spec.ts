@@ -23,9 +23,6 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A shell's environment without this run's app or ConnectPay settings, plus `extra`. */
-const cleanEnv = (extra: Record<string, string> = {}) => ({ ...cleanEnvironment(), ...extra });
-
 function run(file: string, args: string[], env: NodeJS.ProcessEnv) {
   const result = spawnSync(process.execPath, [file, ...args], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -34,24 +31,28 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv) {
 describe('the dev PKI command (packages/testing-pki/dist/dev-pki/cli.js)', () => {
   it('makes the dev PKI, then reuses it', () => {
     const pki = join(dir, 'pki');
-    const first = run(CLI, [pki], cleanEnv());
+    const first = run(CLI, [pki], cleanEnvironment());
     expect(first).toEqual({ status: 0, stdout: expect.stringMatching(`^dev PKI generated in ${pki} `), stderr: '' });
     expect(readFileSync(join(pki, 'client-id.txt'), 'utf8')).toBe('local-dev-client');
-    expect(run(CLI, [pki], cleanEnv())).toEqual({ status: 0, stdout: `dev PKI in ${pki} reused\n`, stderr: '' });
+    expect(run(CLI, [pki], cleanEnvironment())).toEqual({
+      status: 0,
+      stdout: `dev PKI in ${pki} reused\n`,
+      stderr: '',
+    });
   });
 
   it('fills CONNECTPAY_DEV_PKI_DIR, as the apps read it, when no folder is given', () => {
-    const result = run(CLI, [], cleanEnv({ CONNECTPAY_DEV_PKI_DIR: 'from-env' }));
+    const result = run(CLI, [], cleanEnvironment({ CONNECTPAY_DEV_PKI_DIR: 'from-env' }));
     expect(result.status).toBe(0);
     expect(existsSync(join(dir, 'from-env', 'ca.pem'))).toBe(true);
   });
 
   it('refuses wrong usage with exit 2, and a folder it cannot write with exit 1 and the reason, no stack', () => {
-    const usage = run(CLI, ['a', 'b'], cleanEnv());
+    const usage = run(CLI, ['a', 'b'], cleanEnvironment());
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/^dev-pki: unexpected arguments a b\nusage: /);
     writeFileSync(join(dir, 'a-file'), '');
-    const blocked = run(CLI, [join(dir, 'a-file', 'pki')], cleanEnv());
+    const blocked = run(CLI, [join(dir, 'a-file', 'pki')], cleanEnvironment());
     expect(blocked.status).toBe(1);
     expect(blocked.stderr).toMatch(/^dev-pki: the local dev PKI could not be made: .*a-file/);
     expect(blocked.stderr).not.toMatch(/\n\s+at /);
@@ -70,7 +71,7 @@ describe('the apps only read the dev PKI', () => {
       const result = run(
         MAINS[app],
         [],
-        cleanEnv({
+        cleanEnvironment({
           CONNECTPAY_ENV: 'local',
           CONNECTPAY_DEV_PKI_DIR: absent,
           GATEWAY_PORT: '0',

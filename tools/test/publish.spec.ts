@@ -19,7 +19,8 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { cleanEnvironment } from '../docs/stack.js';
 import { WORKSPACE_ROOT } from '../workspace.js';
 
 /** Nx project name (nx.json release.projects) -> folder. */
@@ -59,6 +60,9 @@ interface RunResult {
   readonly stderr: string;
 }
 
+/** A consumer's shell: nothing of the workspace's npm run or PATH, so a bin or a package can only come from the tarballs. */
+const consumerEnv = (extra: Record<string, string> = {}) => cleanEnvironment(extra, true);
+
 /** Asynchronous on purpose: the registry stand-in below answers from this process while npm runs. */
 function run(command: string, args: readonly string[], cwd: string, env = consumerEnv()): Promise<RunResult> {
   return new Promise((resolve, reject) => {
@@ -71,7 +75,7 @@ function run(command: string, args: readonly string[], cwd: string, env = consum
   });
 }
 
-async function mustRun(command: string, args: readonly string[], cwd: string, env?: NodeJS.ProcessEnv) {
+async function mustRun(command: string, args: readonly string[], cwd: string, env?: Record<string, string>) {
   const result = await run(command, args, cwd, env);
   if (result.code !== 0) {
     const { code, stdout, stderr } = result;
@@ -80,18 +84,6 @@ async function mustRun(command: string, args: readonly string[], cwd: string, en
     );
   }
   return result;
-}
-
-/**
- * A consumer's shell: nothing from the workspace's npm run (npm_* settings, its node_modules/.bin on
- * PATH) nor jest's NODE_OPTIONS, so a bin or a package can only come from the installed tarballs.
- */
-function consumerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && !['NODE_OPTIONS', 'INIT_CWD'].includes(key)),
-  );
-  const path = (process.env.PATH ?? '').split(delimiter).filter((entry) => !entry.startsWith(WORKSPACE_ROOT));
-  return { ...env, PATH: path.join(delimiter), NO_COLOR: '1', ...extra };
 }
 
 /** Every non-test .ts file under src/, as the .js and .d.ts paths tsc writes for it under `outDir`. */
@@ -420,12 +412,8 @@ describe('installed from the tarballs into a project outside the workspace', () 
       const stat = lstatSync(join(scope, name));
       // One copy of each: dependents use the installed tarball, not a nested or registry copy.
       const nested = existsSync(join(scope, name, 'node_modules/@connectpay-kit'));
-      expect({ name, symlink: stat.isSymbolicLink(), folder: stat.isDirectory(), nested }).toEqual({
-        name,
-        symlink: false,
-        folder: true,
-        nested: false,
-      });
+      const found = { name, symlink: stat.isSymbolicLink(), folder: stat.isDirectory(), nested };
+      expect(found).toEqual({ name, symlink: false, folder: true, nested: false });
     }
     expect(existsSync(join(consumer, 'node_modules/.bin/cert-check'))).toBe(true);
   });
@@ -517,13 +505,7 @@ describe('installed from the tarballs into a project outside the workspace', () 
         expect(inspected.stdout).toMatch(/^ +PSD2 NCA: The Netherlands Bank \/ NL-DNB$/m);
       }
       const verified = await certCheck(
-        'verify',
-        '--psd2',
-        '--offline',
-        '--format',
-        'json',
-        '--at',
-        '2026-11-29',
+        ...'verify --psd2 --offline --format json --at 2026-11-29'.split(' '),
         join(dir, name),
       );
       // Expired and without its issuer, every one of them: exit 1 for those, whatever PSD2 says.
@@ -539,22 +521,7 @@ describe('installed from the tarballs into a project outside the workspace', () 
     writeFileSync(join(consumer, 'check.ts'), TS_CHECK);
     writeFileSync(join(consumer, 'wrong.ts'), TS_WRONG);
     const typecheck = (file: string) =>
-      run(
-        process.execPath,
-        [
-          tsc,
-          '--noEmit',
-          '--module',
-          'nodenext',
-          '--moduleResolution',
-          'nodenext',
-          '--strict',
-          '--target',
-          'es2022',
-          file,
-        ],
-        consumer,
-      );
+      run(process.execPath, [tsc, ...'--noEmit --strict --module nodenext --target es2022'.split(' '), file], consumer);
     const right = await typecheck('check.ts');
     expect({ code: right.code, output: right.stdout + right.stderr }).toEqual({ code: 0, output: '' });
     const wrong = await typecheck('wrong.ts');

@@ -9,8 +9,8 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { delimiter, join, resolve, sep } from 'node:path';
-import { Processes } from '../docs/stack.js';
+import { join, resolve, sep } from 'node:path';
+import { cleanEnvironment, Processes } from '../docs/stack.js';
 import { CURRENT, type PortKey } from '../rename/current.mjs';
 import { PORT_KINDS } from '../rename/engine.mjs';
 import { copyWorkspace, tempDir, WORKSPACE_ROOT } from '../rename/test-support.js';
@@ -48,27 +48,9 @@ const SMOKE: Record<string, string> = {
   tools: 'test/dependency-direction.spec.ts', // the new scope in every manifest and import
 };
 
-/**
- * The environment of a fresh shell: nothing from the outer Nx/npm/Jest run (an inherited
- * NX_WORKSPACE_ROOT or node_modules/.bin on PATH would point the copy back at this workspace) and
- * none of the apps' settings, so the copy runs on its own defaults.
- */
-function freshEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^(NX_|npm_|JEST_|TURBO_)/i.test(key)) continue;
-    if (['NODE_OPTIONS', 'INIT_CWD', 'FORCE_COLOR'].includes(key)) continue;
-    if (/^(GATEWAY_|WEBHOOK_|SANDBOX_)/.test(key)) continue;
-    if (key.startsWith('CONNECTPAY_') && key !== 'CONNECTPAY_TEST_POSTGRES_URL') continue;
-    if (value !== undefined) env[key] = value;
-  }
-  env['PATH'] = (process.env['PATH'] ?? '')
-    .split(delimiter)
-    .filter((dir) => dir !== WORKSPACE_ROOT && !dir.startsWith(WORKSPACE_ROOT + sep))
-    .join(delimiter);
-  // As .ci/run runs the suite. Without FORCE_COLOR=0, Nx forces colour into every task.
-  return { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0', ...extra };
-}
+/** A fresh shell (no workspace on PATH: an inherited node_modules/.bin would point the copy back here), run as .ci/run runs the suite. */
+const freshEnv = (extra: Record<string, string> = {}) =>
+  cleanEnvironment({ NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0', ...extra }, true);
 
 /**
  * Four free ports shaped like today's defaults: four digits (tools/test/docs.spec.ts makes a
