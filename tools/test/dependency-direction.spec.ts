@@ -7,7 +7,9 @@ const ALLOWED_RUNTIME: Record<string, readonly string[]> = {
   transport: ['hosts', 'certs', 'storage'],
   config: ['hosts', 'certs'],
   // What apps share about running as a process; it must not pull testing-pki into stage/prod images.
-  'service-kit': ['config', 'hosts'],
+  // It maps config's profile to transport's client options (transport imports no config), so it may
+  // use transport too: transport imports no service-kit, and the graph stays acyclic.
+  'service-kit': ['config', 'hosts', 'transport'],
 };
 
 const projects = listProjects();

@@ -4,16 +4,13 @@ import { Secret } from '@connectpay-kit/config';
 import { API_CATALOG, API_NAMES, type ApiDefinition } from '@connectpay-kit/hosts';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import {
-  certsCredentialCheck,
-  createConnectPayClient,
-  type ClientCredentials,
-  type ConnectPayClient,
-  type CredentialRotation,
-  type CredentialWatcher,
-  watchCredentials,
-} from '@connectpay-kit/transport';
+import type { ClientCredentials, ConnectPayClient } from '@connectpay-kit/transport';
 import { openStorageOrExplain, type StartupLine } from '@connectpay-kit/service-kit';
+import {
+  type ClientCredentialsLifecycle,
+  createServiceClient,
+  manageClientCredentials,
+} from '@connectpay-kit/service-kit/client';
 import {
   type EdgeLimits,
   edgeServerOptions,
@@ -37,7 +34,6 @@ import { sendError } from '../errors/send-error.js';
 import { createLoggers } from '../observability/logger.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { RecentUpstreamErrors } from '../observability/recent-errors.js';
-import { createClientRotation } from '../runtime/client-rotation.js';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
 import { type GatewayStorage, openGatewayStorage } from '../storage/gateway-storage.js';
@@ -81,35 +77,20 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     openGatewayStorage(settings.storageLocation),
   );
   let client: ConnectPayClient | undefined;
-  let watcher: CredentialWatcher | undefined;
-  let rotation: CredentialRotation | undefined;
+  let credentials: ClientCredentialsLifecycle | undefined;
   try {
     const metrics = new GatewayMetrics();
     client = createClient(configuration, storage, logger, metrics);
     const certificates = new CertificateMonitor(config, { trust: configuration.clientTrustPems });
-    // A renewed certificate (cert-manager, a secret mount) is picked up without a restart; a chain
-    // with packages/certs errors is refused and the current one kept.
-    watcher = config.mtls
-      ? watchCredentials(client, {
-          certFile: config.mtls.certFile,
-          keyFile: config.mtls.keyFile,
-          logger,
-          onReload: (_identity, credentials) => {
-            useChain(certificates, credentials);
-            rotation?.currentReloaded(credentials);
-          },
-        })
-      : undefined;
-    // A staged next pair (NEXT_CLIENT_CERT_FILE, _SWITCH_AT) is checked and probed but presented only
-    // from the switch on; a certificate refusal right after the switch restores the previous pair.
-    rotation = createClientRotation({
+    // The health page and readiness judge the chain the client presents now: after a reload of its
+    // files, a staged switch or a rollback.
+    credentials = await manageClientCredentials({
       config,
       client,
-      trust: configuration.clientTrustPems,
+      clientTrustPems: configuration.clientTrustPems,
       logger,
-      onCurrentChange: (credentials) => useChain(certificates, credentials),
+      onCurrentChange: (current) => useChain(certificates, current),
     });
-    await rotation.start();
     const runtime = new GatewayRuntime({
       config,
       settings,
@@ -120,8 +101,8 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       metrics,
       recentErrors: new RecentUpstreamErrors(20),
       certificates,
-      ...(watcher ? { credentialWatcher: watcher } : {}),
-      rotation,
+      ...(credentials.watcher ? { credentialWatcher: credentials.watcher } : {}),
+      rotation: credentials.rotation,
       warnings: configuration.warnings,
     });
     for (const warning of runtime.warnings) logger.warn({ environment: config.environment }, warning);
@@ -205,8 +186,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       }),
     };
   } catch (error) {
-    watcher?.close();
-    rotation?.close();
+    credentials?.close();
     await client?.close().catch(() => undefined);
     await storage.close().catch(() => undefined);
     throw error;
@@ -231,29 +211,24 @@ function createClient(
   metrics: GatewayMetrics,
 ): ConnectPayClient {
   const { config, settings, tokenKey } = configuration;
-  return createConnectPayClient({
-    environment: config.environment,
-    baseUrls: config.baseUrls,
-    ...(config.mtls ? { mtls: { certChainPem: config.mtls.certChainPem, privateKeyPem: config.mtls.key } } : {}),
-    ...(config.caPem ? { caPem: config.caPem } : {}),
-    ...(config.basic ? { basic: { clientId: config.basic.clientId, clientSecret: config.basic.clientSecret } } : {}),
-    ...(config.merchant
-      ? { merchant: { privateKeyPem: config.merchant.privateKey, signature: config.merchant.signature } }
-      : {}),
-    ...(tokenKey ? { oauth: { store: storage.tokens, encryptionKey: tokenKey } } : {}),
-    // Each call's whole budget is its deadline (UpstreamService); the pools' idle timeouts only back it up.
-    callTimeoutMs: settings.upstreamTimeoutMs,
-    timeouts: {
-      headersMs: longestBudget(settings.upstreamTimeoutMs),
-      bodyMs: longestBudget(settings.upstreamTimeoutMs),
-    },
-    credentialCheck: certsCredentialCheck({ trust: configuration.clientTrustPems }),
-    logger: logger.child({ component: 'transport' }),
+  return createServiceClient({
+    config,
+    clientTrustPems: configuration.clientTrustPems,
+    tokens: tokenKey ? { store: storage.tokens, encryptionKey: tokenKey } : undefined,
+    logger,
     userAgent: 'connectpay-kit-gateway',
-    onCall: (event) => {
-      metrics.countUpstreamCall(event.api, event.status ?? 0);
-      metrics.upstreamLatency.observe({ api: event.api }, event.durationMs / 1000);
-      if (event.errorCode) metrics.upstreamErrors.inc({ api: event.api, code: event.errorCode });
+    tuning: {
+      // Each call's whole budget is its deadline (UpstreamService); the pools' idle timeouts only back it up.
+      callTimeoutMs: settings.upstreamTimeoutMs,
+      timeouts: {
+        headersMs: longestBudget(settings.upstreamTimeoutMs),
+        bodyMs: longestBudget(settings.upstreamTimeoutMs),
+      },
+      onCall: (event) => {
+        metrics.countUpstreamCall(event.api, event.status ?? 0);
+        metrics.upstreamLatency.observe({ api: event.api }, event.durationMs / 1000);
+        if (event.errorCode) metrics.upstreamErrors.inc({ api: event.api, code: event.errorCode });
+      },
     },
   });
 }

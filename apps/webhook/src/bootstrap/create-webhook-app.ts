@@ -13,13 +13,11 @@ import {
 } from '@connectpay-kit/service-kit/http';
 import { PinoNestLogger } from '@connectpay-kit/service-kit/nest';
 import {
-  certsCredentialCheck,
-  createConnectPayClient,
-  type ConnectPayClient,
-  type CredentialRotation,
-  type CredentialWatcher,
-  watchCredentials,
-} from '@connectpay-kit/transport';
+  type ClientCredentialsLifecycle,
+  createServiceClient,
+  manageClientCredentials,
+} from '@connectpay-kit/service-kit/client';
+import type { ConnectPayClient } from '@connectpay-kit/transport';
 import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from '../app.module.js';
 import { WebhookRequestError } from '../errors/webhook-error.js';
@@ -31,7 +29,6 @@ import { defaultHandlers } from '../processing/default-handlers.js';
 import type { ConnectPayEventListeners } from '../processing/handlers/connectpay-events.handler.js';
 import { Dispatcher } from '../processing/dispatcher.js';
 import { Housekeeping } from '../processing/housekeeping.js';
-import { createClientRotation } from '../runtime/client-rotation.js';
 import { WebhookRuntime } from '../runtime/webhook-runtime.js';
 import { openWebhookStorage, type WebhookStorage } from '../storage/webhook-storage.js';
 import { type Configuration, loadConfiguration } from './load-configuration.js';
@@ -80,31 +77,16 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
   });
   const storage = await openStorageOrExplain(WEBHOOK_SERVICE, config.environment, () => openWebhookStorage(settings));
   let client: ConnectPayClient | undefined;
-  let credentialWatcher: CredentialWatcher | undefined;
-  let rotation: CredentialRotation | undefined;
+  let credentials: ClientCredentialsLifecycle | undefined;
   try {
     const metrics = new WebhookMetrics();
     client = createClient(configuration, storage, logger);
-    // A renewed certificate (cert-manager, a secret mount) is picked up without a restart, as in the
-    // gateway; a chain with packages/certs errors is refused and the current one kept.
-    credentialWatcher = config.mtls
-      ? watchCredentials(client, {
-          certFile: config.mtls.certFile,
-          keyFile: config.mtls.keyFile,
-          logger,
-          onReload: (_identity, credentials) => rotation?.currentReloaded(credentials),
-        })
-      : undefined;
-    // The same staged switch as the gateway's (NEXT_CLIENT_CERT_FILE, _SWITCH_AT): both present the
-    // renewed certificate from the same instant, and each rolls back on a certificate refusal.
-    rotation = createClientRotation({
+    credentials = await manageClientCredentials({
       config,
       client,
-      trust: configuration.clientTrustPems,
+      clientTrustPems: configuration.clientTrustPems,
       logger,
-      onCurrentChange: () => undefined,
     });
-    await rotation.start();
     const registry = defaultHandlers(storage.main.resources, client, metrics, options.listeners);
     // The dispatcher and the ingest handler refer to each other through callbacks that run only once
     // both exist (after listen).
@@ -170,8 +152,8 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
       settings,
       storage,
       client,
-      ...(credentialWatcher ? { credentialWatcher } : {}),
-      rotation,
+      ...(credentials.watcher ? { credentialWatcher: credentials.watcher } : {}),
+      rotation: credentials.rotation,
       logger,
       metrics,
       registry,
@@ -221,8 +203,7 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
       }),
     };
   } catch (error) {
-    credentialWatcher?.close();
-    rotation?.close();
+    credentials?.close();
     await client?.close().catch(() => undefined);
     await storage.close().catch(() => undefined);
     throw error;
@@ -231,20 +212,13 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
 
 function createClient(configuration: Configuration, storage: WebhookStorage, logger: Logger): ConnectPayClient {
   const { config, settings, tokenKey } = configuration;
-  return createConnectPayClient({
-    environment: config.environment,
-    baseUrls: config.baseUrls,
-    ...(config.mtls ? { mtls: { certChainPem: config.mtls.certChainPem, privateKeyPem: config.mtls.key } } : {}),
-    ...(config.caPem ? { caPem: config.caPem } : {}),
-    ...(config.basic ? { basic: { clientId: config.basic.clientId, clientSecret: config.basic.clientSecret } } : {}),
-    ...(config.merchant
-      ? { merchant: { privateKeyPem: config.merchant.privateKey, signature: config.merchant.signature } }
-      : {}),
+  return createServiceClient({
+    config,
+    clientTrustPems: configuration.clientTrustPems,
     // Storage's TokenStore is the one transport takes: no wrapper (as the gateway's).
-    ...(tokenKey ? { oauth: { store: storage.tokens.tokens, encryptionKey: tokenKey } } : {}),
-    timeouts: { headersMs: settings.upstreamTimeoutMs, bodyMs: settings.upstreamTimeoutMs },
-    credentialCheck: certsCredentialCheck({ trust: configuration.clientTrustPems }),
-    logger: logger.child({ component: 'transport' }),
+    tokens: tokenKey ? { store: storage.tokens.tokens, encryptionKey: tokenKey } : undefined,
+    logger,
     userAgent: 'connectpay-kit-webhook',
+    tuning: { timeouts: { headersMs: settings.upstreamTimeoutMs, bodyMs: settings.upstreamTimeoutMs } },
   });
 }

@@ -1,0 +1,9 @@
+export {
+  connectPayClientOptions,
+  createServiceClient,
+  manageClientCredentials,
+  type ClientCredentialsLifecycle,
+  type ClientCredentialsOptions,
+  type ServiceClientOptions,
+  type ServiceClientTuning,
+} from './connectpay-client.js';

@@ -1,0 +1,81 @@
+import { type ConnectPayConfig, Secret } from '@connectpay-kit/config';
+import type { TokenPersistence } from '@connectpay-kit/transport';
+import { pino } from 'pino';
+import {
+  connectPayClientOptions,
+  createServiceClient,
+  manageClientCredentials,
+} from '../src/client/index.js';
+
+const logger = pino({ level: 'silent' });
+const baseUrls = { mtls: 'https://api-stage.connectpay.com', oneway: 'https://api2-stage.connectpay.com' };
+
+/** A stage profile with only the groups a case names: the mapping must carry exactly those. */
+function profile(parts: Partial<ConnectPayConfig> = {}): ConnectPayConfig {
+  return { environment: 'stage', baseUrls, warnings: [], sources: {} as ConnectPayConfig['sources'], ...parts };
+}
+
+const store: TokenPersistence = {
+  get: async () => undefined,
+  put: async () => undefined,
+  delete: async () => undefined,
+} as unknown as TokenPersistence;
+
+describe('connectPayClientOptions: the profile -> transport mapping both services use', () => {
+  it('carries every credential group the profile configured, as transport names them', () => {
+    const key = new Secret('private key');
+    const secret = new Secret('client secret');
+    const merchantKey = new Secret('merchant key');
+    const signature = { algorithm: 'RSA-SHA256' } as unknown as NonNullable<ConnectPayConfig['merchant']>['signature'];
+    const options = connectPayClientOptions({
+      config: profile({
+        mtls: { certFile: '/c.pem', certChainPem: 'CHAIN', leafFingerprint256: 'AB', keyFile: '/k.pem', key },
+        caPem: 'CA',
+        basic: { clientId: 'id-1', clientSecretFile: '/s', clientSecret: secret },
+        merchant: { keyFile: '/m.pem', privateKey: merchantKey, signature },
+      }),
+      clientTrustPems: [],
+      tokens: { store, encryptionKey: new Secret('token key') },
+      logger,
+      userAgent: 'test-agent',
+      tuning: { callTimeoutMs: 1234, timeouts: { headersMs: 5, bodyMs: 6 } },
+    });
+    expect(options).toMatchObject({
+      environment: 'stage',
+      baseUrls,
+      mtls: { certChainPem: 'CHAIN', privateKeyPem: key },
+      caPem: 'CA',
+      basic: { clientId: 'id-1', clientSecret: secret },
+      merchant: { privateKeyPem: merchantKey, signature },
+      oauth: { store },
+      callTimeoutMs: 1234,
+      timeouts: { headersMs: 5, bodyMs: 6 },
+      userAgent: 'test-agent',
+    });
+    expect(typeof options.credentialCheck).toBe('function');
+  });
+
+  it('leaves out what the profile did not configure, so transport reports it as missing when used', () => {
+    const options = connectPayClientOptions({ config: profile(), clientTrustPems: [], logger, userAgent: 'a' });
+    for (const group of ['mtls', 'caPem', 'basic', 'merchant', 'oauth', 'callTimeoutMs', 'onCall'] as const) {
+      expect(Object.hasOwn(options, group)).toBe(false);
+    }
+  });
+});
+
+describe('manageClientCredentials', () => {
+  it('without mTLS credentials watches no files, still holds a rotation, and closes twice without throwing', async () => {
+    const client = createServiceClient({ config: profile(), clientTrustPems: [], logger, userAgent: 'a' });
+    try {
+      const credentials = await manageClientCredentials({ config: profile(), client, clientTrustPems: [], logger });
+      expect(credentials.watcher).toBeUndefined();
+      const status = credentials.rotation.status();
+      expect(status.current).toBeUndefined();
+      expect(status.next).toMatchObject({ loaded: false });
+      credentials.close();
+      credentials.close();
+    } finally {
+      await client.close();
+    }
+  });
+});
