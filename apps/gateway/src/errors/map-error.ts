@@ -6,6 +6,8 @@ import {
   TransportTimeoutError,
   type TransportErrorCode,
 } from '@connectpay-kit/transport';
+import { EDGE_REFUSAL_STATUS, type EdgeCodes, type EdgeRefusal, edgeRefusalOf } from '@connectpay-kit/service-kit/http';
+import { GATEWAY_SOCKET_REFUSALS } from '../http/edge.js';
 import type { GatewayErrorBody } from './error-body.js';
 import { GATEWAY_HTTP_STATUS_CODES, GatewayRequestError, truncate, type GatewayErrorCode } from './gateway-error.js';
 
@@ -100,7 +102,10 @@ export function mapError(error: unknown, requestId: string): MappedError {
     };
   }
   // Nest hands Fastify's own 4xx errors over as an HttpException caused by them.
-  const framework = frameworkError(error instanceof HttpException ? error.cause : error);
+  const cause = error instanceof HttpException ? error.cause : error;
+  const refusal = edgeRefusalOf(cause);
+  if (refusal !== undefined) return mapEdgeRefusal(refusal, requestId);
+  const framework = frameworkError(cause);
   if (framework) return mapFrameworkError(framework, requestId);
   if (error instanceof HttpException) return mapHttpException(error, requestId);
   return {
@@ -171,7 +176,36 @@ function mapHttpException(error: HttpException, requestId: string): MappedError 
   };
 }
 
-/** An error Fastify raised before a handler ran: body parsing, a bad URL, a closing server. */
+const JSON_BODIES_ONLY = 'The gateway takes JSON bodies: send Content-Type: application/json.';
+
+/**
+ * The gateway's code and message for each refusal of the HTTP edge; the status is service-kit's
+ * (EDGE_REFUSAL_STATUS), as is which Fastify error stands for which refusal (edgeRefusalOf).
+ */
+const GATEWAY_EDGE_CODES: EdgeCodes<GatewayErrorCode> = {
+  ...GATEWAY_SOCKET_REFUSALS,
+  payload_too_large: {
+    code: 'GATEWAY_PAYLOAD_TOO_LARGE',
+    message: 'The request body is larger than the gateway accepts (256 KiB).',
+  },
+  // Fastify's maxParamLength (100): the path is not echoed back, it may be 10,000 characters.
+  uri_too_long: {
+    code: 'GATEWAY_URI_TOO_LONG',
+    message: 'A path segment of the URL is longer than the gateway accepts (100 characters).',
+  },
+  bad_url: { code: 'GATEWAY_VALIDATION_FAILED', message: 'The URL holds an invalid percent-encoding.' },
+  unsupported_media_type: { code: 'GATEWAY_UNSUPPORTED_MEDIA_TYPE', message: JSON_BODIES_ONLY },
+  // Also a body with __proto__ or constructor.prototype keys, which Fastify's parser refuses.
+  invalid_json: { code: 'GATEWAY_INVALID_JSON', message: 'The request body is not valid JSON.' },
+  invalid_body: { code: 'GATEWAY_INVALID_BODY', message: 'The request body does not match its Content-Length header.' },
+};
+
+function mapEdgeRefusal(refusal: EdgeRefusal, requestId: string): MappedError {
+  const { code, message } = GATEWAY_EDGE_CODES[refusal];
+  return { status: EDGE_REFUSAL_STATUS[refusal], severity: 'warn', body: body(code, message, requestId) };
+}
+
+/** Any other error Fastify raised before a handler ran. */
 interface FrameworkError {
   readonly statusCode: number;
   readonly code: string;
@@ -185,43 +219,13 @@ function frameworkError(error: unknown): FrameworkError | undefined {
 }
 
 function mapFrameworkError(error: FrameworkError, requestId: string): MappedError {
-  const known: Record<string, [number, GatewayErrorCode, string]> = {
-    FST_ERR_CTP_INVALID_MEDIA_TYPE: [
-      415,
-      'GATEWAY_UNSUPPORTED_MEDIA_TYPE',
-      'The gateway takes JSON bodies: send Content-Type: application/json.',
-    ],
-    FST_ERR_CTP_INVALID_TYPE: [
-      415,
-      'GATEWAY_UNSUPPORTED_MEDIA_TYPE',
-      'The gateway takes JSON bodies: send Content-Type: application/json.',
-    ],
-    // Also a body with __proto__ or constructor.prototype keys, which Fastify's parser refuses.
-    FST_ERR_CTP_INVALID_JSON_BODY: [400, 'GATEWAY_INVALID_JSON', 'The request body is not valid JSON.'],
-    FST_ERR_CTP_BODY_TOO_LARGE: [
-      413,
-      'GATEWAY_PAYLOAD_TOO_LARGE',
-      'The request body is larger than the gateway accepts (256 KiB).',
-    ],
-    FST_ERR_CTP_INVALID_CONTENT_LENGTH: [
-      400,
-      'GATEWAY_INVALID_BODY',
-      'The request body does not match its Content-Length header.',
-    ],
-    FST_ERR_BAD_URL: [400, 'GATEWAY_VALIDATION_FAILED', 'The URL holds an invalid percent-encoding.'],
-    // Fastify's maxParamLength (100): the path is not echoed back, it may be 10,000 characters.
-    FST_ERR_MAX_PARAM_LENGTH: [
-      414,
-      'GATEWAY_URI_TOO_LONG',
-      'A path segment of the URL is longer than the gateway accepts (100 characters).',
-    ],
+  const status = error.statusCode;
+  const code = status >= 500 ? 'GATEWAY_INTERNAL' : httpCodeOf(status);
+  return {
+    status,
+    severity: status >= 500 ? 'error' : 'warn',
+    body: body(code, `The request could not be served (${error.code}).`, requestId),
   };
-  const [status, code, message] = known[error.code] ?? [
-    error.statusCode,
-    error.statusCode >= 500 ? 'GATEWAY_INTERNAL' : httpCodeOf(error.statusCode),
-    `The request could not be served (${error.code}).`,
-  ];
-  return { status, severity: status >= 500 ? 'error' : 'warn', body: body(code, message, requestId) };
 }
 
 /** Every code the gateway answers is one of its own or transport's: none is built at run time. */
