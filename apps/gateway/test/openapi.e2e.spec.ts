@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
-import { createGateway } from '../src/bootstrap/create-gateway.js';
 import { ApiReference } from '../src/docs/api-reference.service.js';
 import { routeCoverage } from '../src/docs/openapi.js';
 import { startGateway, tempDevPki, type GatewayOnlyHarness } from './support/harness.js';
@@ -165,27 +163,15 @@ describe('the OpenAPI document', () => {
   });
 
   it('fails the check for a route registered without a description, and for an operation without a route', async () => {
-    const workDir = mkdtempSync(join(tmpdir(), 'gateway-openapi-'));
-    const gateway = await createGateway({
-      cwd: workDir,
-      env: {
-        CONNECTPAY_ENV: 'local',
-        CONNECTPAY_DEV_PKI_DIR: pkiDir,
-        GATEWAY_PORT: '0',
-        GATEWAY_STORAGE: join(workDir, 'gateway.sqlite'),
-        LOG_LEVEL: 'error',
-      },
-      logDestination: { write: () => undefined },
-    });
+    const unstarted = await startGateway(pkiDir, {}, { listen: false });
     try {
       // What adding an endpoint without its description looks like.
-      fastifyOf(gateway.app).get('/v1/refunds/:refundId', async () => ({}));
-      await gateway.listen();
-      const reference = gateway.app.get(ApiReference);
+      fastifyOf(unstarted.gateway.app).get('/v1/refunds/:refundId', async () => ({}));
+      await unstarted.gateway.listen();
+      const reference = unstarted.gateway.app.get(ApiReference);
       expect(reference.coverage()).toEqual({ undocumented: ['GET /v1/refunds/{refundId}'], missing: [] });
     } finally {
-      await gateway.close();
-      rmSync(workDir, { recursive: true, force: true });
+      await unstarted.close();
     }
     const reference = harness.gateway.app.get(ApiReference);
     const withStale = { paths: { ...document.paths, '/v1/refunds': { post: {} } } };

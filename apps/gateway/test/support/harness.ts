@@ -76,8 +76,24 @@ export async function startHarness(
   }
 }
 
-/** A `local` gateway on the given dev PKI, with storage in its own temp folder and logs captured. */
-export async function startGateway(pkiDir: string, extraEnv: Record<string, string>): Promise<GatewayOnlyHarness> {
+/** A gateway built but not listening: routes can still be added before `gateway.listen()`. */
+export type UnstartedGateway = Omit<GatewayOnlyHarness, 'url'>;
+
+/**
+ * A `local` gateway on the given dev PKI, with storage in its own temp folder and logs captured,
+ * listening on a free port; `{ listen: false }` leaves it built but not listening.
+ */
+export function startGateway(pkiDir: string, extraEnv: Record<string, string>): Promise<GatewayOnlyHarness>;
+export function startGateway(
+  pkiDir: string,
+  extraEnv: Record<string, string>,
+  options: { readonly listen: false },
+): Promise<UnstartedGateway>;
+export async function startGateway(
+  pkiDir: string,
+  extraEnv: Record<string, string>,
+  options: { readonly listen?: boolean } = {},
+): Promise<GatewayOnlyHarness | UnstartedGateway> {
   const workDir = mkdtempSync(join(tmpdir(), 'gateway-work-'));
   const logs: string[] = [];
   const gateway = await createGateway({
@@ -92,16 +108,16 @@ export async function startGateway(pkiDir: string, extraEnv: Record<string, stri
     },
     logDestination: { write: (line: string) => void logs.push(line) },
   });
-  const url = await gateway.listen();
-  return {
+  const built: UnstartedGateway = {
     gateway,
-    url,
     logs,
     async close() {
       await gateway.close();
       rmSync(workDir, { recursive: true, force: true });
     },
   };
+  if (options.listen === false) return built;
+  return { ...built, url: await gateway.listen() };
 }
 
 /**
