@@ -36,7 +36,8 @@ interface Input {
   /** The root README: where users are told which ./secrets/ files to fill. */
   readme: string;
 }
-type Check = (input: Input) => string[];
+/** A check reports each problem it finds; the same problem reported twice counts once. */
+type Check = (input: Input, problem: (text: string) => void) => void;
 
 // ---------------------------------------------------------------------------------------------------
 // What the sources say (read once: the mutations alter the files, never the sources)
@@ -215,61 +216,56 @@ const copies = (stage: Stage) =>
 
 const CHECKS: Record<string, Check> = {
   /** Every service builds its app's target of the root Dockerfile, or runs a pinned public image. */
-  builds(input) {
-    const problems: string[] = [];
+  builds(input, problem) {
     const stages = stageNames(input);
     for (const [name, service] of Object.entries(input.compose.services)) {
       const build = buildOf(service);
       if (!build) {
-        if (service.image === undefined) problems.push(`${name}: neither build nor image.`);
+        if (service.image === undefined) problem(`${name}: neither build nor image.`);
         else if (!appOf(input.compose, name) && !/:\w[\w.-]*$/.test(service.image))
-          problems.push(`${name}: pin ${service.image} to a tag.`);
-        else if (service.image.endsWith(':latest'))
-          problems.push(`${name}: pin ${service.image} to a version, not latest.`);
+          problem(`${name}: pin ${service.image} to a tag.`);
+        else if (service.image.endsWith(':latest')) problem(`${name}: pin ${service.image} to a version, not latest.`);
         continue;
       }
       const path = posix.normalize(posix.join(build.context, build.dockerfile));
       if (!existsSync(join(WORKSPACE_ROOT, path)))
-        problems.push(`${name}: ${build.dockerfile} does not exist in the build context ${build.context}.`);
+        problem(`${name}: ${build.dockerfile} does not exist in the build context ${build.context}.`);
       if (posix.normalize(build.context) !== '.')
-        problems.push(`${name}: build context ${build.context} is not the repository root (context: .).`);
+        problem(`${name}: build context ${build.context} is not the repository root (context: .).`);
       if (path !== 'Dockerfile')
-        problems.push(`${name}: builds from ${path}; the apps' images build from the root Dockerfile.`);
+        problem(`${name}: builds from ${path}; the apps' images build from the root Dockerfile.`);
       else if (build.target === undefined)
-        problems.push(`${name}: names no build target, so docker would build the last stage.`);
+        problem(`${name}: names no build target, so docker would build the last stage.`);
       else if (stages && !stages.includes(build.target))
-        problems.push(`${name}: the Dockerfile has no stage ${build.target} (its stages: ${stages.join(', ')}).`);
+        problem(`${name}: the Dockerfile has no stage ${build.target} (its stages: ${stages.join(', ')}).`);
       else if (!appOf(input.compose, name))
-        problems.push(`${name}: target ${build.target} is not an app (no apps/${build.target}/package.json).`);
+        problem(`${name}: target ${build.target} is not an app (no apps/${build.target}/package.json).`);
     }
-    return problems;
   },
 
   /** Published ports are the ports the app listens on by default (read from its sources), each once. */
-  ports(input) {
-    const problems: string[] = [];
+  ports(input, problem) {
     const hostPorts = new Map<string, string>();
     for (const [name, service] of Object.entries(input.compose.services)) {
       for (const { host, published } of (service.ports ?? []).map(portOf)) {
         if (published === undefined) continue;
-        if (hostPorts.has(host))
-          problems.push(`${name}: host port ${host} is also published by ${hostPorts.get(host)}.`);
+        if (hostPorts.has(host)) problem(`${name}: host port ${host} is also published by ${hostPorts.get(host)}.`);
         hostPorts.set(host, name);
       }
     }
     for (const { name, service, app } of appServices(input)) {
       const defaults = factsOf(app).ports;
       const listening = defaults.map((p) => p.port);
-      if (defaults.length === 0) problems.push(`${name}: no default port found in apps/${app}/src.`);
+      if (defaults.length === 0) problem(`${name}: no default port found in apps/${app}/src.`);
       const environment = environmentOf(service);
       for (const { variable, port } of defaults) {
         const value = environment[variable];
         if (value !== undefined && Number(value) !== port)
-          problems.push(`${name}: ${variable}=${value} moves ${app} off its default port ${port}.`);
+          problem(`${name}: ${variable}=${value} moves ${app} off its default port ${port}.`);
       }
       for (const { target } of (service.ports ?? []).map(portOf)) {
         if (!listening.includes(target))
-          problems.push(`${name}: publishes container port ${target}, but ${app} listens on ${listening.join(', ')}.`);
+          problem(`${name}: publishes container port ${target}, but ${app} listens on ${listening.join(', ')}.`);
       }
       const exposed = [
         ...new Set(
@@ -277,54 +273,50 @@ const CHECKS: Record<string, Check> = {
         ),
       ];
       if (exposed.sort().join() !== [...listening].sort().join())
-        problems.push(
+        problem(
           `Dockerfile target ${app}: EXPOSE ${exposed.join(' ')} differs from ${app}'s ports ${listening.join(' ')}.`,
         );
     }
-    return problems;
   },
 
   /** Every variable set for an app (compose or image ENV) is one its code, or its packages' code, reads. */
-  environment(input) {
-    const problems: string[] = [];
+  environment(input, problem) {
     for (const [name, service] of Object.entries(input.compose.services)) {
       const app = appOf(input.compose, name);
       const known = app ? factsOf(app).variables : isPostgres(service) ? POSTGRES_VARIABLES : undefined;
       if (!known) {
-        problems.push(`${name}: runs ${service.image ?? 'no image'}, whose variables this test does not know.`);
+        problem(`${name}: runs ${service.image ?? 'no image'}, whose variables this test does not know.`);
         continue;
       }
       const image = app ? Object.keys(imageEnv(docker(input, app) ?? [])) : [];
       for (const variable of new Set([...Object.keys(environmentOf(service)), ...image])) {
         if (!known.has(variable) && !PLATFORM_VARIABLES.has(variable))
-          problems.push(`${name}: sets ${variable}, which ${app ?? service.image} never reads.`);
+          problem(`${name}: sets ${variable}, which ${app ?? service.image} never reads.`);
       }
     }
-    return problems;
   },
 
   /**
    * Secrets and volumes are declared and exist (or are ./secrets/ files README.md tells users to fill);
    * every path a variable names is a granted secret or in a mounted volume; dev PKI paths name its files.
    */
-  files(input) {
+  files(input, problem) {
     const { compose } = input;
-    const problems: string[] = [];
     const used = { secrets: new Set<string>(), volumes: new Set<string>() };
     for (const [name, service] of Object.entries(compose.services)) {
       const mounts = (service.volumes ?? []).map(mountOf);
       for (const mount of mounts) {
         if (mount.type === 'bind' && !existsSync(join(WORKSPACE_ROOT, mount.source ?? '')))
-          problems.push(`${name}: bind mount source ${mount.source} does not exist.`);
+          problem(`${name}: bind mount source ${mount.source} does not exist.`);
         if (mount.type !== 'volume' || mount.source === undefined) continue;
         used.volumes.add(mount.source);
         if (!Object.hasOwn(compose.volumes ?? {}, mount.source))
-          problems.push(`${name}: volume ${mount.source} is not declared.`);
+          problem(`${name}: volume ${mount.source} is not declared.`);
       }
       for (const secret of service.secrets ?? []) {
         const source = typeof secret === 'string' ? secret : secret.source;
         used.secrets.add(source);
-        if (!Object.hasOwn(compose.secrets ?? {}, source)) problems.push(`${name}: secret ${source} is not declared.`);
+        if (!Object.hasOwn(compose.secrets ?? {}, source)) problem(`${name}: secret ${source} is not declared.`);
       }
       const granted = (service.secrets ?? []).map(secretPath);
       const app = appOf(compose, name);
@@ -332,21 +324,19 @@ const CHECKS: Record<string, Check> = {
       const inMount = (path: string) => mounts.find((m) => path === m.target || path.startsWith(`${m.target}/`));
       for (const [variable, value] of Object.entries(environment)) {
         if ((value.startsWith('/') || /_(FILE|DIR)$/.test(variable)) && !granted.includes(value) && !inMount(value))
-          problems.push(
-            `${name}: ${variable}=${value} is neither a secret it is granted nor inside a volume it mounts.`,
-          );
+          problem(`${name}: ${variable}=${value} is neither a secret it is granted nor inside a volume it mounts.`);
       }
       const devPki = environment['CONNECTPAY_DEV_PKI_DIR'];
       if (devPki === undefined) continue;
       const mount = inMount(devPki);
       if (mount?.target === devPki)
-        problems.push(
+        problem(
           `${name}: CONNECTPAY_DEV_PKI_DIR is the mount point ${devPki}; the dev PKI step renames a sibling folder into place, so use a folder inside the volume.`,
         );
       for (const [variable, value] of Object.entries(environment)) {
         const file = value.startsWith(`${devPki}/`) ? value.slice(devPki.length + 1) : undefined;
         if (file !== undefined && !Object.values<string>(DEV_PKI_FILES).includes(file))
-          problems.push(`${name}: ${variable} names ${file}, which the dev PKI does not hold.`);
+          problem(`${name}: ${variable} names ${file}, which the dev PKI does not hold.`);
       }
       // Read-only readers wait for the one-shot that mounts the volume read-write to finish.
       const writer = Object.entries(dependencies(service)).some(
@@ -355,37 +345,35 @@ const CHECKS: Record<string, Check> = {
           (compose.services[other]?.volumes ?? []).map(mountOf).some((m) => m.source === mount?.source && !m.readOnly),
       );
       if (mount?.readOnly && !writer)
-        problems.push(
+        problem(
           `${name}: mounts the dev PKI volume ${mount.source} read-only but does not wait (service_completed_successfully) for a service that writes it.`,
         );
     }
     for (const [secret, definition] of Object.entries(compose.secrets ?? {})) {
-      if (!used.secrets.has(secret)) problems.push(`secret ${secret} is declared but no service uses it.`);
+      if (!used.secrets.has(secret)) problem(`secret ${secret} is declared but no service uses it.`);
       const file = definition.file === undefined ? undefined : posix.normalize(definition.file);
       if (file === undefined && !definition.external && definition.environment === undefined)
-        problems.push(`secret ${secret} has no file, environment or external source.`);
+        problem(`secret ${secret} has no file, environment or external source.`);
       else if (
         file !== undefined &&
         !existsSync(join(WORKSPACE_ROOT, file)) &&
         !(file.startsWith('secrets/') && input.readme.includes(file))
       )
-        problems.push(
+        problem(
           `secret ${secret}: ${definition.file} does not exist and is not a ./secrets/ file README.md tells users to fill.`,
         );
     }
     for (const volume of Object.keys(compose.volumes ?? {})) {
-      if (!used.volumes.has(volume)) problems.push(`volume ${volume} is declared but no service mounts it.`);
+      if (!used.volumes.has(volume)) problem(`volume ${volume} is declared but no service mounts it.`);
     }
-    return problems;
   },
 
   /** Health checks use node (the slim image has no curl) and call a path the app serves, on its port. */
-  health(input) {
-    const problems: string[] = [];
+  health(input, problem) {
     for (const { name, service, app } of appServices(input)) {
       const own = healthOf(service);
       if (isOneShot(service)) {
-        if (own) problems.push(`${name}: a one-shot service should disable the image's health check.`);
+        if (own) problem(`${name}: a one-shot service should disable the image's health check.`);
         continue;
       }
       for (const [where, check] of [
@@ -393,26 +381,24 @@ const CHECKS: Record<string, Check> = {
         [`Dockerfile target ${app} HEALTHCHECK`, imageHealth(docker(input, app))],
       ] as const) {
         if (!check) {
-          problems.push(`${where}: missing.`);
+          problem(`${where}: missing.`);
           continue;
         }
-        if (check.argv?.[0] !== 'node') problems.push(`${where}: must run node (the slim image has no curl or wget).`);
+        if (check.argv?.[0] !== 'node') problem(`${where}: must run node (the slim image has no curl or wget).`);
         const urls = [
           ...(check.shell ?? check.argv?.join(' ') ?? '').matchAll(
             /\b(https?):\/\/(?:127\.0\.0\.1|localhost):(\d+)(\/[^'"\s)]*)?/g,
           ),
         ];
-        if (urls.length === 0) problems.push(`${where}: names no http(s)://127.0.0.1:<port> URL.`);
+        if (urls.length === 0) problem(`${where}: names no http(s)://127.0.0.1:<port> URL.`);
         for (const [url, scheme, port, path] of urls) {
           if (!factsOf(app).ports.some((p) => p.port === Number(port)))
-            problems.push(`${where}: ${url} is not a port ${app} listens on.`);
-          if (path === undefined && scheme === 'http') problems.push(`${where}: ${url} names no path.`);
-          if (path !== undefined && !serves(app, path, 'GET'))
-            problems.push(`${where}: ${app} does not serve GET ${path}.`);
+            problem(`${where}: ${url} is not a port ${app} listens on.`);
+          if (path === undefined && scheme === 'http') problem(`${where}: ${url} names no path.`);
+          if (path !== undefined && !serves(app, path, 'GET')) problem(`${where}: ${app} does not serve GET ${path}.`);
         }
       }
     }
-    return problems;
   },
 
   /**
@@ -421,25 +407,24 @@ const CHECKS: Record<string, Check> = {
    * copies from the build exactly the dist of the packages the app imports (or its services' commands
    * run), runs as node and starts the app's entry.
    */
-  dockerfile(input) {
-    const problems = new Set<string>(); // a problem of the shared stages would otherwise repeat per target
+  dockerfile(input, problem) {
     let stages: Stage[];
     try {
       stages = dockerStages(input.dockerfile);
     } catch (error) {
-      return [`Dockerfile: ${(error as Error).message}`];
+      return problem(`Dockerfile: ${(error as Error).message}`);
     }
     const ignored = ignoreFile.default().add(input.dockerignore);
     stages.forEach((stage, index) => {
       for (const { line, from, sources } of copies(stage)) {
         if (from !== undefined && !stages.slice(0, index).some((s) => s.name === from))
-          problems.add(`Dockerfile:${line}: --from=${from} is not an earlier stage.`);
+          problem(`Dockerfile:${line}: --from=${from} is not an earlier stage.`);
         for (const source of from === undefined ? sources : []) {
           const path = posix.normalize(source).replace(/\/$/, '');
           if (!existsSync(join(WORKSPACE_ROOT, path)))
-            problems.add(`Dockerfile:${line}: COPY source ${source} does not exist.`);
+            problem(`Dockerfile:${line}: COPY source ${source} does not exist.`);
           else if (path !== '.' && ignored.ignores(path))
-            problems.add(`Dockerfile:${line}: COPY source ${source} is excluded by .dockerignore.`);
+            problem(`Dockerfile:${line}: COPY source ${source} is excluded by .dockerignore.`);
         }
       }
     });
@@ -447,20 +432,18 @@ const CHECKS: Record<string, Check> = {
       const where = `Dockerfile target ${app}`;
       const chain = docker(input, app);
       if (!chain) {
-        problems.add(`${where}: the Dockerfile has no stage ${app}.`);
+        problem(`${where}: the Dockerfile has no stage ${app}.`);
         continue;
       }
       const base = chain[0]!;
       if (base.image !== 'node:20-bookworm-slim')
-        problems.add(
+        problem(
           `${where}: the run stage should be node:20-bookworm-slim, not ${base.image} (stage ${base.name ?? base.line}).`,
         );
       const fromBuild = chain.flatMap(copies).filter((copy) => copy.from !== undefined);
       const builders = [...new Set(fromBuild.map((copy) => copy.from))];
       if (builders.length !== 1)
-        problems.add(
-          `${where}: copies from ${builders.join(' and ') || 'no stage'}; it should copy from one build stage.`,
-        );
+        problem(`${where}: copies from ${builders.join(' and ') || 'no stage'}; it should copy from one build stage.`);
       const build = stages.find((stage) => builders.length === 1 && stage.name === builders[0]);
       const runs = build?.instructions.filter((i) => i.getKeyword() === 'RUN') ?? [];
       const ci = runs.find((i) => /\bnpm ci\b/.test(i.getArgumentsContent() ?? ''));
@@ -471,18 +454,16 @@ const CHECKS: Record<string, Check> = {
         : [];
       const at = `Dockerfile stage ${build?.name}`;
       if (build && build.image !== 'node:20-bookworm')
-        problems.add(`${at}: the build stage should be node:20-bookworm, not ${build.image}.`);
-      if (build && !ci) problems.add(`${at}: the build stage never runs npm ci.`);
+        problem(`${at}: the build stage should be node:20-bookworm, not ${build.image}.`);
+      if (build && !ci) problem(`${at}: the build stage never runs npm ci.`);
       for (const workspace of ci ? workspaces() : []) {
         if (!before.includes(`${workspace}/package.json`))
-          problems.add(
-            `${at}: copies no ${workspace}/package.json before npm ci, so npm ci fails against the lockfile.`,
-          );
+          problem(`${at}: copies no ${workspace}/package.json before npm ci, so npm ci fails against the lockfile.`);
       }
       if (build && !runs.some((i) => buildsApp(i.getArgumentsContent() ?? '', app)))
-        problems.add(`${at}: never builds ${app}, whose dist target ${app} copies.`);
+        problem(`${at}: never builds ${app}, whose dist target ${app} copies.`);
       if (build && !runs.some((i) => /--omit=dev\b/.test(i.getArgumentsContent() ?? '')))
-        problems.add(`${at}: dev dependencies are never dropped (--omit=dev).`);
+        problem(`${at}: dev dependencies are never dropped (--omit=dev).`);
 
       // Packages the app imports, and those its services run by command (`node packages/<name>/dist/<file>.js`).
       const packages = new Set(factsOf(app).packages);
@@ -493,9 +474,7 @@ const CHECKS: Record<string, Check> = {
           if (!runs) continue;
           packages.add(runs);
           if (!existsSync(join(WORKSPACE_ROOT, `packages/${runs}/src/${file}.ts`)))
-            problems.add(
-              `${name}: runs ${part}, which no source builds (packages/${runs}/src/${file}.ts does not exist).`,
-            );
+            problem(`${name}: runs ${part}, which no source builds (packages/${runs}/src/${file}.ts does not exist).`);
         }
       }
       const copied = fromBuild.flatMap((copy) => copy.sources.map((s) => s.replace(/^\/app\//, '').replace(/\/$/, '')));
@@ -507,26 +486,25 @@ const CHECKS: Record<string, Check> = {
         ...[...packages].flatMap((p) => [`packages/${p}/package.json`, `packages/${p}/dist`]),
       ];
       for (const path of required)
-        if (!copied.includes(path)) problems.add(`${where}: the run stage does not copy ${path} from the build.`);
+        if (!copied.includes(path)) problem(`${where}: the run stage does not copy ${path} from the build.`);
       for (const shipped of copied.flatMap((path) => /^packages\/([a-z0-9-]+)\//.exec(path)?.[1] ?? [])) {
         if (!packages.has(shipped))
-          problems.add(
+          problem(
             `${where}: the run stage ships packages/${shipped}, which ${app} never imports and no command of its services runs.`,
           );
       }
       const user = instructionsOf(chain, 'USER').at(-1) ?? 'root';
-      if (user !== 'node') problems.add(`${where}: the run stage runs as ${user}, not node.`);
+      if (user !== 'node') problem(`${where}: the run stage runs as ${user}, not node.`);
       const cmd = instructionsOf(chain, 'CMD').at(-1) ?? '';
       if ((cmd.startsWith('[') ? (JSON.parse(cmd) as string[]).join(' ') : cmd) !== `node apps/${app}/dist/main.js`)
-        problems.add(`${where}: CMD should be ["node", "apps/${app}/dist/main.js"].`);
+        problem(`${where}: CMD should be ["node", "apps/${app}/dist/main.js"].`);
       if (!existsSync(join(WORKSPACE_ROOT, `apps/${app}/src/main.ts`)))
-        problems.add(`${where}: apps/${app}/src/main.ts does not exist.`);
+        problem(`${where}: apps/${app}/src/main.ts does not exist.`);
     }
-    return [...problems];
   },
 
   /** The build context keeps out host builds and secrets, and keeps in everything `COPY . .` + nx build need. */
-  context(input) {
+  context(input, problem) {
     const ignored = ignoreFile.default().add(input.dockerignore);
     // Sample paths standing for what must never reach an image layer.
     const never = [
@@ -537,52 +515,45 @@ const CHECKS: Record<string, Check> = {
     const perWorkspace = ['package.json', 'tsconfig.json', 'tsconfig.lib.json', 'src/index.ts', 'src/main.ts'];
     const needed = ['package.json', 'package-lock.json', '.npmrc', 'nx.json', 'tsconfig.base.json'];
     needed.push(...workspaces().flatMap((workspace) => perWorkspace.map((file) => `${workspace}/${file}`)));
-    return [
-      ...never
-        .filter((path) => !ignored.ignores(path))
-        .map((path) => `.dockerignore lets ${path} into the build context.`),
-      ...needed
-        .filter((path) => existsSync(join(WORKSPACE_ROOT, path)) && ignored.ignores(path))
-        .map((path) => `.dockerignore keeps ${path}, which the image build needs, out of the context.`),
-    ];
+    for (const path of never) if (!ignored.ignores(path)) problem(`.dockerignore lets ${path} into the build context.`);
+    for (const path of needed)
+      if (existsSync(join(WORKSPACE_ROOT, path)) && ignored.ignores(path))
+        problem(`.dockerignore keeps ${path}, which the image build needs, out of the context.`);
   },
 
   /** Dependencies exist, can be met (a health check to wait for, a one-shot to finish) and do not loop. */
-  dependsOn(input) {
+  dependsOn(input, problem) {
     const { compose } = input;
-    const problems: string[] = [];
     for (const [name, service] of Object.entries(compose.services)) {
       for (const [dependency, condition] of Object.entries(dependencies(service))) {
         const target = compose.services[dependency];
         const app = appOf(compose, dependency);
-        if (!target) problems.push(`${name}: depends on ${dependency}, which is not a service.`);
+        if (!target) problem(`${name}: depends on ${dependency}, which is not a service.`);
         else if (
           condition === 'service_healthy' &&
           !healthOf(target) &&
           (target.healthcheck?.disable || !app || !imageHealth(docker(input, app)))
         )
-          problems.push(`${name}: waits for ${dependency} to be healthy, which has no health check.`);
+          problem(`${name}: waits for ${dependency} to be healthy, which has no health check.`);
         else if (condition === 'service_completed_successfully' && !isOneShot(target))
-          problems.push(
+          problem(
             `${name}: waits for ${dependency} to complete, but it is not a one-shot (restart "no" and a command).`,
           );
         else if (!['service_started', 'service_healthy', 'service_completed_successfully'].includes(condition))
-          problems.push(`${name}: unknown depends_on condition ${condition}.`);
+          problem(`${name}: unknown depends_on condition ${condition}.`);
       }
     }
     const visit = (path: string[]): void => {
       const name = path.at(-1)!;
-      if (path.indexOf(name) < path.length - 1) return void problems.push(`depends_on loops: ${path.join(' -> ')}.`);
+      if (path.indexOf(name) < path.length - 1) return problem(`depends_on loops: ${path.join(' -> ')}.`);
       for (const next of Object.keys(dependencies(compose.services[name] ?? {}))) visit([...path, next]);
     };
     for (const name of Object.keys(compose.services)) visit([name]);
-    return [...new Set(problems)];
   },
 
   /** A URL naming another service hits a port it listens on, a path it serves, a TLS name its certificate holds. */
-  urls(input) {
+  urls(input, problem) {
     const { compose } = input;
-    const problems: string[] = [];
     const url = /\b([a-z][a-z0-9+.-]*):\/\/(?:([^@/\s:]*)(?::([^@/\s]*))?@)?([a-z0-9][a-z0-9-]*):(\d+)(\/[^\s'"]*)?/gi;
     for (const [name, service] of Object.entries(compose.services)) {
       for (const [variable, value] of Object.entries(environmentOf(service))) {
@@ -593,30 +564,35 @@ const CHECKS: Record<string, Check> = {
           if (!target) continue;
           if (app) {
             if (!factsOf(app).ports.some((p) => p.port === Number(port)))
-              problems.push(`${where}: ${host} does not listen on ${port}.`);
+              problem(`${where}: ${host} does not listen on ${port}.`);
             if (path !== undefined && path !== '/' && !serves(app, path))
-              problems.push(`${where}: ${app} serves no ${path}.`);
+              problem(`${where}: ${app} serves no ${path}.`);
             if (scheme === 'https' && !DEV_SERVER_NAMES.includes(host as never))
-              problems.push(
+              problem(
                 `${where}: the dev PKI's server certificates name ${DEV_SERVER_NAMES.join(', ')}, not ${host}: TLS verification would fail.`,
               );
           } else if (isPostgres(target)) {
             const database = environmentOf(target);
             const expectedUser = database['POSTGRES_USER'] ?? 'postgres';
-            if (Number(port) !== 5432) problems.push(`${where}: PostgreSQL listens on 5432, not ${port}.`);
+            if (Number(port) !== 5432) problem(`${where}: PostgreSQL listens on 5432, not ${port}.`);
             if (user !== expectedUser)
-              problems.push(`${where}: connects as ${user ?? '(nobody)'}, but the database user is ${expectedUser}.`);
+              problem(`${where}: connects as ${user ?? '(nobody)'}, but the database user is ${expectedUser}.`);
             if (password !== database['POSTGRES_PASSWORD'])
-              problems.push(`${where}: the password differs from ${host}'s POSTGRES_PASSWORD.`);
+              problem(`${where}: the password differs from ${host}'s POSTGRES_PASSWORD.`);
             if (path?.slice(1) !== (database['POSTGRES_DB'] ?? expectedUser))
-              problems.push(`${where}: database ${path?.slice(1)} is not ${host}'s POSTGRES_DB.`);
-          } else problems.push(`${where}: ${whole} names ${host}, which this test cannot check.`);
+              problem(`${where}: database ${path?.slice(1)} is not ${host}'s POSTGRES_DB.`);
+          } else problem(`${where}: ${whole} names ${host}, which this test cannot check.`);
         }
       }
     }
-    return problems;
   },
 };
+
+function problemsOf(check: string, input: Input): string[] {
+  const problems = new Set<string>();
+  CHECKS[check]!(input, (text) => problems.add(text));
+  return [...problems];
+}
 
 /** Whether a RUN line builds the app: `nx run <app>:build`, or `nx run-many` with the build target and the app (or no -p). */
 function buildsApp(command: string, app: string): boolean {
@@ -800,7 +776,7 @@ describe('docker-compose.yml and the Dockerfile', () => {
   });
 
   it.each(Object.keys(CHECKS))('%s: the committed files pass', (name) => {
-    expect(CHECKS[name]!(real)).toEqual([]);
+    expect(problemsOf(name, real)).toEqual([]);
   });
 });
 
@@ -809,7 +785,7 @@ describe('each check fails on a broken copy', () => {
     const copy = structuredClone(real);
     mutate(copy, change);
     if (JSON.stringify(copy) === JSON.stringify(real)) throw new Error('this mutation changed nothing: update it.');
-    expect(CHECKS[check]!(copy).join('\n')).toContain(expected);
+    expect(problemsOf(check, copy).join('\n')).toContain(expected);
   });
 
   it('every check has at least one broken copy', () => {
