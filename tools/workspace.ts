@@ -1,6 +1,6 @@
 // Reads the workspace's projects and their dependencies straight from package.json files and
 // source imports, so the dependency rules in DESIGN.md can be checked without a running Nx daemon.
-import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,14 +42,9 @@ export function listProjects(): Project[] {
 /** Every .ts file under a folder, skipping build output and dependencies. */
 export function sourceFiles(folder: string): string[] {
   if (!existsSync(folder)) return [];
-  const found: string[] = [];
-  for (const entry of readdirSync(folder)) {
-    if (entry === 'node_modules' || entry === 'dist') continue;
-    const path = join(folder, entry);
-    if (statSync(path).isDirectory()) found.push(...sourceFiles(path));
-    else if (path.endsWith('.ts')) found.push(path);
-  }
-  return found;
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((path) => path.endsWith('.ts') && !/(^|\/)(node_modules|dist)\//.test(path))
+    .map((path) => join(folder, path));
 }
 
 /** Workspace packages a file imports (static, dynamic and re-exports). */

@@ -4,10 +4,10 @@
 // fixtures/alerts.test.yml (which assert which alerts fire for 40, 20 and 5 days left, and when no next
 // certificate is ready in every process 14 days before expiry).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { WORKSPACE_ROOT } from '../workspace.js';
+import { sourceFiles, WORKSPACE_ROOT } from '../workspace.js';
 
 interface AlertRule {
   readonly alert?: string;
@@ -24,19 +24,12 @@ const rules = (
 ).groups.flatMap((group) => group.rules);
 
 /** Every metric name the apps register (prom-client `name:` fields) or print (cert-check --prom). */
-function exportedMetrics(): Set<string> {
-  const names = new Set<string>();
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir)) {
-      const path = join(dir, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (path.endsWith('.ts'))
-        for (const match of readFileSync(path, 'utf8').matchAll(/name: '([a-z_]+)'/g)) names.add(match[1] as string);
-    }
-  };
-  for (const app of ['gateway', 'webhook', 'cert-check']) walk(join(WORKSPACE_ROOT, 'apps', app, 'src'));
-  return names;
-}
+const exportedMetrics = () =>
+  new Set(
+    ['gateway', 'webhook', 'cert-check']
+      .flatMap((app) => sourceFiles(join(WORKSPACE_ROOT, 'apps', app, 'src')))
+      .flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/name: '([a-z_]+)'/g)].map((match) => match[1])),
+  );
 
 const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' }).status === 0;
 

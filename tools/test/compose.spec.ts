@@ -2,7 +2,7 @@
 // sources (there is no Docker engine here: the files are parsed and checked). Each check runs on the
 // committed files and on broken copies (MUTATIONS), so none of them can pass vacuously. The same topology
 // runs as the apps' processes in replica-topology.e2e.spec.ts.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 import ignoreFile from '@balena/dockerignore';
 import type { ModifiableInstruction } from 'dockerfile-ast';
@@ -11,7 +11,7 @@ import { SANDBOX_DEFAULT_PORTS, SETTINGS } from '@connectpay-kit/config';
 import { ENVIRONMENTS } from '@connectpay-kit/hosts';
 import { DEV_PKI_FILES, DEV_SERVER_NAMES } from '@connectpay-kit/testing-pki';
 import { CURRENT } from '../rename/current.mjs';
-import { workspaceImports } from '../workspace.js';
+import { sourceFiles, workspaceImports } from '../workspace.js';
 import {
   type Compose,
   type Service,
@@ -43,10 +43,8 @@ type Check = (input: Input, problem: (text: string) => void) => void;
 // What the sources say (read once: the mutations alter the files, never the sources)
 
 /** Non-test TypeScript files under a workspace folder. */
-const sourcesIn = (folder: string): string[] =>
-  readdirSync(join(WORKSPACE_ROOT, folder), { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.ts') && !/\.(spec|d)\.ts$/.test(file))
-    .map((file) => join(WORKSPACE_ROOT, folder, file));
+const sourcesIn = (folder: string) =>
+  sourceFiles(join(WORKSPACE_ROOT, folder)).filter((f) => !/\.(spec|d)\.ts$/.test(f));
 
 /** The constants of packages/config a port default may name (`port('X_PORT', SANDBOX_DEFAULT_PORTS.oneway)`). */
 const PORT_CONSTANTS: Record<string, Record<string, number>> = { SANDBOX_DEFAULT_PORTS };
