@@ -48,6 +48,17 @@ export function cleanEnvironment(extra: Record<string, string> = {}, outsideWork
   return { ...(env as Record<string, string>), NO_COLOR: '1', ...extra };
 }
 
+/**
+ * The payment the gateway README's curl line creates, as tools/fresh-clone.sh holds it (that script
+ * checks the README still shows it byte for byte), so the e2e tests follow the merchant API's shape.
+ */
+export function readmePaymentBody(root = WORKSPACE_ROOT): string {
+  const script = readFileSync(join(root, 'tools', 'fresh-clone.sh'), 'utf8');
+  const body = /^body='(\{.*\})'$/m.exec(script)?.[1];
+  if (body === undefined) throw new Error("tools/fresh-clone.sh no longer sets body='{…}': update this test.");
+  return body;
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -10,7 +10,7 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve, sep } from 'node:path';
-import { cleanEnvironment, Processes } from '../docs/stack.js';
+import { cleanEnvironment, Processes, readmePaymentBody } from '../docs/stack.js';
 import { CURRENT, type PortKey } from '../rename/current.mjs';
 import { PORT_KINDS } from '../rename/engine.mjs';
 import { copyWorkspace, tempDir, WORKSPACE_ROOT } from '../rename/test-support.js';
@@ -75,17 +75,6 @@ function isFree(port: number): Promise<boolean> {
     server.once('error', () => done(false));
     server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
   });
-}
-
-/**
- * The payment the gateway README's curl line creates, as tools/fresh-clone.sh holds it (that script
- * checks the README still shows it byte for byte), so this test follows the merchant API's shape.
- */
-function readmePaymentBody(root: string): string {
-  const script = readFileSync(join(root, 'tools', 'fresh-clone.sh'), 'utf8');
-  const body = /^body='(\{.*\})'$/m.exec(script)?.[1];
-  if (body === undefined) throw new Error("tools/fresh-clone.sh no longer sets body='{…}': update this test.");
-  return body;
 }
 
 /** The first lines `npm install` changed in the lockfile (a manifest it disagrees with shows there). */

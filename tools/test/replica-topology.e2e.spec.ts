@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { BUILT, cleanEnvironment, freePort, missingBuilds, Processes } from '../docs/stack.js';
+import { BUILT, cleanEnvironment, freePort, missingBuilds, Processes, readmePaymentBody } from '../docs/stack.js';
 import { CURRENT } from '../rename/current.mjs';
 import {
   WORKSPACE_ROOT,
@@ -45,17 +45,6 @@ const PORT_VARIABLES: Record<number, string> = {
   [P.sandboxMtls]: 'SANDBOX_MTLS_PORT',
   [P.sandboxOneway]: 'SANDBOX_ONEWAY_PORT',
 };
-// The README's payment, as tools/fresh-clone.sh sends it.
-const PAYMENT_BODY = {
-  merchant: { redirectUrl: 'https://shop.example/return' },
-  payment: {
-    paymentMethod: ['PIS'],
-    providerCountryCode: 'LT',
-    instructedAmount: { amount: '12.34', currency: 'EUR' },
-  },
-  identifiers: { merchantReference: 'order-1' },
-};
-
 /** Everything this file creates, so afterAll and the SIGTERM handler can remove it. */
 const state = {
   work: undefined as string | undefined,
@@ -246,7 +235,7 @@ describe('the replicas topology as the apps processes (docker-compose.yml withou
         const created = await fetch(`${gateway}/v1/merchant/payments`, {
           method: 'POST',
           headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
-          body: JSON.stringify(PAYMENT_BODY),
+          body: readmePaymentBody(),
         });
         const paymentId = ((await created.json()) as { payment?: { paymentId?: string } }).payment?.paymentId;
         expect({ status: created.status, paymentId: typeof paymentId }).toEqual({ status: 201, paymentId: 'string' });
