@@ -1,7 +1,7 @@
 // Runs a page's doc-test blocks the way a reader would: in order, in one folder, with bash
 // (`set -euo pipefail`) or node, and checks each block's exit status and promised output.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import ts from 'typescript';
@@ -157,15 +157,11 @@ export async function typecheckBlocks(
     }
   }
   if (files.length === 0) return { files: 0 };
-  // An app's example imports its built code (`./apps/gateway/dist/...`, run from the repository root);
-  // here the same paths lead to the sources, which carry the types the build does not emit, and
-  // their imports resolve from the workspace's node_modules as they do in the repository.
+  // An app's example imports its built code (`./apps/gateway/dist/...`, run from the repository root):
+  // here the same paths lead to the build's declarations, whose imports resolve from the workspace's
+  // node_modules as they do in the repository.
+  symlinkSync(join(WORKSPACE_ROOT, 'apps'), join(dir, 'apps'));
   symlinkSync(join(WORKSPACE_ROOT, 'node_modules'), join(dir, 'node_modules'));
-  for (const app of readdirSync(join(WORKSPACE_ROOT, 'apps'))) {
-    if (!existsSync(join(WORKSPACE_ROOT, 'apps', app, 'src'))) continue;
-    mkdirSync(join(dir, 'apps', app), { recursive: true });
-    symlinkSync(join(WORKSPACE_ROOT, 'apps', app, 'src'), join(dir, 'apps', app, 'dist'));
-  }
   // ESM, like every workspace package: the snippets use import and top-level await.
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   writeFileSync(
