@@ -476,13 +476,8 @@ const CHECKS: Record<string, Check> = {
         }
       }
       const copied = fromBuild.flatMap((copy) => copy.sources.map((s) => s.replace(/^\/app\//, '').replace(/\/$/, '')));
-      const required = [
-        'package.json',
-        'node_modules',
-        `apps/${app}/package.json`,
-        `apps/${app}/dist`,
-        ...[...packages].flatMap((p) => [`packages/${p}/package.json`, `packages/${p}/dist`]),
-      ];
+      const dirs = [`apps/${app}`, ...[...packages].map((p) => `packages/${p}`)];
+      const required = ['package.json', 'node_modules', ...dirs.flatMap((d) => [`${d}/package.json`, `${d}/dist`])];
       for (const path of required)
         if (!copied.includes(path)) problem(`${where}: the run stage does not copy ${path} from the build.`);
       for (const shipped of copied.flatMap((path) => /^packages\/([a-z0-9-]+)\//.exec(path)?.[1] ?? [])) {
