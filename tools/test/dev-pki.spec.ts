@@ -23,7 +23,9 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(file: string, args: string[], env: NodeJS.ProcessEnv) {
+/** Runs a built command in a shell's environment without this run's app or ConnectPay settings, plus `extra`. */
+function run(file: string, args: string[], extra: Record<string, string> = {}) {
+  const env = cleanEnvironment(extra);
   const result = spawnSync(process.execPath, [file, ...args], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -31,28 +33,24 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv) {
 describe('the dev PKI command (packages/testing-pki/dist/dev-pki/cli.js)', () => {
   it('makes the dev PKI, then reuses it', () => {
     const pki = join(dir, 'pki');
-    const first = run(CLI, [pki], cleanEnvironment());
+    const first = run(CLI, [pki]);
     expect(first).toEqual({ status: 0, stdout: expect.stringMatching(`^dev PKI generated in ${pki} `), stderr: '' });
     expect(readFileSync(join(pki, 'client-id.txt'), 'utf8')).toBe('local-dev-client');
-    expect(run(CLI, [pki], cleanEnvironment())).toEqual({
-      status: 0,
-      stdout: `dev PKI in ${pki} reused\n`,
-      stderr: '',
-    });
+    expect(run(CLI, [pki])).toEqual({ status: 0, stdout: `dev PKI in ${pki} reused\n`, stderr: '' });
   });
 
   it('fills CONNECTPAY_DEV_PKI_DIR, as the apps read it, when no folder is given', () => {
-    const result = run(CLI, [], cleanEnvironment({ CONNECTPAY_DEV_PKI_DIR: 'from-env' }));
+    const result = run(CLI, [], { CONNECTPAY_DEV_PKI_DIR: 'from-env' });
     expect(result.status).toBe(0);
     expect(existsSync(join(dir, 'from-env', 'ca.pem'))).toBe(true);
   });
 
   it('refuses wrong usage with exit 2, and a folder it cannot write with exit 1 and the reason, no stack', () => {
-    const usage = run(CLI, ['a', 'b'], cleanEnvironment());
+    const usage = run(CLI, ['a', 'b']);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/^dev-pki: unexpected arguments a b\nusage: /);
     writeFileSync(join(dir, 'a-file'), '');
-    const blocked = run(CLI, [join(dir, 'a-file', 'pki')], cleanEnvironment());
+    const blocked = run(CLI, [join(dir, 'a-file', 'pki')]);
     expect(blocked.status).toBe(1);
     expect(blocked.stderr).toMatch(/^dev-pki: the local dev PKI could not be made: .*a-file/);
     expect(blocked.stderr).not.toMatch(/\n\s+at /);
@@ -68,18 +66,8 @@ describe('the apps only read the dev PKI', () => {
     '%s, started without one, exits %i naming the folder and the command that makes it, and writes nothing',
     (app, code) => {
       const absent = join(dir, 'no-dev-pki');
-      const result = run(
-        MAINS[app],
-        [],
-        cleanEnvironment({
-          CONNECTPAY_ENV: 'local',
-          CONNECTPAY_DEV_PKI_DIR: absent,
-          GATEWAY_PORT: '0',
-          WEBHOOK_PORT: '0',
-          SANDBOX_MTLS_PORT: '0',
-          SANDBOX_ONEWAY_PORT: '0',
-        }),
-      );
+      const ports = { GATEWAY_PORT: '0', WEBHOOK_PORT: '0', SANDBOX_MTLS_PORT: '0', SANDBOX_ONEWAY_PORT: '0' };
+      const result = run(MAINS[app], [], { CONNECTPAY_ENV: 'local', CONNECTPAY_DEV_PKI_DIR: absent, ...ports });
       expect(result.status).toBe(code);
       expect(result.stderr).toContain(absent);
       expect(result.stderr).toContain(`\`${COMMAND}\``);
