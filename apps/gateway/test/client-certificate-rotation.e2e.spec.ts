@@ -114,8 +114,9 @@ describe('staged client certificate rotation through the gateway', () => {
   it('loads, probes and switches to the renewed pair at _SWITCH_AT under a loop of calls, with zero failed calls', async () => {
     let renewedFingerprint = '';
     let originalFingerprint = '';
-    // Far enough for the gateway to start and probe first, on a loaded machine too.
-    const switchAt = new Date(Date.now() + 8_000);
+    // Set when the gateway's environment is built, after the PKI, the sandbox and the renewal (slow on
+    // a loaded machine): far enough for the gateway to start and probe first, on a loaded machine too.
+    let switchAt = new Date(0);
     const stack = await startStack(
       async (pki, files) => {
         originalFingerprint = fingerprint(readFileSync(pki.clientChain, 'utf8'));
@@ -124,7 +125,10 @@ describe('staged client certificate rotation through the gateway', () => {
         writeFileSync(files.cert, renewed.chainPem);
         writeFileSync(files.key, renewed.keyPem, { mode: 0o600 });
       },
-      () => ({ CONNECTPAY_LOCAL_SWITCH_AT: switchAt.toISOString() }),
+      () => {
+        switchAt = new Date(Date.now() + 10_000);
+        return { CONNECTPAY_LOCAL_SWITCH_AT: switchAt.toISOString() };
+      },
     );
     try {
       const loop = callLoop(stack);
