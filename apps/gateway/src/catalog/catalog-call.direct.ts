@@ -7,7 +7,7 @@ import { authenticateCaller } from '../auth/authenticate.js';
 import { ConnectionKeys } from '../auth/connection-keys.js';
 import { OverloadedError } from '../errors/gateway-error.js';
 import { logFailure } from '../errors/send-error.js';
-import { type AdmissionControl, Caller, type CallerRegistry, writeOverloaded } from '../http/admission.js';
+import { type AdmissionControl, admitCaller, type CallerRegistry, writeOverloaded } from '../http/admission.js';
 import { JsonTooDeepError, MAX_JSON_DEPTH, nestsDeeperThan } from '../http/edge.js';
 import type { AccessLine, AccessLogger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
@@ -123,12 +123,7 @@ class DirectCatalogCalls {
     startedAt: number,
   ): void {
     const { admission, callers } = this.dependencies;
-    const caller = new Caller(startedAt, response);
-    callers.add(requestId, caller);
-    response.on('close', () => {
-      admission.release();
-      callers.remove(requestId, caller);
-      caller.closed();
+    admitCaller(admission, callers, requestId, startedAt, response, () => {
       // As Fastify's onResponse: only answers that were written in full are logged and counted.
       if (response.writableFinished) this.answered(requestId, response.statusCode, startedAt);
     });

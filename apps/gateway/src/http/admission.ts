@@ -224,20 +224,37 @@ export function registerAdmission(
     const arrived = performance.now();
     admission.enter(
       () => {
-        const requestId = requestIdOf(request);
-        const caller = new Caller(arrived, response);
-        callers.add(requestId, caller);
-        response.once('close', () => {
-          admission.release();
-          callers.remove(requestId, caller);
-          caller.closed();
-        });
+        admitCaller(admission, callers, requestIdOf(request), arrived, response);
         done();
       },
       (error) => refuseQuickly(reply, requestIdOf(request), error),
       response,
     );
   });
+}
+
+/**
+ * Registers an admitted request's caller under its id until its response closes; then the slot is
+ * released, the caller removed and its hang-up signal fired (when the answer was not written in
+ * full). `onClose` runs after that, for the direct path's access line.
+ */
+export function admitCaller(
+  admission: AdmissionControl,
+  callers: CallerRegistry,
+  requestId: string,
+  arrived: number,
+  response: ServerResponse,
+  onClose?: () => void,
+): Caller {
+  const caller = new Caller(arrived, response);
+  callers.add(requestId, caller);
+  response.once('close', () => {
+    admission.release();
+    callers.remove(requestId, caller);
+    caller.closed();
+    onClose?.();
+  });
+  return caller;
 }
 
 const OVERLOADED_MESSAGES = new Map<string, string>();
