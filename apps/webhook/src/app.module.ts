@@ -5,12 +5,15 @@ import {
   Module,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import type { ConnectPayConfig } from '@connectpay-kit/config';
+import { CONNECTPAY_CONFIG, ConnectPayConfigModule, type ConnectPayConfigModuleOptions } from '@connectpay-kit/config/nest';
 import { AdminKeyGuard } from './admin/admin-key.guard.js';
 import { AdminController } from './admin/admin.controller.js';
 import { ClientCertificateController } from './admin/client-certificate.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './health/metrics.controller.js';
+import { type LoadedSettings, WEBHOOK_SETTINGS } from './bootstrap/settings.js';
 import { WebhookRuntime } from './runtime/webhook-runtime.js';
 
 /**
@@ -31,13 +34,32 @@ class RuntimeShutdown implements BeforeApplicationShutdown, OnApplicationShutdow
   }
 }
 
+export interface WebhookModuleOptions {
+  /** Where the ConnectPay profile is read from and where its warnings go. */
+  readonly profile: ConnectPayConfigModuleOptions;
+  /** The receiver's own settings, validated before the app is built (its HTTP server needs them). */
+  readonly settings: LoadedSettings;
+  /** Builds the runtime from the profile ConnectPayConfigModule loaded and the settings. */
+  readonly runtime: (config: ConnectPayConfig, settings: LoadedSettings) => Promise<WebhookRuntime>;
+}
+
+/**
+ * The receiver runs on the kit's ConnectPayConfigModule, as a company's own Nest app would: the
+ * profile is loaded and validated while the app is created, and reaches the runtime by injection.
+ */
 @Module({})
 export class AppModule {
-  static register(runtime: WebhookRuntime): DynamicModule {
+  static register(options: WebhookModuleOptions): DynamicModule {
     return {
       module: AppModule,
+      imports: [ConnectPayConfigModule.forRoot(options.profile)],
       controllers: [AdminController, ClientCertificateController, AuthController, HealthController, MetricsController],
-      providers: [{ provide: WebhookRuntime, useValue: runtime }, AdminKeyGuard, RuntimeShutdown],
+      providers: [
+        { provide: WEBHOOK_SETTINGS, useValue: options.settings },
+        { provide: WebhookRuntime, useFactory: options.runtime, inject: [CONNECTPAY_CONFIG, WEBHOOK_SETTINGS] },
+        AdminKeyGuard,
+        RuntimeShutdown,
+      ],
     };
   }
 }

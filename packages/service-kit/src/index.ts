@@ -37,11 +37,15 @@ export {
   storageLocationOf,
 } from './storage.js';
 export {
+  exampleApiWarnings,
+  explainProfileFailure,
   flattenServiceConfiguration,
   loadServiceConfiguration,
+  loadServiceSettings,
   type FlatServiceConfiguration,
   type LoadServiceConfigurationOptions,
   type ServiceConfiguration,
+  type ServiceSettings,
 } from './load-configuration.js';
 export { KeyRing, readKeyFile, type KeyFileOptions } from './key-ring.js';
 export { readTokenKey, TOKEN_KEY_VARIABLE, type TokenKeyOptions } from './token-key.js';

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  type ConfigSource,
   type ConnectPayConfig,
   ConfigError,
   DEFAULT_ENVIRONMENT,
@@ -67,49 +68,107 @@ export function flattenServiceConfiguration<Loaded extends { readonly warnings: 
  * start reports every variable to fix, in one StartupConfigError. In `local` it only reads the dev
  * PKI: a step of its own makes it (DEV_PKI_COMMAND, which `nx serve` runs first), so stage and prod
  * images never carry the generator. When a file it needs is missing, the first issue says which
- * and names that command.
+ * and names that command. A Nest app takes the profile from ConnectPayConfigModule instead:
+ * `loadServiceSettings` and `explainProfileFailure` are the same checks split around it.
  */
 export async function loadServiceConfiguration<Loaded extends { readonly warnings: readonly string[] }>(
   options: LoadServiceConfigurationOptions<Loaded>,
 ): Promise<ServiceConfiguration<Loaded>> {
+  const loaded = await loadServiceSettings(options);
+  let config: ConnectPayConfig;
+  try {
+    config = loadConfigFromEnv(loaded.source);
+  } catch (error) {
+    throw explainProfileFailure(options.service, loaded, error);
+  }
+  return {
+    config,
+    settings: loaded.settings,
+    workspaceRoot: loaded.workspaceRoot,
+    devPkiDir: loaded.devPkiDir,
+    clientTrustPems: loaded.clientTrustPems,
+    warnings: [...config.warnings, ...exampleApiWarnings(config.environment), ...loaded.settings.warnings],
+  };
+}
+
+/** What a service knows before its ConnectPay profile is loaded: its settings and where the profile is. */
+export interface ServiceSettings<Loaded> {
+  readonly environment: Environment;
+  readonly settings: Loaded;
+  readonly workspaceRoot: string;
+  readonly devPkiDir: string;
+  /** See ServiceConfiguration. */
+  readonly clientTrustPems: readonly string[];
+  /** Where the profile is read from: `ConnectPayConfigModule.forRoot({ source })`, `loadConfigFromEnv(source)`. */
+  readonly source: ConfigSource;
+}
+
+/**
+ * The service's settings, for a service that loads its ConnectPay profile later (a Nest app, through
+ * ConnectPayConfigModule): its HTTP server, logger and storage need them before the app is built.
+ * When they are invalid (or CONNECTPAY_ENV is unknown) the profile is checked too, so the one
+ * StartupConfigError still lists every variable to fix, the profile's first; when they are valid, a
+ * failing profile is reported by `explainProfileFailure` with the same words.
+ */
+export async function loadServiceSettings<Loaded extends { readonly warnings: readonly string[] }>(
+  options: LoadServiceConfigurationOptions<Loaded>,
+): Promise<ServiceSettings<Loaded>> {
   const { env, cwd, service } = options;
   const requested = env['CONNECTPAY_ENV']?.trim() || DEFAULT_ENVIRONMENT;
   const workspaceRoot = findWorkspaceRoot(cwd);
   const devPkiDir = resolveDevPkiDir(env, cwd);
   const clientTrustPems = requested === 'local' ? devRootTrust(devPkiDir) : [];
+  const source: ConfigSource = { env, envDir: cwd, devPkiDir };
 
-  const issues: SettingsIssue[] = [];
-  let config: ConnectPayConfig | undefined;
-  try {
-    config = loadConfigFromEnv({ env, envDir: cwd, devPkiDir });
-  } catch (error) {
-    if (!(error instanceof ConfigError) || error.issues.length === 0) throw error;
-    issues.push(...error.issues.map((issue) => ({ variable: issue.variable, message: issue.message })));
-  }
-
-  let settings: Loaded | undefined;
+  const settingsIssues: SettingsIssue[] = [];
   // An unknown environment is config's issue (CONNECTPAY_ENV); the settings need a known one.
   const environment: Environment | undefined = isEnvironment(requested) ? requested : undefined;
   if (environment !== undefined) {
     try {
-      settings = options.loadSettings(env, { environment, workspaceRoot, devPkiDir, cwd });
+      const settings = options.loadSettings(env, { environment, workspaceRoot, devPkiDir, cwd });
+      return { environment, settings, workspaceRoot, devPkiDir, clientTrustPems, source };
     } catch (error) {
       if (!(error instanceof SettingsError)) throw error;
-      issues.push(...error.issues);
+      settingsIssues.push(...error.issues);
     }
   }
-  if (issues.length > 0 || config === undefined || settings === undefined) {
-    const devPki = requested === 'local' ? devPkiIssue(devPkiDir, issues) : undefined;
-    throw new StartupConfigError(service, environment ?? 'requested', devPki ? [devPki, ...issues] : issues);
+  const issues = [...profileIssues(source), ...settingsIssues];
+  throw new StartupConfigError(service, environment ?? 'requested', withDevPkiIssue(requested, devPkiDir, issues));
+}
+
+/**
+ * What loading the profile threw (loadConfigFromEnv, or app creation with ConnectPayConfigModule),
+ * as the StartupConfigError a start reports: every variable to fix, led by the dev PKI's issue when
+ * its files are what is missing. Any other error is returned as it is.
+ */
+export function explainProfileFailure(
+  service: Pick<ServiceDescriptor, 'displayName' | 'readme'>,
+  loaded: Pick<ServiceSettings<unknown>, 'environment' | 'devPkiDir'>,
+  error: unknown,
+): unknown {
+  if (!(error instanceof ConfigError) || error.issues.length === 0) return error;
+  const issues = error.issues.map((issue) => ({ variable: issue.variable, message: issue.message }));
+  return new StartupConfigError(
+    service,
+    loaded.environment,
+    withDevPkiIssue(loaded.environment, loaded.devPkiDir, issues),
+  );
+}
+
+/** The profile's issues, none when it loads: only to join a settings failure's. */
+function profileIssues(source: ConfigSource): SettingsIssue[] {
+  try {
+    loadConfigFromEnv(source);
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigError) || error.issues.length === 0) throw error;
+    return error.issues.map((issue) => ({ variable: issue.variable, message: issue.message }));
   }
-  return {
-    config,
-    settings,
-    workspaceRoot,
-    devPkiDir,
-    clientTrustPems,
-    warnings: [...config.warnings, ...exampleApiWarnings(config.environment), ...settings.warnings],
-  };
+}
+
+function withDevPkiIssue(requested: string, devPkiDir: string, issues: SettingsIssue[]): SettingsIssue[] {
+  const devPki = requested === 'local' ? devPkiIssue(devPkiDir, issues) : undefined;
+  return devPki ? [devPki, ...issues] : issues;
 }
 
 /**
@@ -117,7 +176,7 @@ export async function loadServiceConfiguration<Loaded extends { readonly warning
  * the sandbox serves them, ConnectPay may not, and the first call against stage would otherwise fail
  * with a 404 far from its cause.
  */
-function exampleApiWarnings(environment: Environment): string[] {
+export function exampleApiWarnings(environment: Environment): string[] {
   if (environment === 'local') return [];
   const examples = API_NAMES.filter((name) => API_CATALOG[name].source === 'example');
   if (examples.length === 0) return [];

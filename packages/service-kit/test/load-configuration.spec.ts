@@ -2,12 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEV_PKI_COMMAND } from '@connectpay-kit/config';
+import { DEV_PKI_COMMAND, loadConfigFromEnv } from '@connectpay-kit/config';
 import { API_CATALOG, API_NAMES } from '@connectpay-kit/hosts';
 import {
   describeStartupFailure,
+  explainProfileFailure,
   flattenServiceConfiguration,
   loadServiceConfiguration,
+  loadServiceSettings,
   SettingsError,
   type SettingsContext,
   StartupConfigError,
@@ -280,5 +282,39 @@ describe('loadServiceConfiguration', () => {
       }),
     );
     expect(error).toBeInstanceOf(TypeError);
+  });
+});
+
+// A Nest service reads its settings first and lets ConnectPayConfigModule load the profile: the two
+// halves must report exactly what loadServiceConfiguration reports in one go.
+describe('loadServiceSettings and explainProfileFailure', () => {
+  it('returns valid settings and the profile source without loading the profile', async () => {
+    const pkiDir = join(dir, 'pki');
+    const env = { CONNECTPAY_ENV: 'stage', CONNECTPAY_DEV_PKI_DIR: pkiDir };
+    const loaded = await loadServiceSettings({ env, cwd: dir, service: GATEWAY, loadSettings: noSettings });
+    // The stage profile lacks every credential: only loading it would have failed.
+    expect(loaded).toMatchObject({ environment: 'stage', devPkiDir: pkiDir, clientTrustPems: [] });
+    expect(loaded.source).toEqual({ env, envDir: dir, devPkiDir: pkiDir });
+  });
+
+  it("gives the profile's failure, as the module throws it, the words loadServiceConfiguration gives it", async () => {
+    const pkiDir = join(dir, 'pki');
+    const env = { CONNECTPAY_DEV_PKI_DIR: pkiDir };
+    const loaded = await loadServiceSettings({ env, cwd: dir, service: GATEWAY, loadSettings: noSettings });
+    let thrown: unknown;
+    try {
+      loadConfigFromEnv(loaded.source);
+    } catch (error) {
+      thrown = error;
+    }
+    const explained = explainProfileFailure(GATEWAY, loaded, thrown);
+    const together = await failure(
+      loadServiceConfiguration({ env, cwd: dir, service: GATEWAY, loadSettings: noSettings }),
+    );
+    expect(explained).toBeInstanceOf(StartupConfigError);
+    expect((explained as StartupConfigError).message).toBe((together as StartupConfigError).message);
+    expect((explained as StartupConfigError).issues[0]?.variable).toBe('CONNECTPAY_DEV_PKI_DIR');
+    const other = new Error('a provider failed');
+    expect(explainProfileFailure(GATEWAY, loaded, other)).toBe(other);
   });
 });

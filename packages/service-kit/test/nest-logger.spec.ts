@@ -12,16 +12,28 @@ describe('PinoNestLogger', () => {
     const nest = new PinoNestLogger(logger);
     nest.log('Mapped {/health, GET} route', 'RouterExplorer');
     nest.warn('deprecated option', 'NestFactory');
-    nest.error('Nest could not find X', 'Error: at ...stack', 'ExceptionHandler');
+    nest.error('Nest could not find X', 'Error: at ...stack', 'InstanceLoader');
     nest.debug('debugging', 'InstanceLoader');
     nest.verbose('verbose', 'InstanceLoader');
     expect(lines.map((line) => [line['level'], line['msg'], line['context'], line['service']])).toEqual([
       [20, 'Mapped {/health, GET} route', 'RouterExplorer', 'gateway'],
       [40, 'deprecated option', 'NestFactory', 'gateway'],
-      [50, 'Nest could not find X', 'ExceptionHandler', 'gateway'],
+      [50, 'Nest could not find X', 'InstanceLoader', 'gateway'],
       [20, 'debugging', 'InstanceLoader', 'gateway'],
       [10, 'verbose', 'InstanceLoader', 'gateway'],
     ]);
+  });
+
+  it('leaves a failed app creation to startService: Nest\'s ExceptionHandler line is debug, not a second report', () => {
+    const lines: string[] = [];
+    const nest = new PinoNestLogger(
+      createServiceLogger({
+        service: { name: 'webhook' },
+        destination: { write: (line: string) => void lines.push(line) },
+      }),
+    );
+    nest.error('InvalidConfigError: ConnectPay stage configuration is invalid', 'ExceptionHandler');
+    expect(lines).toEqual([]);
   });
 
   it('keeps Nest at info level quiet except warnings and errors', () => {

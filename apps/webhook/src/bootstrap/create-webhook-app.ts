@@ -4,8 +4,16 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { openStorageOrExplain, type StartupLine } from '@connectpay-kit/service-kit';
+import type { ConnectPayConfig } from '@connectpay-kit/config';
 import {
+  exampleApiWarnings,
+  explainProfileFailure,
+  loadServiceSettings,
+  openStorageOrExplain,
+  type StartupLine,
+} from '@connectpay-kit/service-kit';
+import {
+  type Drain,
   type EdgeLimits,
   edgeServerOptions,
   refuseOversizedContinue,
@@ -31,9 +39,8 @@ import { Dispatcher } from '../processing/dispatcher.js';
 import { Housekeeping } from '../processing/housekeeping.js';
 import { WebhookRuntime } from '../runtime/webhook-runtime.js';
 import { openWebhookStorage, type WebhookStorage } from '../storage/webhook-storage.js';
-import { type Configuration, loadConfiguration } from './load-configuration.js';
 import { WEBHOOK_SERVICE } from './service.js';
-import { LOCAL_DEV_ADMIN_KEY } from './settings.js';
+import { LOCAL_DEV_ADMIN_KEY, type LoadedSettings, loadWebhookSettings } from './settings.js';
 
 /**
  * A public endpoint: a request must arrive whole within 30 s (ConnectPay itself gives up after 10 s),
@@ -66,53 +73,30 @@ export interface WebhookApp {
   startupLine(url: string): StartupLine;
 }
 
-/** Builds the whole receiver (configuration, storage, client, workers, Nest app) without listening. */
+/**
+ * Builds the whole receiver without listening. Its settings are read first (the HTTP server, logger
+ * and storage need them); the ConnectPay profile is loaded by the app itself, through the kit's
+ * ConnectPayConfigModule, and the runtime (client, workers, ingest) is a provider built from the
+ * injected profile and settings. A bad profile fails app creation with the same StartupConfigError
+ * (every variable to fix, exit 78) a bad setting gives.
+ */
 export async function createWebhookApp(options: CreateWebhookAppOptions = {}): Promise<WebhookApp> {
-  const env = options.env ?? process.env;
-  const configuration = await loadConfiguration(env, options.cwd ?? process.cwd());
-  const { config, settings } = configuration;
+  const loaded = await loadServiceSettings({
+    env: options.env ?? process.env,
+    cwd: options.cwd ?? process.cwd(),
+    service: WEBHOOK_SERVICE,
+    loadSettings: loadWebhookSettings,
+  });
+  const { settings } = loaded.settings;
   const logger = createLogger({
     level: settings.logLevel,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
-  const storage = await openStorageOrExplain(WEBHOOK_SERVICE, config.environment, () => openWebhookStorage(settings));
-  let client: ConnectPayClient | undefined;
-  let credentials: ClientCredentialsLifecycle | undefined;
+  const storage = await openStorageOrExplain(WEBHOOK_SERVICE, loaded.environment, () => openWebhookStorage(settings));
+  // What the runtime provider made, so a failure later in app creation still closes it.
+  const made: { client?: ConnectPayClient; credentials?: ClientCredentialsLifecycle } = {};
   try {
     const metrics = new WebhookMetrics();
-    client = createClient(configuration, storage, logger);
-    credentials = await manageClientCredentials({
-      config,
-      client,
-      clientTrustPems: configuration.clientTrustPems,
-      logger,
-    });
-    const registry = defaultHandlers(storage.main.resources, client, metrics, options.listeners);
-    // The dispatcher and the ingest handler refer to each other through callbacks that run only once
-    // both exist (after listen).
-    const dispatcher = new Dispatcher({
-      inbox: storage.main.inbox,
-      registry,
-      logger: logger.child({ component: 'dispatcher' }),
-      metrics,
-      workers: settings.workers,
-      leaseMs: settings.leaseMs,
-      pollMs: settings.pollMs,
-      retry: { maxAttempts: settings.maxAttempts, baseDelayMs: settings.retryBaseMs, maxDelayMs: settings.retryMaxMs },
-      workerName: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
-      receiving: () => ingest.receiving,
-    });
-    const ingest = new IngestHandler({
-      inbox: storage.main.inbox,
-      tokens: configuration.webhookTokens,
-      tokenHeader: settings.tokenHeader,
-      sources: configuration.sources,
-      checkNotificationSource: settings.checkNotificationSource,
-      bodyLimitBytes: settings.bodyLimitBytes,
-      metrics,
-      logger,
-      onStored: () => dispatcher.wake(),
-    });
     // Fastify, as the gateway: Express 5 alone topped out near 3,000 requests/s on the 2-core
     // development machine, below the 5,000 durable acks/s the receiver is built for.
     const edge: EdgeLimits = {
@@ -140,37 +124,38 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
     });
     // Only deliveries have a body (read raw, in their own scope): anything else sending one gets 415.
     fastify.removeAllContentTypeParsers();
-    ingest.register(fastify);
-    const housekeeping = new Housekeeping({
-      inbox: storage.main.inbox,
-      authStates: storage.main.authStates,
-      logger,
-      retentionMs: settings.retentionHours * 3_600_000,
-    });
-    const runtime = new WebhookRuntime({
-      config,
-      settings,
-      storage,
-      client,
-      ...(credentials.watcher ? { credentialWatcher: credentials.watcher } : {}),
-      rotation: credentials.rotation,
-      logger,
-      metrics,
-      registry,
-      dispatcher,
-      housekeeping,
-      ingest,
-      http,
-      adminKeys: configuration.adminKeys,
-      warnings: configuration.warnings,
-    });
-    for (const warning of runtime.warnings) logger.warn({ environment: config.environment }, warning);
 
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime), adapter, {
-      bodyParser: false,
-      abortOnError: false,
-      logger: new PinoNestLogger(logger),
+    const module = AppModule.register({
+      profile: {
+        source: loaded.source,
+        onWarning: (warning) => logger.warn({ environment: loaded.environment }, warning),
+      },
+      settings: loaded.settings,
+      runtime: (config, configured) =>
+        buildRuntime({
+          config,
+          configured,
+          clientTrustPems: loaded.clientTrustPems,
+          storage,
+          logger,
+          metrics,
+          http,
+          listeners: options.listeners,
+          made,
+        }),
     });
+    let app: NestFastifyApplication;
+    try {
+      app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+        bodyParser: false,
+        abortOnError: false,
+        logger: new PinoNestLogger(logger),
+      });
+    } catch (error) {
+      throw explainProfileFailure(WEBHOOK_SERVICE, loaded, error);
+    }
+    const runtime = app.get(WebhookRuntime);
+    runtime.ingest.register(fastify);
     app.useGlobalFilters(new WebhookExceptionFilter(logger, codes));
     if (options.shutdownHooks) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 
@@ -183,42 +168,113 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
         const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
         const url = `http://${host}:${address.port}`;
         runtime.listeningAt(url);
-        dispatcher.start();
-        housekeeping.start();
+        runtime.dispatcher.start();
+        runtime.housekeeping.start();
         return url;
       },
       close: () => app.close(),
       startupLine: (url) => ({
         fields: {
-          environment: config.environment,
+          environment: runtime.environment,
           url,
           publicUrl: runtime.publicUrl ?? null,
           storage: storage.main.location,
           workers: settings.workers,
-          handlers: registry.prefixes,
+          handlers: runtime.registry.prefixes,
         },
         message:
-          `ConnectPay webhook receiver (${config.environment}) listening on ${url}: POST /webhooks/connectpay, POST /notifications/payments` +
-          (config.environment === 'local' ? `; admin API with -H 'x-admin-key: ${LOCAL_DEV_ADMIN_KEY}'` : ''),
+          `ConnectPay webhook receiver (${runtime.environment}) listening on ${url}: POST /webhooks/connectpay, POST /notifications/payments` +
+          (runtime.environment === 'local' ? `; admin API with -H 'x-admin-key: ${LOCAL_DEV_ADMIN_KEY}'` : ''),
       }),
     };
   } catch (error) {
-    credentials?.close();
-    await client?.close().catch(() => undefined);
+    made.credentials?.close();
+    await made.client?.close().catch(() => undefined);
     await storage.close().catch(() => undefined);
     throw error;
   }
 }
 
-function createClient(configuration: Configuration, storage: WebhookStorage, logger: Logger): ConnectPayClient {
-  const { config, settings, tokenKey } = configuration;
-  return createServiceClient({
+interface RuntimeInputs {
+  /** The profile ConnectPayConfigModule loaded. */
+  readonly config: ConnectPayConfig;
+  readonly configured: LoadedSettings;
+  readonly clientTrustPems: readonly string[];
+  readonly storage: WebhookStorage;
+  readonly logger: Logger;
+  readonly metrics: WebhookMetrics;
+  readonly http: Drain;
+  readonly listeners: ConnectPayEventListeners | undefined;
+  readonly made: { client?: ConnectPayClient; credentials?: ClientCredentialsLifecycle };
+}
+
+/** The receiver's runtime from the injected profile and settings: client, certificate life, workers, ingest. */
+async function buildRuntime(inputs: RuntimeInputs): Promise<WebhookRuntime> {
+  const { config, configured, storage, logger, metrics, made } = inputs;
+  const { settings } = configured;
+  const client = createServiceClient({
     config,
-    clientTrustPems: configuration.clientTrustPems,
+    clientTrustPems: inputs.clientTrustPems,
     // Storage's TokenStore is the one transport takes: no wrapper (as the gateway's).
-    tokens: tokenKey ? { store: storage.tokens.tokens, encryptionKey: tokenKey } : undefined,
+    tokens: configured.tokenKey ? { store: storage.tokens.tokens, encryptionKey: configured.tokenKey } : undefined,
     logger,
     userAgent: 'connectpay-kit-webhook',
     tuning: { timeouts: { headersMs: settings.upstreamTimeoutMs, bodyMs: settings.upstreamTimeoutMs } },
+  });
+  made.client = client;
+  const credentials = await manageClientCredentials({ config, client, clientTrustPems: inputs.clientTrustPems, logger });
+  made.credentials = credentials;
+  const registry = defaultHandlers(storage.main.resources, client, metrics, inputs.listeners);
+  // The dispatcher and the ingest handler refer to each other through callbacks that run only once
+  // both exist (after listen).
+  const dispatcher = new Dispatcher({
+    inbox: storage.main.inbox,
+    registry,
+    logger: logger.child({ component: 'dispatcher' }),
+    metrics,
+    workers: settings.workers,
+    leaseMs: settings.leaseMs,
+    pollMs: settings.pollMs,
+    retry: { maxAttempts: settings.maxAttempts, baseDelayMs: settings.retryBaseMs, maxDelayMs: settings.retryMaxMs },
+    workerName: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    receiving: () => ingest.receiving,
+  });
+  const ingest = new IngestHandler({
+    inbox: storage.main.inbox,
+    tokens: configured.webhookTokens,
+    tokenHeader: settings.tokenHeader,
+    sources: configured.sources,
+    checkNotificationSource: settings.checkNotificationSource,
+    bodyLimitBytes: settings.bodyLimitBytes,
+    metrics,
+    logger,
+    onStored: () => dispatcher.wake(),
+  });
+  const housekeeping = new Housekeeping({
+    inbox: storage.main.inbox,
+    authStates: storage.main.authStates,
+    logger,
+    retentionMs: settings.retentionHours * 3_600_000,
+  });
+  // The profile's own warnings went out as ConnectPayConfigModule loaded it; these are the kit's
+  // about the profile and the receiver's about its settings.
+  const more = [...exampleApiWarnings(config.environment), ...configured.warnings];
+  for (const warning of more) logger.warn({ environment: config.environment }, warning);
+  return new WebhookRuntime({
+    config,
+    settings,
+    storage,
+    client,
+    ...(credentials.watcher ? { credentialWatcher: credentials.watcher } : {}),
+    rotation: credentials.rotation,
+    logger,
+    metrics,
+    registry,
+    dispatcher,
+    housekeeping,
+    ingest,
+    http: inputs.http,
+    adminKeys: configured.adminKeys,
+    warnings: [...config.warnings, ...more],
   });
 }

@@ -61,6 +61,9 @@ export interface WebhookSettings {
   readonly logLevel: string;
 }
 
+/** Nest injection token of the receiver's LoadedSettings. */
+export const WEBHOOK_SETTINGS = 'WEBHOOK_SETTINGS';
+
 export interface LoadedSettings {
   readonly settings: WebhookSettings;
   /** The provider's static webhook token(s). */
