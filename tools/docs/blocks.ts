@@ -90,26 +90,21 @@ export function docTestBlocks(markdown: string): DocTestBlock[] {
           `the doc-test block on line ${fence.line} has an unknown flag "${flag}": use exit=N${language === 'ts' ? ' or no-run' : ''}`,
         );
     }
-    const next = all[i + 1];
-    const output =
-      next && next.info.split(/\s+/)[1] === 'doc-output' && next.info.split(/\s+/)[0] === 'text'
-        ? {
-            line: next.line,
-            lines: next.body
-              .split('\n')
-              .map((text) => text.trim())
-              .filter((text) => text !== ''),
-          }
-        : undefined;
-    blocks.push({
+    const block: DocTestBlock = {
       language,
       index: blocks.length + 1,
       line: fence.line,
       code: fence.body,
       expectedExit,
       run,
-      ...(output ? { output } : {}),
-    });
+    };
+    const next = all[i + 1];
+    const lines = next?.body.split('\n').flatMap((text) => text.trim() || []);
+    blocks.push(
+      next && lines && /^text\s+doc-output(\s|$)/.test(next.info)
+        ? { ...block, output: { line: next.line, lines } }
+        : block,
+    );
   }
   return blocks;
 }
@@ -134,13 +129,7 @@ export function missingOutputLine(expected: readonly string[], actual: string): 
         .map(escapeRegExp)
         .join('.*'),
     );
-    let found = -1;
-    for (let i = from; i < lines.length; i++) {
-      if (pattern.test(lines[i] as string)) {
-        found = i;
-        break;
-      }
-    }
+    const found = lines.findIndex((line, i) => i >= from && pattern.test(line));
     if (found === -1) return wanted;
     from = found + 1;
   }
