@@ -34,58 +34,49 @@ const DISPLAY_SHAPE = /^[A-Za-z0-9]+(?:(?:[ .-]|\. )[A-Za-z0-9]+)*\.?$/;
 const DISPLAY_MAX = 40;
 const NPM_NAME_MAX = 214;
 
+/** `value` when `ok`, else a UsageError saying why. */
+function checked(value, ok, message) {
+  if (!ok) throw new UsageError(message);
+  return value;
+}
+
 export function validateScope(value) {
-  if (!SCOPE_SHAPE.test(value)) {
-    throw new UsageError(
-      `--scope ${JSON.stringify(value)} is not an npm scope: write it as @name in lowercase letters, digits, ` +
-        `"-", "." or "_", starting with a letter or digit (e.g. --scope @acme).`,
-    );
-  }
-  if (value.length + '/testing-pki'.length > NPM_NAME_MAX) {
-    throw new UsageError(`--scope ${value} is too long: npm package names are at most ${NPM_NAME_MAX} characters.`);
-  }
-  return value;
+  const shape =
+    `--scope ${JSON.stringify(value)} is not an npm scope: write it as @name in lowercase letters, digits, ` +
+    `"-", "." or "_", starting with a letter or digit (e.g. --scope @acme).`;
+  checked(value, SCOPE_SHAPE.test(value), shape);
+  const length = `--scope ${value} is too long: npm package names are at most ${NPM_NAME_MAX} characters.`;
+  return checked(value, value.length + '/testing-pki'.length <= NPM_NAME_MAX, length);
 }
 
-export function validateName(value) {
-  if (!NAME_SHAPE.test(value) || value.length > NAME_MAX) {
-    throw new UsageError(
-      `--name ${JSON.stringify(value)} is not a usable product name: use lowercase letters and digits, words ` +
-        `joined by single "-" or "_", at most ${NAME_MAX} characters (e.g. --name acme-pay-kit). It becomes the ` +
-        `root package name, the Compose project name and the image prefix.`,
-    );
-  }
-  return value;
-}
+export const validateName = (value) =>
+  checked(
+    value,
+    NAME_SHAPE.test(value) && value.length <= NAME_MAX,
+    `--name ${JSON.stringify(value)} is not a usable product name: use lowercase letters and digits, words ` +
+      `joined by single "-" or "_", at most ${NAME_MAX} characters (e.g. --name acme-pay-kit). It becomes the ` +
+      `root package name, the Compose project name and the image prefix.`,
+  );
 
-export function validateDisplayName(value) {
-  if (!DISPLAY_SHAPE.test(value) || value.length > DISPLAY_MAX) {
-    throw new UsageError(
-      `--display-name ${JSON.stringify(value)} is not usable: use letters, digits, single spaces, "-" or ".", ` +
-        `at most ${DISPLAY_MAX} characters (e.g. --display-name "Acme Pay Kit"). It goes into certificate subjects.`,
-    );
-  }
-  return value;
-}
+export const validateDisplayName = (value) =>
+  checked(
+    value,
+    DISPLAY_SHAPE.test(value) && value.length <= DISPLAY_MAX,
+    `--display-name ${JSON.stringify(value)} is not usable: use letters, digits, single spaces, "-" or ".", ` +
+      `at most ${DISPLAY_MAX} characters (e.g. --display-name "Acme Pay Kit"). It goes into certificate subjects.`,
+  );
 
-export function validatePort(option, raw) {
-  const value = Number(raw);
-  if (!/^\d+$/.test(String(raw)) || value < PORT_RANGE.min || value > PORT_RANGE.max) {
-    throw new UsageError(
-      `--${option} ${JSON.stringify(String(raw))} is not a port in ${PORT_RANGE.min}-${PORT_RANGE.max} ` +
-        `(below ${PORT_RANGE.min} needs root; from ${PORT_RANGE.max + 1} up is the system's range for outgoing connections).`,
-    );
-  }
-  return value;
-}
+export const validatePort = (option, raw) =>
+  checked(
+    Number(raw),
+    /^\d+$/.test(String(raw)) && Number(raw) >= PORT_RANGE.min && Number(raw) <= PORT_RANGE.max,
+    `--${option} ${JSON.stringify(String(raw))} is not a port in ${PORT_RANGE.min}-${PORT_RANGE.max} ` +
+      `(below ${PORT_RANGE.min} needs root; from ${PORT_RANGE.max + 1} up is the system's range for outgoing connections).`,
+  );
 
 /** "acme-pay-kit" -> "Acme Pay Kit". */
-export function defaultDisplayName(name) {
-  return name
-    .split(/[-_]/)
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join(' ');
-}
+export const defaultDisplayName = (name) =>
+  name.replace(/(^|[-_])(.)/g, (_, separator, letter) => `${separator && ' '}${letter.toUpperCase()}`);
 
 /** Ports after the rename: the given ones over the current defaults; distinct and clear of OTHER_PORTS. */
 export function resolvePorts(given) {
