@@ -1,3 +1,9 @@
+import type { ConnectPayConfig } from '@connectpay-kit/config';
+import {
+  CONNECTPAY_CONFIG,
+  ConnectPayConfigModule,
+  type ConnectPayConfigModuleOptions,
+} from '@connectpay-kit/config/nest';
 import { type DynamicModule, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AccountsController } from './accounts/accounts.controller.js';
@@ -10,6 +16,7 @@ import { MetricsController } from './health/metrics.controller.js';
 import { ReadinessService } from './health/readiness.service.js';
 import { MerchantPaymentsController } from './merchant/merchant-payments.controller.js';
 import { OAuthController } from './oauth/oauth.controller.js';
+import { GATEWAY_SETTINGS, type LoadedSettings } from './bootstrap/settings.js';
 import { GatewayRuntime } from './runtime/gateway-runtime.js';
 import { ClientCertificateController } from './status/client-certificate.controller.js';
 import { StatusController } from './status/status.controller.js';
@@ -25,11 +32,25 @@ class RuntimeShutdown implements OnApplicationShutdown {
   }
 }
 
+export interface GatewayModuleOptions {
+  /** Where the ConnectPay profile is read from and where its warnings go. */
+  readonly profile: ConnectPayConfigModuleOptions;
+  /** The gateway's own settings, validated before the app is built (its HTTP server needs them). */
+  readonly settings: LoadedSettings;
+  /** Builds the runtime from the profile ConnectPayConfigModule loaded and the settings. */
+  readonly runtime: (config: ConnectPayConfig, settings: LoadedSettings) => Promise<GatewayRuntime>;
+}
+
+/**
+ * The gateway runs on the kit's ConnectPayConfigModule, as a company's own Nest app would: the
+ * profile is loaded and validated while the app is created, and reaches the runtime by injection.
+ */
 @Module({})
 export class AppModule {
-  static register(runtime: GatewayRuntime): DynamicModule {
+  static register(options: GatewayModuleOptions): DynamicModule {
     return {
       module: AppModule,
+      imports: [ConnectPayConfigModule.forRoot(options.profile)],
       controllers: [
         MerchantPaymentsController,
         OAuthController,
@@ -42,7 +63,8 @@ export class AppModule {
         ClientCertificateController,
       ],
       providers: [
-        { provide: GatewayRuntime, useValue: runtime },
+        { provide: GATEWAY_SETTINGS, useValue: options.settings },
+        { provide: GatewayRuntime, useFactory: options.runtime, inject: [CONNECTPAY_CONFIG, GATEWAY_SETTINGS] },
         UpstreamService,
         ReadinessService,
         RuntimeShutdown,

@@ -42,6 +42,23 @@ describe('startup with an invalid configuration', () => {
     expect(message).not.toMatch(/\n\s+at /);
   });
 
+  it('reports a bad profile found by ConnectPayConfigModule, the settings being fine, as the same error (exit 78)', async () => {
+    const keys = join(workDir, 'keys.txt');
+    writeFileSync(keys, 'a-caller-key-of-at-least-32-characters-0001\n');
+    const error = await failure(
+      createGateway({ cwd: workDir, env: { CONNECTPAY_ENV: 'stage', GATEWAY_API_KEYS_FILE: keys } }),
+    );
+    expect(error).toBeInstanceOf(StartupConfigError);
+    const variables = (error as StartupConfigError).issues.map((issue) => issue.variable);
+    expect(variables).toEqual(
+      expect.arrayContaining(['CONNECTPAY_STAGE_CLIENT_CERT_FILE', 'CONNECTPAY_STAGE_CLIENT_ID']),
+    );
+    expect(variables.every((variable) => variable.startsWith('CONNECTPAY_STAGE_'))).toBe(true);
+    const { exitCode, message } = describeStartupFailure(GATEWAY_SERVICE, error);
+    expect(exitCode).toBe(EXIT_CONFIG);
+    expect(message).toMatch(/^The gateway cannot start: the stage configuration is invalid/);
+  });
+
   it('requires internal api keys outside local, and refuses the public local key there', async () => {
     const keys = join(workDir, 'keys.txt');
     writeFileSync(keys, '# callers\nlocal-dev-key\n');

@@ -6,7 +6,11 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ConnectPayConfig } from '@connectpay-kit/config';
-import { CONNECTPAY_CONFIG, ConnectPayConfigModule, type ConnectPayConfigModuleOptions } from '@connectpay-kit/config/nest';
+import {
+  CONNECTPAY_CONFIG,
+  ConnectPayConfigModule,
+  type ConnectPayConfigModuleOptions,
+} from '@connectpay-kit/config/nest';
 import { AdminKeyGuard } from './admin/admin-key.guard.js';
 import { AdminController } from './admin/admin.controller.js';
 import { ClientCertificateController } from './admin/client-certificate.controller.js';

@@ -53,7 +53,9 @@ describe('startup with an invalid configuration', () => {
     );
     expect(error).toBeInstanceOf(StartupConfigError);
     const variables = (error as StartupConfigError).issues.map((issue) => issue.variable);
-    expect(variables).toEqual(expect.arrayContaining(['CONNECTPAY_STAGE_CLIENT_CERT_FILE', 'CONNECTPAY_STAGE_CLIENT_ID']));
+    expect(variables).toEqual(
+      expect.arrayContaining(['CONNECTPAY_STAGE_CLIENT_CERT_FILE', 'CONNECTPAY_STAGE_CLIENT_ID']),
+    );
     expect(variables.every((variable) => variable.startsWith('CONNECTPAY_STAGE_'))).toBe(true);
     const { exitCode, message } = describeStartupFailure(WEBHOOK_SERVICE, error);
     expect(exitCode).toBe(EXIT_CONFIG);
@@ -66,7 +68,10 @@ describe('startup with an invalid configuration', () => {
     const write = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((chunk: string) => written.push(String(chunk)) > 0) as typeof process.stderr.write;
     try {
-      await start({ env: { CONNECTPAY_ENV: 'stage', WEBHOOK_TOKEN_FILE: tokenFile(), LOG_LEVEL: 'silent' }, cwd: workDir });
+      await start({
+        env: { CONNECTPAY_ENV: 'stage', WEBHOOK_TOKEN_FILE: tokenFile(), LOG_LEVEL: 'silent' },
+        cwd: workDir,
+      });
       expect(process.exitCode).toBe(78);
     } finally {
       process.stderr.write = write;

@@ -1,11 +1,7 @@
 import { type ConnectPayConfig, Secret } from '@connectpay-kit/config';
 import type { TokenPersistence } from '@connectpay-kit/transport';
 import { pino } from 'pino';
-import {
-  connectPayClientOptions,
-  createServiceClient,
-  manageClientCredentials,
-} from '../src/client/index.js';
+import { connectPayClientOptions, createServiceClient, manageClientCredentials } from '../src/client/index.js';
 
 const logger = pino({ level: 'silent' });
 const baseUrls = { mtls: 'https://api-stage.connectpay.com', oneway: 'https://api2-stage.connectpay.com' };

@@ -24,7 +24,7 @@ describe('PinoNestLogger', () => {
     ]);
   });
 
-  it('leaves a failed app creation to startService: Nest\'s ExceptionHandler line is debug, not a second report', () => {
+  it("leaves a failed app creation to startService: Nest's ExceptionHandler line is debug, not a second report", () => {
     const lines: string[] = [];
     const nest = new PinoNestLogger(
       createServiceLogger({

@@ -2,10 +2,16 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { Secret } from '@connectpay-kit/config';
 import { API_CATALOG, API_NAMES, type ApiDefinition } from '@connectpay-kit/hosts';
-import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ClientCredentials, ConnectPayClient } from '@connectpay-kit/transport';
-import { openStorageOrExplain, type StartupLine } from '@connectpay-kit/service-kit';
+import type { ConnectPayConfig } from '@connectpay-kit/config';
+import type { ConnectPayConfigModuleOptions } from '@connectpay-kit/config/nest';
+import {
+  exampleApiWarnings,
+  loadServiceSettings,
+  openStorageOrExplain,
+  type StartupLine,
+} from '@connectpay-kit/service-kit';
 import {
   type ClientCredentialsLifecycle,
   createServiceClient,
@@ -18,7 +24,7 @@ import {
   registerRequestContext,
   requestIdOf,
 } from '@connectpay-kit/service-kit/http';
-import { PinoNestLogger } from '@connectpay-kit/service-kit/nest';
+import { createServiceApp } from '@connectpay-kit/service-kit/nest';
 import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from '../app.module.js';
 import { LOCAL_DEV_API_KEY } from '../auth/api-keys.js';
@@ -27,7 +33,7 @@ import { registerCatalogCallRoute } from '../catalog/catalog-call.route.js';
 import { GatewayExceptionFilter } from '../errors/gateway-exception.filter.js';
 import { CertificateMonitor } from '../health/certificate-monitor.js';
 import { registerJsonBodies } from '../http/json-bodies.js';
-import { registerAdmission, shedAtTheDoor } from '../http/admission.js';
+import { AdmissionControl, CallerRegistry, registerAdmission, shedAtTheDoor } from '../http/admission.js';
 import { GATEWAY_SOCKET_REFUSALS, PayloadTooLargeError } from '../http/edge.js';
 import { ShuttingDownError } from '../errors/gateway-error.js';
 import { sendError } from '../errors/send-error.js';
@@ -37,8 +43,8 @@ import { RecentUpstreamErrors } from '../observability/recent-errors.js';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
 import { type GatewayStorage, openGatewayStorage } from '../storage/gateway-storage.js';
-import { type Configuration, loadConfiguration } from './load-configuration.js';
 import { GATEWAY_SERVICE } from './service.js';
+import { type LoadedSettings, loadGatewaySettings } from './settings.js';
 
 export interface CreateGatewayOptions {
   /** Variables to read; default `process.env`. */
@@ -64,48 +70,40 @@ export interface Gateway {
 
 const BODY_LIMIT_BYTES = 256 * 1024;
 
-/** Builds the whole gateway (configuration, storage, ConnectPay client, Nest app) without listening. */
+/**
+ * Builds the whole gateway without listening. Its settings are read first (the HTTP server, door,
+ * loggers and storage need them); the ConnectPay profile is loaded by the app itself, through the
+ * kit's ConnectPayConfigModule, and the runtime (client, certificate life, health) is a provider built
+ * from the injected profile and settings. A bad profile fails app creation with the same
+ * StartupConfigError (every variable to fix, exit 78) a bad setting gives.
+ */
 export async function createGateway(options: CreateGatewayOptions = {}): Promise<Gateway> {
-  const env = options.env ?? process.env;
-  const configuration = await loadConfiguration(env, options.cwd ?? process.cwd());
-  const { config, settings } = configuration;
+  const loaded = await loadServiceSettings({
+    env: options.env ?? process.env,
+    cwd: options.cwd ?? process.cwd(),
+    service: GATEWAY_SERVICE,
+    loadSettings: loadGatewaySettings,
+  });
+  const { settings } = loaded.settings;
   const { logger, accessLogger } = createLoggers({
     level: settings.logLevel,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
-  const storage = await openStorageOrExplain(GATEWAY_SERVICE, config.environment, () =>
+  const storage = await openStorageOrExplain(GATEWAY_SERVICE, loaded.environment, () =>
     openGatewayStorage(settings.storageLocation),
   );
-  let client: ConnectPayClient | undefined;
-  let credentials: ClientCredentialsLifecycle | undefined;
+  // What the runtime provider made, so a failure later in app creation still closes it.
+  const made: MadeByRuntime = {};
   try {
     const metrics = new GatewayMetrics();
-    client = createClient(configuration, storage, logger, metrics);
-    const certificates = new CertificateMonitor(config, { trust: configuration.clientTrustPems });
-    // The health page and readiness judge the chain the client presents now: after a reload of its
-    // files, a staged switch or a rollback.
-    credentials = await manageClientCredentials({
-      config,
-      client,
-      clientTrustPems: configuration.clientTrustPems,
-      logger,
-      onCurrentChange: (current) => useChain(certificates, current),
-    });
-    const runtime = new GatewayRuntime({
-      config,
-      settings,
-      apiKeys: configuration.apiKeys,
-      client,
-      storage,
-      logger,
+    // The door's state needs only the settings: it is registered on Fastify before the app exists.
+    const callers = new CallerRegistry();
+    const admission = new AdmissionControl(
+      { maxInFlight: settings.maxInFlight, maxQueued: settings.maxQueued, queueTimeoutMs: settings.queueTimeoutMs },
       metrics,
-      recentErrors: new RecentUpstreamErrors(20),
-      certificates,
-      ...(credentials.watcher ? { credentialWatcher: credentials.watcher } : {}),
-      rotation: credentials.rotation,
-      warnings: configuration.warnings,
-    });
-    for (const warning of runtime.warnings) logger.warn({ environment: config.environment }, warning);
+      logger,
+    );
+    metrics.watchAdmission(() => ({ inFlight: admission.active, queued: admission.queued }));
 
     // Fastify, not Express: on the same proxied call Nest on Fastify serves about 2.7x the requests
     // of Nest on Express (tools/bench/gateway, apps/gateway/README.md "Performance").
@@ -133,13 +131,21 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       // gateway's error shape, and calls nothing.
       shuttingDown: () => new ShuttingDownError(),
     });
-    registerAdmission(adapter.getInstance(), runtime.admission, runtime.callers, requestIdOf);
+    registerAdmission(adapter.getInstance(), admission, callers, requestIdOf);
     registerJsonBodies(adapter.getInstance(), BODY_LIMIT_BYTES);
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime), adapter, {
-      bodyParser: false,
-      abortOnError: false,
-      logger: new PinoNestLogger(logger),
+    const parts = { clientTrustPems: loaded.clientTrustPems, storage, logger, metrics, admission, callers, made };
+    const fromProfile = (config: ConnectPayConfig, configured: LoadedSettings) =>
+      buildRuntime({ config, configured, ...parts });
+    const module = (profile: ConnectPayConfigModuleOptions) =>
+      AppModule.register({ profile, settings: loaded.settings, runtime: fromProfile });
+    const app = await createServiceApp<NestFastifyApplication>({
+      service: GATEWAY_SERVICE,
+      loaded,
+      logger,
+      adapter,
+      module,
     });
+    const runtime = app.get(GatewayRuntime);
     app.useGlobalFilters(new GatewayExceptionFilter(runtime));
     const upstream = app.get(UpstreamService);
     registerCatalogCallRoute(adapter.getInstance(), { apiKeys: runtime.apiKeys, upstream, logger });
@@ -173,24 +179,80 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       },
       startupLine: (url) => ({
         fields: {
-          environment: config.environment,
+          environment: runtime.environment,
           url,
-          mtlsUrl: config.baseUrls.mtls,
-          onewayUrl: config.baseUrls.oneway,
+          mtlsUrl: runtime.config.baseUrls.mtls,
+          onewayUrl: runtime.config.baseUrls.oneway,
         },
         message:
-          `ConnectPay gateway (${config.environment}) listening on ${url}` +
-          (config.environment === 'local'
+          `ConnectPay gateway (${runtime.environment}) listening on ${url}` +
+          (runtime.environment === 'local'
             ? ` - call it with -H 'x-api-key: ${LOCAL_DEV_API_KEY}'; docs at ${url}/docs, status at ${url}/status`
             : ''),
       }),
     };
   } catch (error) {
-    credentials?.close();
-    await client?.close().catch(() => undefined);
+    made.credentials?.close();
+    await made.client?.close().catch(() => undefined);
     await storage.close().catch(() => undefined);
     throw error;
   }
+}
+
+interface MadeByRuntime {
+  client?: ConnectPayClient;
+  credentials?: ClientCredentialsLifecycle;
+}
+
+interface RuntimeInputs {
+  /** The profile ConnectPayConfigModule loaded. */
+  readonly config: ConnectPayConfig;
+  readonly configured: LoadedSettings;
+  readonly clientTrustPems: readonly string[];
+  readonly storage: GatewayStorage;
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly admission: AdmissionControl;
+  readonly callers: CallerRegistry;
+  readonly made: MadeByRuntime;
+}
+
+/** The gateway's runtime from the injected profile and settings: client, certificate life, health. */
+async function buildRuntime(inputs: RuntimeInputs): Promise<GatewayRuntime> {
+  const { config, configured, storage, logger, metrics, made } = inputs;
+  const client = createClient(config, configured, inputs.clientTrustPems, storage, logger, metrics);
+  made.client = client;
+  const certificates = new CertificateMonitor(config, { trust: inputs.clientTrustPems });
+  // The health page and readiness judge the chain the client presents now: after a reload of its
+  // files, a staged switch or a rollback.
+  const credentials = await manageClientCredentials({
+    config,
+    client,
+    clientTrustPems: inputs.clientTrustPems,
+    logger,
+    onCurrentChange: (current) => useChain(certificates, current),
+  });
+  made.credentials = credentials;
+  // The profile's own warnings went out as ConnectPayConfigModule loaded it; these are the kit's
+  // about the profile and the gateway's about its settings.
+  const more = [...exampleApiWarnings(config.environment), ...configured.warnings];
+  for (const warning of more) logger.warn({ environment: config.environment }, warning);
+  return new GatewayRuntime({
+    config,
+    settings: configured.settings,
+    apiKeys: configured.apiKeys,
+    client,
+    storage,
+    logger,
+    metrics,
+    recentErrors: new RecentUpstreamErrors(20),
+    certificates,
+    ...(credentials.watcher ? { credentialWatcher: credentials.watcher } : {}),
+    rotation: credentials.rotation,
+    admission: inputs.admission,
+    callers: inputs.callers,
+    warnings: [...config.warnings, ...more],
+  });
 }
 
 /** The health page and readiness judge the chain the client presents now. */
@@ -205,15 +267,17 @@ function longestBudget(defaultMs: number): number {
 }
 
 function createClient(
-  configuration: Configuration,
+  config: ConnectPayConfig,
+  configured: LoadedSettings,
+  clientTrustPems: readonly string[],
   storage: GatewayStorage,
   logger: Logger,
   metrics: GatewayMetrics,
 ): ConnectPayClient {
-  const { config, settings, tokenKey } = configuration;
+  const { settings, tokenKey } = configured;
   return createServiceClient({
     config,
-    clientTrustPems: configuration.clientTrustPems,
+    clientTrustPems,
     tokens: tokenKey ? { store: storage.tokens, encryptionKey: tokenKey } : undefined,
     logger,
     userAgent: 'connectpay-kit-gateway',

@@ -46,6 +46,9 @@ export interface GatewaySettings {
   readonly logLevel: string;
 }
 
+/** Nest injection token of the gateway's LoadedSettings. */
+export const GATEWAY_SETTINGS = 'GATEWAY_SETTINGS';
+
 export interface LoadedSettings {
   readonly settings: GatewaySettings;
   readonly apiKeys: KeyRing;

@@ -4,7 +4,7 @@ import type { ConnectPayClient, CredentialRotation, CredentialWatcher } from '@c
 import type { Logger } from 'pino';
 import type { GatewaySettings } from '../bootstrap/settings.js';
 import type { CertificateMonitor } from '../health/certificate-monitor.js';
-import { AdmissionControl, CallerRegistry } from '../http/admission.js';
+import type { AdmissionControl, CallerRegistry } from '../http/admission.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { RecentUpstreamErrors } from '../observability/recent-errors.js';
 import type { GatewayStorage } from '../storage/gateway-storage.js';
@@ -23,13 +23,18 @@ export interface GatewayRuntimeParts {
   readonly credentialWatcher?: CredentialWatcher;
   /** The staged next client certificate and the switch to it (status, readiness, admin switch). */
   readonly rotation: CredentialRotation;
+  /** The door (http/admission.ts): registered on Fastify before the app exists, so made beside it. */
+  readonly admission: AdmissionControl;
+  /** The /v1 requests in flight by request id: their start and hang-up signal, for the upstream door. */
+  readonly callers: CallerRegistry;
   /** Startup warnings (config and settings), shown on the status page. */
   readonly warnings: readonly string[];
 }
 
 /**
- * Everything one gateway process holds, built once at startup (bootstrap/create-gateway.ts) and
- * handed to Nest as a value: controllers and services inject it by class.
+ * Everything one gateway process holds, built once at startup by a provider (bootstrap/create-gateway.ts)
+ * from the profile ConnectPayConfigModule loaded and the gateway's settings: controllers and services
+ * inject it by class.
  */
 export class GatewayRuntime {
   readonly config: ConnectPayConfig;
@@ -43,8 +48,7 @@ export class GatewayRuntime {
   readonly certificates: CertificateMonitor;
   readonly rotation: CredentialRotation;
   readonly warnings: readonly string[];
-  /** The /v1 requests in flight by request id: their start and hang-up signal, for the upstream door. */
-  readonly callers = new CallerRegistry();
+  readonly callers: CallerRegistry;
   readonly admission: AdmissionControl;
   private readonly credentialWatcher: CredentialWatcher | undefined;
   readonly startedAt = new Date();
@@ -63,17 +67,8 @@ export class GatewayRuntime {
     this.rotation = parts.rotation;
     this.warnings = parts.warnings;
     this.credentialWatcher = parts.credentialWatcher;
-    this.admission = new AdmissionControl(
-      {
-        maxInFlight: parts.settings.maxInFlight,
-        maxQueued: parts.settings.maxQueued,
-        queueTimeoutMs: parts.settings.queueTimeoutMs,
-      },
-      parts.metrics,
-      parts.logger,
-    );
-    const { admission } = this;
-    parts.metrics.watchAdmission(() => ({ inFlight: admission.active, queued: admission.queued }));
+    this.admission = parts.admission;
+    this.callers = parts.callers;
   }
 
   get environment(): ConnectPayConfig['environment'] {

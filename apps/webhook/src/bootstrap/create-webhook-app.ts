@@ -2,12 +2,11 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
-import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ConnectPayConfig } from '@connectpay-kit/config';
+import type { ConnectPayConfigModuleOptions } from '@connectpay-kit/config/nest';
 import {
   exampleApiWarnings,
-  explainProfileFailure,
   loadServiceSettings,
   openStorageOrExplain,
   type StartupLine,
@@ -19,7 +18,7 @@ import {
   refuseOversizedContinue,
   registerRequestContext,
 } from '@connectpay-kit/service-kit/http';
-import { PinoNestLogger } from '@connectpay-kit/service-kit/nest';
+import { createServiceApp } from '@connectpay-kit/service-kit/nest';
 import {
   type ClientCredentialsLifecycle,
   createServiceClient,
@@ -125,35 +124,26 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
     // Only deliveries have a body (read raw, in their own scope): anything else sending one gets 415.
     fastify.removeAllContentTypeParsers();
 
-    const module = AppModule.register({
-      profile: {
-        source: loaded.source,
-        onWarning: (warning) => logger.warn({ environment: loaded.environment }, warning),
-      },
-      settings: loaded.settings,
-      runtime: (config, configured) =>
-        buildRuntime({
-          config,
-          configured,
-          clientTrustPems: loaded.clientTrustPems,
-          storage,
-          logger,
-          metrics,
-          http,
-          listeners: options.listeners,
-          made,
-        }),
+    const parts = {
+      clientTrustPems: loaded.clientTrustPems,
+      storage,
+      logger,
+      metrics,
+      http,
+      listeners: options.listeners,
+      made,
+    };
+    const fromProfile = (config: ConnectPayConfig, configured: LoadedSettings) =>
+      buildRuntime({ config, configured, ...parts });
+    const module = (profile: ConnectPayConfigModuleOptions) =>
+      AppModule.register({ profile, settings: loaded.settings, runtime: fromProfile });
+    const app = await createServiceApp<NestFastifyApplication>({
+      service: WEBHOOK_SERVICE,
+      loaded,
+      logger,
+      adapter,
+      module,
     });
-    let app: NestFastifyApplication;
-    try {
-      app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
-        bodyParser: false,
-        abortOnError: false,
-        logger: new PinoNestLogger(logger),
-      });
-    } catch (error) {
-      throw explainProfileFailure(WEBHOOK_SERVICE, loaded, error);
-    }
     const runtime = app.get(WebhookRuntime);
     runtime.ingest.register(fastify);
     app.useGlobalFilters(new WebhookExceptionFilter(logger, codes));
@@ -222,7 +212,12 @@ async function buildRuntime(inputs: RuntimeInputs): Promise<WebhookRuntime> {
     tuning: { timeouts: { headersMs: settings.upstreamTimeoutMs, bodyMs: settings.upstreamTimeoutMs } },
   });
   made.client = client;
-  const credentials = await manageClientCredentials({ config, client, clientTrustPems: inputs.clientTrustPems, logger });
+  const credentials = await manageClientCredentials({
+    config,
+    client,
+    clientTrustPems: inputs.clientTrustPems,
+    logger,
+  });
   made.credentials = credentials;
   const registry = defaultHandlers(storage.main.resources, client, metrics, inputs.listeners);
   // The dispatcher and the ingest handler refer to each other through callbacks that run only once
