@@ -7,6 +7,7 @@ import {
   TransportError,
   TransportMisuseError,
 } from '@connectpay-kit/transport';
+import { ConnectPayConfigService } from '@connectpay-kit/config/nest';
 import { messagePage } from '@connectpay-kit/service-kit/http';
 import { WebhookRuntime } from '../runtime/webhook-runtime.js';
 import { AUTH_STATE_TTL_MS, authorizeUrl, newStateAndNonce, PSD2_SCOPES, type Psd2Scope } from './authorize-url.js';
@@ -26,11 +27,15 @@ interface StoredAuthData {
  */
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly runtime: WebhookRuntime) {}
+  constructor(
+    private readonly runtime: WebhookRuntime,
+    private readonly connectpay: ConnectPayConfigService,
+  ) {}
 
   @Get('start')
   async start(@Query('scope') scopeParam: unknown, @Res() response: FastifyReply): Promise<void> {
-    const { config, client, publicUrl, storage, logger } = this.runtime;
+    const { client, publicUrl, storage, logger } = this.runtime;
+    const { config } = this.connectpay;
     const scope = scopeParam === undefined || scopeParam === '' ? 'psd2-ais' : scopeParam;
     if (!isScope(scope)) {
       return page(response, 400, 'Unknown scope', [`Use ?scope=psd2-ais (accounts) or ?scope=psd2-pis (payments).`]);

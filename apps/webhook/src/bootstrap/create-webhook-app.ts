@@ -256,7 +256,7 @@ async function buildRuntime(inputs: RuntimeInputs): Promise<WebhookRuntime> {
   const more = [...exampleApiWarnings(config.environment), ...configured.warnings];
   for (const warning of more) logger.warn({ environment: config.environment }, warning);
   return new WebhookRuntime({
-    config,
+    environment: config.environment,
     settings,
     storage,
     client,

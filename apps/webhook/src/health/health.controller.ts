@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { RotationStatus } from '@connectpay-kit/transport';
+import { ConnectPayConfigService } from '@connectpay-kit/config/nest';
 import { WebhookRuntime } from '../runtime/webhook-runtime.js';
 
 export interface ReadinessCheck {
@@ -21,7 +22,10 @@ const PING_TIMEOUT_MS = 2_000;
 
 @Controller('health')
 export class HealthController {
-  constructor(private readonly runtime: WebhookRuntime) {}
+  constructor(
+    private readonly runtime: WebhookRuntime,
+    private readonly connectpay: ConnectPayConfigService,
+  ) {}
 
   /** The process serves HTTP: restart it only when this fails. */
   @Get('live')
@@ -53,7 +57,7 @@ export class HealthController {
     response.code(failing.length === 0 ? 200 : 503);
     return {
       status: failing.length === 0 ? 'ready' : 'not_ready',
-      environment: this.runtime.environment,
+      environment: this.connectpay.environment,
       failing,
       checks,
       rotation: this.runtime.rotation.status(),

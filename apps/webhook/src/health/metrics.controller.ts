@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { ConnectPayConfigService } from '@connectpay-kit/config/nest';
 import { WebhookRuntime } from '../runtime/webhook-runtime.js';
 
 const STATS_INTERVAL_MS = 1_000;
@@ -8,7 +9,10 @@ const STATS_INTERVAL_MS = 1_000;
 export class MetricsController {
   private lastStatsAt = 0;
 
-  constructor(private readonly runtime: WebhookRuntime) {}
+  constructor(
+    private readonly runtime: WebhookRuntime,
+    private readonly connectpay: ConnectPayConfigService,
+  ) {}
 
   /** Prometheus text format; the inbox gauges (backlog, dead letters) are read on every scrape. */
   @Get()
@@ -32,7 +36,7 @@ export class MetricsController {
       );
     }
     metrics.nextCertificateReady.set(
-      { environment: this.runtime.environment },
+      { environment: this.connectpay.environment },
       this.runtime.rotation.status().next.ready ? 1 : 0,
     );
     response.header('content-type', metrics.registry.contentType);

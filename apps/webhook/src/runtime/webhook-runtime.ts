@@ -1,4 +1,4 @@
-import type { ConnectPayConfig } from '@connectpay-kit/config';
+import type { Environment } from '@connectpay-kit/hosts';
 import { closeInOrder, type KeyRing } from '@connectpay-kit/service-kit';
 import type { Drain } from '@connectpay-kit/service-kit/http';
 import type { ConnectPayClient, CredentialRotation, CredentialWatcher } from '@connectpay-kit/transport';
@@ -12,7 +12,8 @@ import type { Housekeeping } from '../processing/housekeeping.js';
 import type { WebhookStorage } from '../storage/webhook-storage.js';
 
 export interface WebhookRuntimeParts {
-  readonly config: ConnectPayConfig;
+  /** The profile's environment; the profile itself is ConnectPayConfigModule's, injected where read. */
+  readonly environment: Environment;
   readonly settings: WebhookSettings;
   readonly storage: WebhookStorage;
   readonly client: ConnectPayClient;
@@ -33,11 +34,12 @@ export interface WebhookRuntimeParts {
 }
 
 /**
- * Everything one receiver process holds, built once at startup (bootstrap/create-webhook-app.ts)
- * and handed to Nest as a value: controllers and guards inject it by class.
+ * Everything one receiver process holds, built once at startup by a provider
+ * (bootstrap/create-webhook-app.ts) from the profile ConnectPayConfigModule loaded and the settings:
+ * controllers and guards inject it by class, and the profile itself as ConnectPayConfigService.
  */
 export class WebhookRuntime {
-  readonly config: ConnectPayConfig;
+  readonly environment: Environment;
   readonly settings: WebhookSettings;
   readonly storage: WebhookStorage;
   readonly client: ConnectPayClient;
@@ -57,7 +59,7 @@ export class WebhookRuntime {
   private closing: Promise<void> | undefined;
 
   constructor(parts: WebhookRuntimeParts) {
-    this.config = parts.config;
+    this.environment = parts.environment;
     this.settings = parts.settings;
     this.storage = parts.storage;
     this.client = parts.client;
@@ -73,10 +75,6 @@ export class WebhookRuntime {
     this.credentialWatcher = parts.credentialWatcher;
     this.http = parts.http;
     this.resolvedPublicUrl = parts.settings.publicUrl;
-  }
-
-  get environment(): ConnectPayConfig['environment'] {
-    return this.config.environment;
   }
 
   /** WEBHOOK_PUBLIC_URL; in local without it, this process's own URL once it listens. */
