@@ -9,11 +9,12 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { cleanEnvironment, Processes, readmePaymentBody } from '../docs/stack.js';
 import { CURRENT, type PortKey } from '../rename/current.mjs';
 import { PORT_KINDS } from '../rename/engine.mjs';
 import { copyWorkspace, tempDir, WORKSPACE_ROOT } from '../rename/test-support.js';
+import { listProjects } from '../workspace.js';
 
 // Neither the fast spec's target nor the README's example, so the copy's own rename tests and
 // examples still have something to rename to. The ports are picked free for each run, so two runs
@@ -64,9 +65,7 @@ async function pickFreePorts(): Promise<void> {
     if (!picked.has(port) && (await isFree(port))) picked.add(port);
   }
   const ascending = [...picked].sort((x, y) => x - y);
-  (['gateway', 'webhook', 'sandboxMtls', 'sandboxOneway'] as const).forEach((key, i) => {
-    TARGET.ports[key] = ascending[i]!;
-  });
+  PORT_KINDS.forEach((kind, i) => (TARGET.ports[kind.key] = ascending[i]!));
 }
 
 function isFree(port: number): Promise<boolean> {
@@ -84,16 +83,6 @@ function lockfileChanges(before: string, after: string): string[] {
     .split('\n')
     .flatMap((line, i) => (line === was[i] ? [] : [`line ${i + 1}: ${was[i]?.trim()} -> ${line.trim()}`]))
     .slice(0, 10);
-}
-
-/** The copy's projects, as folders: every apps/* and packages/* with a package.json, and tools. */
-function projectsOf(root: string): string[] {
-  const found = ['apps', 'packages'].flatMap((group) =>
-    readdirSync(join(root, group))
-      .filter((entry) => existsSync(join(root, group, entry, 'package.json')))
-      .map((entry) => `${group}/${entry}`),
-  );
-  return [...found, 'tools'].sort();
 }
 
 describe('tools/rename, end to end: a renamed copy of this workspace', () => {
@@ -168,7 +157,9 @@ describe('tools/rename, end to end: a renamed copy of this workspace', () => {
 
   it('names one smoke spec for every project of the copy, each still there', () =>
     step(async () => {
-      expect(Object.keys(SMOKE).sort()).toEqual(projectsOf(copy));
+      // The copy's projects are this workspace's: every app and package, and tools.
+      const projects = listProjects().map((project) => relative(WORKSPACE_ROOT, project.root));
+      expect(Object.keys(SMOKE).sort()).toEqual([...projects, 'tools'].sort());
       const gone = Object.entries(SMOKE).filter(([project, spec]) => !existsSync(join(copy, project, spec)));
       expect(gone.map(([project, spec]) => `${project}/${spec}`)).toEqual([]);
     }));
