@@ -5,7 +5,7 @@ import { API_CATALOG, API_NAMES, type ApiDefinition } from '@connectpay-kit/host
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ClientCredentials, ConnectPayClient } from '@connectpay-kit/transport';
 import type { ConnectPayConfig } from '@connectpay-kit/config';
-import type { ConnectPayConfigModuleOptions } from '@connectpay-kit/config/nest';
+import { ConnectPayConfigService, type ConnectPayConfigModuleOptions } from '@connectpay-kit/config/nest';
 import {
   exampleApiWarnings,
   loadServiceSettings,
@@ -146,6 +146,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       module,
     });
     const runtime = app.get(GatewayRuntime);
+    const { baseUrls } = app.get(ConnectPayConfigService);
     app.useGlobalFilters(new GatewayExceptionFilter(runtime));
     const upstream = app.get(UpstreamService);
     registerCatalogCallRoute(adapter.getInstance(), { apiKeys: runtime.apiKeys, upstream, logger });
@@ -181,8 +182,8 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
         fields: {
           environment: runtime.environment,
           url,
-          mtlsUrl: runtime.config.baseUrls.mtls,
-          onewayUrl: runtime.config.baseUrls.oneway,
+          mtlsUrl: baseUrls.mtls,
+          onewayUrl: baseUrls.oneway,
         },
         message:
           `ConnectPay gateway (${runtime.environment}) listening on ${url}` +
@@ -238,7 +239,7 @@ async function buildRuntime(inputs: RuntimeInputs): Promise<GatewayRuntime> {
   const more = [...exampleApiWarnings(config.environment), ...configured.warnings];
   for (const warning of more) logger.warn({ environment: config.environment }, warning);
   return new GatewayRuntime({
-    config,
+    environment: config.environment,
     settings: configured.settings,
     apiKeys: configured.apiKeys,
     client,

@@ -1,13 +1,17 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { Public } from '../auth/public.decorator.js';
 import { ApiRoute } from '../docs/route-description.js';
+import { ConnectPayConfigService } from '@connectpay-kit/config/nest';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
 import type { GatewayReply } from '../http/request-context.js';
 
 @Public()
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly runtime: GatewayRuntime) {}
+  constructor(
+    private readonly runtime: GatewayRuntime,
+    private readonly connectpay: ConnectPayConfigService,
+  ) {}
 
   /** Prometheus text format; the certificate gauge is refreshed on every scrape. */
   @Get()
@@ -17,7 +21,8 @@ export class MetricsController {
   })
   @Header('cache-control', 'no-store')
   async metrics(@Res({ passthrough: true }) response: GatewayReply): Promise<string> {
-    const { metrics, client, environment } = this.runtime;
+    const { metrics, client } = this.runtime;
+    const { environment } = this.connectpay;
     const identity = client.identity;
     metrics.certificateExpiry.reset();
     if (identity) {

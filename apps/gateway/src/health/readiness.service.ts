@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ConnectPayConfigService } from '@connectpay-kit/config/nest';
 import { HOST_KINDS } from '@connectpay-kit/hosts';
 import type { RotationStatus } from '@connectpay-kit/transport';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
@@ -31,10 +32,14 @@ export interface Readiness {
  */
 @Injectable()
 export class ReadinessService {
-  constructor(private readonly runtime: GatewayRuntime) {}
+  constructor(
+    private readonly runtime: GatewayRuntime,
+    private readonly connectpay: ConnectPayConfigService,
+  ) {}
 
   async check(): Promise<Readiness> {
-    const { config, client } = this.runtime;
+    const { config } = this.connectpay;
+    const { client } = this.runtime;
     const local = config.environment === 'local';
     const certificate = await this.runtime.certificates.status();
     const [storage, ...upstream] = await Promise.all([

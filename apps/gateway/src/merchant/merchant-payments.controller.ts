@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ConnectPayConfigService } from '@connectpay-kit/config/nest';
 import { contractProblems, type InitiatePaymentRequest, parsePaymentDetails } from '@connectpay-kit/hosts';
 import { CALL_ERRORS, errorResponse } from '../docs/error-responses.js';
 import { withGatewayDefaults } from '../docs/gateway-defaults.js';
@@ -6,7 +7,7 @@ import { ApiRoute } from '../docs/route-description.js';
 import { ValidationFailedError } from '../errors/gateway-error.js';
 import { type GatewayReply, type GatewayRequest, requestIdOf } from '../http/request-context.js';
 import { parseRequest } from '../http/validation.js';
-import { GatewayRuntime } from '../runtime/gateway-runtime.js';
+import { GATEWAY_SETTINGS, type LoadedSettings } from '../bootstrap/settings.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
 import { insecureCallbackUrls } from './callback-urls.js';
 import {
@@ -21,7 +22,8 @@ import {
 export class MerchantPaymentsController {
   constructor(
     private readonly upstream: UpstreamService,
-    private readonly runtime: GatewayRuntime,
+    private readonly connectpay: ConnectPayConfigService,
+    @Inject(GATEWAY_SETTINGS) private readonly configured: LoadedSettings,
   ) {}
 
   @Post()
@@ -83,7 +85,7 @@ export class MerchantPaymentsController {
   private validate(body: unknown): InitiatePaymentRequest {
     const parsed = InitiatePaymentRequestSchema.safeParse(body);
     const problems = parsed.success
-      ? insecureCallbackUrls(parsed.data, this.runtime.environment)
+      ? insecureCallbackUrls(parsed.data, this.connectpay.environment)
       : contractProblems(parsed.error);
     if (!parsed.success || problems.length > 0) {
       const withHints = problems.map((problem) =>
@@ -105,7 +107,7 @@ export class MerchantPaymentsController {
     if (!isRecord(body)) return body;
     const merchant = body['merchant'] ?? {};
     if (!isRecord(merchant)) return body;
-    const { merchantBrandId, notificationUrl } = this.runtime.settings;
+    const { merchantBrandId, notificationUrl } = this.configured.settings;
     return {
       ...body,
       merchant: {

@@ -1,4 +1,4 @@
-import type { ConnectPayConfig } from '@connectpay-kit/config';
+import type { Environment } from '@connectpay-kit/hosts';
 import { closeInOrder, type KeyRing } from '@connectpay-kit/service-kit';
 import type { ConnectPayClient, CredentialRotation, CredentialWatcher } from '@connectpay-kit/transport';
 import type { Logger } from 'pino';
@@ -10,7 +10,8 @@ import type { RecentUpstreamErrors } from '../observability/recent-errors.js';
 import type { GatewayStorage } from '../storage/gateway-storage.js';
 
 export interface GatewayRuntimeParts {
-  readonly config: ConnectPayConfig;
+  /** The profile's environment; the profile itself is ConnectPayConfigModule's, injected where read. */
+  readonly environment: Environment;
   readonly settings: GatewaySettings;
   readonly apiKeys: KeyRing;
   readonly client: ConnectPayClient;
@@ -34,10 +35,10 @@ export interface GatewayRuntimeParts {
 /**
  * Everything one gateway process holds, built once at startup by a provider (bootstrap/create-gateway.ts)
  * from the profile ConnectPayConfigModule loaded and the gateway's settings: controllers and services
- * inject it by class.
+ * inject it by class, and the profile itself as ConnectPayConfigService.
  */
 export class GatewayRuntime {
-  readonly config: ConnectPayConfig;
+  readonly environment: Environment;
   readonly settings: GatewaySettings;
   readonly apiKeys: KeyRing;
   readonly client: ConnectPayClient;
@@ -55,7 +56,7 @@ export class GatewayRuntime {
   private closing: Promise<void> | undefined;
 
   constructor(parts: GatewayRuntimeParts) {
-    this.config = parts.config;
+    this.environment = parts.environment;
     this.settings = parts.settings;
     this.apiKeys = parts.apiKeys;
     this.client = parts.client;
@@ -69,10 +70,6 @@ export class GatewayRuntime {
     this.credentialWatcher = parts.credentialWatcher;
     this.admission = parts.admission;
     this.callers = parts.callers;
-  }
-
-  get environment(): ConnectPayConfig['environment'] {
-    return this.config.environment;
   }
 
   /** Stops watching the certificate files and the rotation's timers, closes the connection pools (after in-flight calls finish), then storage. Idempotent. */

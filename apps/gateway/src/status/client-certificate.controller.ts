@@ -4,6 +4,7 @@ import { RotationRefusedError, type RotationStatus } from '@connectpay-kit/trans
 import { UNAUTHENTICATED, errorResponse } from '../docs/error-responses.js';
 import { ApiRoute } from '../docs/route-description.js';
 import { GatewayRequestError } from '../errors/gateway-error.js';
+import { ConnectPayConfigService } from '@connectpay-kit/config/nest';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
 import { probeCurrentCertificate } from './handshake-probe.js';
 
@@ -14,7 +15,10 @@ import { probeCurrentCertificate } from './handshake-probe.js';
  */
 @Controller('v1/admin/client-certificate')
 export class ClientCertificateController {
-  constructor(private readonly runtime: GatewayRuntime) {}
+  constructor(
+    private readonly runtime: GatewayRuntime,
+    private readonly connectpay: ConnectPayConfigService,
+  ) {}
 
   /** 200 with the rotation status after the switch; 409 GATEWAY_ROTATION_REFUSED when nothing valid is staged. */
   @Post('switch')
@@ -60,6 +64,6 @@ export class ClientCertificateController {
   })
   @HttpCode(200)
   probe(): Promise<ProbeReport> {
-    return probeCurrentCertificate(this.runtime);
+    return probeCurrentCertificate(this.runtime, this.connectpay.config);
   }
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, HttpCode, NotFoundException, Post } from '@nestjs/common';
 import type { ProbeReport } from '@connectpay-kit/certs';
+import { ConnectPayConfigService } from '@connectpay-kit/config/nest';
 import { Public } from '../auth/public.decorator.js';
 import { ApiRoute } from '../docs/route-description.js';
 import { ReadinessService } from '../health/readiness.service.js';
@@ -13,6 +14,7 @@ export class StatusController {
   constructor(
     private readonly runtime: GatewayRuntime,
     private readonly readiness: ReadinessService,
+    private readonly connectpay: ConnectPayConfigService,
   ) {}
 
   @Get()
@@ -45,18 +47,18 @@ export class StatusController {
   @Header('cache-control', 'no-store')
   async probe(): Promise<string> {
     if (!this.probeAllowed()) throw new NotFoundException();
-    return this.render(await probeCurrentCertificate(this.runtime));
+    return this.render(await probeCurrentCertificate(this.runtime, this.connectpay.config));
   }
 
   private probeAllowed(): boolean {
-    return this.runtime.environment !== 'prod';
+    return this.connectpay.environment !== 'prod';
   }
 
   private async render(probe?: ProbeReport): Promise<string> {
     const { runtime } = this;
     return renderStatusPage({
-      environment: runtime.environment,
-      baseUrls: runtime.config.baseUrls,
+      environment: this.connectpay.environment,
+      baseUrls: this.connectpay.baseUrls,
       startedAt: runtime.startedAt,
       now: new Date(),
       readiness: await this.readiness.check(),
