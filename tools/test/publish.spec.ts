@@ -63,27 +63,23 @@ interface RunResult {
 /** A consumer's shell: nothing of the workspace's npm run or PATH, so a bin or a package can only come from the tarballs. */
 const consumerEnv = (extra: Record<string, string> = {}) => cleanEnvironment(extra, true);
 
-/** Asynchronous on purpose: the registry stand-in below answers from this process while npm runs. */
-function run(command: string, args: readonly string[], cwd: string, env = consumerEnv()): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
+/**
+ * Runs a command; unless `anyExit`, a non-zero exit throws with the output's tail. Asynchronous on purpose:
+ * the registry stand-in below answers from this process while npm runs.
+ */
+function run(command: string, args: readonly string[], cwd: string, { env = consumerEnv(), anyExit = false } = {}) {
+  return new Promise<RunResult>((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = { stdout: '', stderr: '' };
     child.stdout.on('data', (chunk: Buffer) => (out.stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (out.stderr += chunk.toString('utf8')));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, ...out }));
+    child.on('close', (code) => {
+      if (code === 0 || anyExit) return resolve({ code, ...out });
+      const tail = `--- stdout\n${out.stdout.slice(-4000)}\n--- stderr\n${out.stderr.slice(-4000)}`;
+      reject(new Error(`${command} ${args.join(' ')} exited ${code}\n${tail}`));
+    });
   });
-}
-
-async function mustRun(command: string, args: readonly string[], cwd: string, env?: Record<string, string>) {
-  const result = await run(command, args, cwd, env);
-  if (result.code !== 0) {
-    const { code, stdout, stderr } = result;
-    throw new Error(
-      `${command} ${args.join(' ')} exited ${code}\n--- stdout\n${stdout.slice(-4000)}\n--- stderr\n${stderr.slice(-4000)}`,
-    );
-  }
-  return result;
 }
 
 /** Every non-test .ts file under src/, as the .js and .d.ts paths tsc writes for it under `outDir`. */
@@ -251,7 +247,13 @@ let work: string;
 let consumer: string;
 const packs = new Map<string, PackResult>();
 const filesOf = (dir: string) => (packs.get(dir)?.files ?? []).map((f) => f.path).sort();
-const certCheck = (...args: string[]) => run('npx', ['--no', '--', 'cert-check', ...args], consumer);
+const certCheck = (...args: string[]) => run('npx', ['--no', '--', 'cert-check', ...args], consumer, { anyExit: true });
+/** Writes a program into the consumer project and runs it with node; its output, parsed as JSON. */
+async function runProgram(file: string, text: string): Promise<unknown> {
+  writeFileSync(join(consumer, file), text);
+  const { stdout } = await run(process.execPath, [file], consumer);
+  return stdout === '' ? undefined : JSON.parse(stdout);
+}
 
 beforeAll(async () => {
   const unbuilt = PUBLISHED.filter(({ dir }) => !existsSync(join(WORKSPACE_ROOT, dir, 'dist'))).map((p) => p.project);
@@ -264,25 +266,22 @@ beforeAll(async () => {
   mkdirSync(tarballs);
   for (const { dir } of PUBLISHED) {
     // From the package's folder, as `npm publish` there (and nx release publish) packs it.
-    const packed = await mustRun('npm', ['pack', '--json', '--pack-destination', tarballs], join(WORKSPACE_ROOT, dir));
+    const packed = await run('npm', ['pack', '--json', '--pack-destination', tarballs], join(WORKSPACE_ROOT, dir));
     packs.set(dir, (JSON.parse(packed.stdout) as PackResult[])[0]!);
   }
   consumer = join(work, 'consumer');
   mkdirSync(consumer);
-  writeFileSync(
-    join(consumer, 'package.json'),
-    JSON.stringify({ name: 'connectpay-consumer', version: '1.0.0', private: true, type: 'module' }),
-  );
+  const manifest = { name: 'connectpay-consumer', version: '1.0.0', private: true, type: 'module' };
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify(manifest));
   // What a TypeScript consumer adds anyway; the declarations use node:crypto types.
   const typesNode = readJson<Manifest>(join(WORKSPACE_ROOT, 'package.json')).devDependencies?.['@types/node'] ?? '20';
   const tarballPaths = [...packs.values()].map((pack) => join(tarballs, pack.filename));
-  await mustRun(
+  await run(
     'npm',
     ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballPaths, `@types/node@${typesNode}`],
     consumer,
   );
-  writeFileSync(join(consumer, 'make-files.mjs'), MAKE_FILES);
-  await mustRun(process.execPath, ['make-files.mjs'], consumer);
+  await runProgram('make-files.mjs', MAKE_FILES);
 }, 900_000);
 
 afterAll(() => {
@@ -419,12 +418,7 @@ describe('installed from the tarballs into a project outside the workspace', () 
   });
 
   it('imports every package as ESM and uses it: hosts, certs, config, transport over real mTLS, storage', async () => {
-    writeFileSync(join(consumer, 'check.mjs'), ESM_CHECK);
-    const out = JSON.parse((await mustRun(process.execPath, ['check.mjs'], consumer)).stdout) as Record<
-      string,
-      unknown
-    >;
-    expect(out).toEqual({
+    expect(await runProgram('check.mjs', ESM_CHECK)).toEqual({
       hosts: {
         url: 'https://api2-stage.connectpay.com/merchant/payments/pay_123',
         scheme: 'basic+rsa-signature',
@@ -454,8 +448,7 @@ describe('installed from the tarballs into a project outside the workspace', () 
   }, 120_000);
 
   it('loads hosts and certs with require() (the default condition, require(esm))', async () => {
-    writeFileSync(join(consumer, 'check.cjs'), CJS_CHECK);
-    expect(JSON.parse((await mustRun(process.execPath, ['check.cjs'], consumer)).stdout)).toEqual({
+    expect(await runProgram('check.cjs', CJS_CHECK)).toEqual({
       url: 'https://api-stage.connectpay.com/reference/v1/currencies',
       certificates: 3,
       ok: true,
@@ -521,7 +514,12 @@ describe('installed from the tarballs into a project outside the workspace', () 
     writeFileSync(join(consumer, 'check.ts'), TS_CHECK);
     writeFileSync(join(consumer, 'wrong.ts'), TS_WRONG);
     const typecheck = (file: string) =>
-      run(process.execPath, [tsc, ...'--noEmit --strict --module nodenext --target es2022'.split(' '), file], consumer);
+      run(
+        process.execPath,
+        [tsc, ...'--noEmit --strict --module nodenext --target es2022'.split(' '), file],
+        consumer,
+        { anyExit: true },
+      );
     const right = await typecheck('check.ts');
     expect({ code: right.code, output: right.stdout + right.stderr }).toEqual({ code: 0, output: '' });
     const wrong = await typecheck('wrong.ts');
@@ -574,7 +572,7 @@ describe('publishing through .npmrc.publish.example', () => {
         NPM_CONFIG_UPDATE_NOTIFIER: 'false',
       });
       for (const pack of packs.values())
-        await mustRun('npm', ['publish', join(work, 'tarballs', pack.filename)], work, env);
+        await run('npm', ['publish', join(work, 'tarballs', pack.filename)], work, { env });
       const puts = received.filter((r) => r.method === 'PUT');
       expect(received.filter((r) => !r.url.startsWith('/company/'))).toEqual([]);
       expect(puts.map((r) => decodeURIComponent(r.url)).sort()).toEqual(
