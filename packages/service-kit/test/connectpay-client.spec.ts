@@ -1,7 +1,12 @@
 import { type ConnectPayConfig, Secret } from '@connectpay-kit/config';
 import type { TokenPersistence } from '@connectpay-kit/transport';
 import { pino } from 'pino';
-import { connectPayClientOptions, createServiceClient, manageClientCredentials } from '../src/client/index.js';
+import {
+  ClientParts,
+  connectPayClientOptions,
+  createServiceClient,
+  manageClientCredentials,
+} from '../src/client/index.js';
 
 const logger = pino({ level: 'silent' });
 const baseUrls = { mtls: 'https://api-stage.connectpay.com', oneway: 'https://api2-stage.connectpay.com' };
@@ -73,5 +78,24 @@ describe('manageClientCredentials', () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('ClientParts', () => {
+  it('closes what a failed start opened, the client before the storage, and never rejects', async () => {
+    const closed: string[] = [];
+    const storage = { close: async () => void closed.push('storage') };
+    const parts = new ClientParts(storage);
+    parts.client = { close: async () => void closed.push('client') } as unknown as ClientParts['client'];
+    parts.credentials = {
+      watcher: undefined,
+      rotation: undefined as never,
+      close: () => void closed.push('credentials'),
+    };
+    await parts.close();
+    expect(closed).toEqual(['credentials', 'client', 'storage']);
+
+    const failing = new ClientParts({ close: () => Promise.reject(new Error('already closed')) });
+    await expect(failing.close()).resolves.toBeUndefined();
   });
 });

@@ -1,22 +1,12 @@
 import 'reflect-metadata';
-import type { AddressInfo } from 'node:net';
 import { Secret } from '@connectpay-kit/config';
 import { API_CATALOG, API_NAMES, type ApiDefinition } from '@connectpay-kit/hosts';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ClientCredentials, ConnectPayClient } from '@connectpay-kit/transport';
 import type { ConnectPayConfig } from '@connectpay-kit/config';
 import { ConnectPayConfigService, type ConnectPayConfigModuleOptions } from '@connectpay-kit/config/nest';
-import {
-  exampleApiWarnings,
-  loadServiceSettings,
-  openStorageOrExplain,
-  type StartupLine,
-} from '@connectpay-kit/service-kit';
-import {
-  type ClientCredentialsLifecycle,
-  createServiceClient,
-  manageClientCredentials,
-} from '@connectpay-kit/service-kit/client';
+import { exampleApiWarnings, loadServiceSettings, openStorageOrExplain } from '@connectpay-kit/service-kit';
+import { ClientParts, createServiceClient, manageClientCredentials } from '@connectpay-kit/service-kit/client';
 import {
   type EdgeLimits,
   edgeServerOptions,
@@ -24,8 +14,14 @@ import {
   registerRequestContext,
   requestIdOf,
 } from '@connectpay-kit/service-kit/http';
-import { createServiceApp } from '@connectpay-kit/service-kit/nest';
-import type { DestinationStream, Logger } from 'pino';
+import {
+  createServiceApp,
+  listenOn,
+  type RuntimeInputs as ServiceRuntimeInputs,
+  type ServiceApp,
+  type ServiceAppOptions,
+} from '@connectpay-kit/service-kit/nest';
+import type { Logger } from 'pino';
 import { AppModule } from '../app.module.js';
 import { LOCAL_DEV_API_KEY } from '../auth/api-keys.js';
 import { serveCatalogCallsDirectly } from '../catalog/catalog-call.direct.js';
@@ -46,27 +42,10 @@ import { type GatewayStorage, openGatewayStorage } from '../storage/gateway-stor
 import { GATEWAY_SERVICE } from './service.js';
 import { type LoadedSettings, loadGatewaySettings } from './settings.js';
 
-export interface CreateGatewayOptions {
-  /** Variables to read; default `process.env`. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Base of relative paths and of the workspace-root search; default `process.cwd()`. */
-  readonly cwd?: string;
-  /** Where the JSON logs go; default stdout. */
-  readonly logDestination?: DestinationStream;
-  /** Listen to SIGTERM/SIGINT for a graceful shutdown (main: yes; tests: no). */
-  readonly shutdownHooks?: boolean;
-}
+export type CreateGatewayOptions = ServiceAppOptions;
 
-export interface Gateway {
-  readonly app: NestFastifyApplication;
-  readonly runtime: GatewayRuntime;
-  /** Starts serving on GATEWAY_HOST:GATEWAY_PORT; resolves to the base URL. */
-  listen(): Promise<string>;
-  /** Stops accepting, lets in-flight calls finish, then closes the pools and storage. */
-  close(): Promise<void>;
-  /** What the process entry logs once the gateway listens at `url`. */
-  startupLine(url: string): StartupLine;
-}
+/** `listen()` serves on GATEWAY_HOST:GATEWAY_PORT; `close()` lets in-flight calls finish, then closes the pools and storage. */
+export type Gateway = ServiceApp<NestFastifyApplication, GatewayRuntime>;
 
 const BODY_LIMIT_BYTES = 256 * 1024;
 
@@ -93,7 +72,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     openGatewayStorage(settings.storageLocation),
   );
   // What the runtime provider made, so a failure later in app creation still closes it.
-  const made: MadeByRuntime = {};
+  const made = new ClientParts(storage);
   try {
     const metrics = new GatewayMetrics();
     // The door's state needs only the settings: it is registered on Fastify before the app exists.
@@ -169,12 +148,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     return {
       app,
       runtime,
-      async listen() {
-        await app.listen(settings.port, settings.host);
-        const address = app.getHttpServer().address() as AddressInfo;
-        const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-        return `http://${host}:${address.port}`;
-      },
+      listen: () => listenOn(app, settings.port, settings.host),
       async close() {
         await app.close();
       },
@@ -193,29 +167,15 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       }),
     };
   } catch (error) {
-    made.credentials?.close();
-    await made.client?.close().catch(() => undefined);
-    await storage.close().catch(() => undefined);
+    await made.close();
     throw error;
   }
 }
 
-interface MadeByRuntime {
-  client?: ConnectPayClient;
-  credentials?: ClientCredentialsLifecycle;
-}
-
-interface RuntimeInputs {
-  /** The profile ConnectPayConfigModule loaded. */
-  readonly config: ConnectPayConfig;
-  readonly configured: LoadedSettings;
-  readonly clientTrustPems: readonly string[];
-  readonly storage: GatewayStorage;
-  readonly logger: Logger;
+interface RuntimeInputs extends ServiceRuntimeInputs<LoadedSettings, GatewayStorage> {
   readonly metrics: GatewayMetrics;
   readonly admission: AdmissionControl;
   readonly callers: CallerRegistry;
-  readonly made: MadeByRuntime;
 }
 
 /** The gateway's runtime from the injected profile and settings: client, certificate life, health. */

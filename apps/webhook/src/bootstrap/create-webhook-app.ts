@@ -1,16 +1,10 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ConnectPayConfig } from '@connectpay-kit/config';
 import type { ConnectPayConfigModuleOptions } from '@connectpay-kit/config/nest';
-import {
-  exampleApiWarnings,
-  loadServiceSettings,
-  openStorageOrExplain,
-  type StartupLine,
-} from '@connectpay-kit/service-kit';
+import { exampleApiWarnings, loadServiceSettings, openStorageOrExplain } from '@connectpay-kit/service-kit';
 import {
   type Drain,
   type EdgeLimits,
@@ -18,14 +12,14 @@ import {
   refuseOversizedContinue,
   registerRequestContext,
 } from '@connectpay-kit/service-kit/http';
-import { createServiceApp } from '@connectpay-kit/service-kit/nest';
 import {
-  type ClientCredentialsLifecycle,
-  createServiceClient,
-  manageClientCredentials,
-} from '@connectpay-kit/service-kit/client';
-import type { ConnectPayClient } from '@connectpay-kit/transport';
-import type { DestinationStream, Logger } from 'pino';
+  createServiceApp,
+  listenOn,
+  type RuntimeInputs as ServiceRuntimeInputs,
+  type ServiceApp,
+  type ServiceAppOptions,
+} from '@connectpay-kit/service-kit/nest';
+import { ClientParts, createServiceClient, manageClientCredentials } from '@connectpay-kit/service-kit/client';
 import { AppModule } from '../app.module.js';
 import { WebhookRequestError } from '../errors/webhook-error.js';
 import { sendWebhookError, WebhookExceptionFilter, webhookEdgeCodes } from '../errors/webhook-exception.filter.js';
@@ -48,29 +42,16 @@ import { LOCAL_DEV_ADMIN_KEY, type LoadedSettings, loadWebhookSettings } from '.
 const HEADERS_TIMEOUT_MS = 20_000;
 const BODY_TIMEOUT_MS = 10_000;
 
-export interface CreateWebhookAppOptions {
-  /** Variables to read; default `process.env`. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Base of relative paths and of the workspace-root search; default `process.cwd()`. */
-  readonly cwd?: string;
-  /** Where the JSON logs go; default stdout. */
-  readonly logDestination?: DestinationStream;
-  /** Listen to SIGTERM/SIGINT for a graceful shutdown (main: yes; tests: no). */
-  readonly shutdownHooks?: boolean;
+export interface CreateWebhookAppOptions extends ServiceAppOptions {
   /** Your code for the banking events (OutgoingPayment.*, IncomingPayment.*, Account.*, BaaS*). */
   readonly listeners?: ConnectPayEventListeners;
 }
 
-export interface WebhookApp {
-  readonly app: NestFastifyApplication;
-  readonly runtime: WebhookRuntime;
-  /** Serves on WEBHOOK_HOST:WEBHOOK_PORT and starts the workers; resolves to the base URL. */
-  listen(): Promise<string>;
-  /** Stops accepting, drains requests in flight, stops the workers, then closes pools and storage. */
-  close(): Promise<void>;
-  /** What the process entry logs once the receiver listens at `url`. */
-  startupLine(url: string): StartupLine;
-}
+/**
+ * `listen()` serves on WEBHOOK_HOST:WEBHOOK_PORT and starts the workers; `close()` stops accepting,
+ * drains requests in flight, stops the workers, then closes pools and storage.
+ */
+export type WebhookApp = ServiceApp<NestFastifyApplication, WebhookRuntime>;
 
 /**
  * Builds the whole receiver without listening. Its settings are read first (the HTTP server, logger
@@ -93,7 +74,7 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
   });
   const storage = await openStorageOrExplain(WEBHOOK_SERVICE, loaded.environment, () => openWebhookStorage(settings));
   // What the runtime provider made, so a failure later in app creation still closes it.
-  const made: { client?: ConnectPayClient; credentials?: ClientCredentialsLifecycle } = {};
+  const made = new ClientParts(storage);
   try {
     const metrics = new WebhookMetrics();
     // Fastify, as the gateway: Express 5 alone topped out near 3,000 requests/s on the 2-core
@@ -153,10 +134,7 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
       app,
       runtime,
       async listen() {
-        await app.listen(settings.port, settings.host);
-        const address = app.getHttpServer().address() as AddressInfo;
-        const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-        const url = `http://${host}:${address.port}`;
+        const url = await listenOn(app, settings.port, settings.host);
         runtime.listeningAt(url);
         runtime.dispatcher.start();
         runtime.housekeeping.start();
@@ -178,24 +156,15 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
       }),
     };
   } catch (error) {
-    made.credentials?.close();
-    await made.client?.close().catch(() => undefined);
-    await storage.close().catch(() => undefined);
+    await made.close();
     throw error;
   }
 }
 
-interface RuntimeInputs {
-  /** The profile ConnectPayConfigModule loaded. */
-  readonly config: ConnectPayConfig;
-  readonly configured: LoadedSettings;
-  readonly clientTrustPems: readonly string[];
-  readonly storage: WebhookStorage;
-  readonly logger: Logger;
+interface RuntimeInputs extends ServiceRuntimeInputs<LoadedSettings, WebhookStorage> {
   readonly metrics: WebhookMetrics;
   readonly http: Drain;
   readonly listeners: ConnectPayEventListeners | undefined;
-  readonly made: { client?: ConnectPayClient; credentials?: ClientCredentialsLifecycle };
 }
 
 /** The receiver's runtime from the injected profile and settings: client, certificate life, workers, ingest. */

@@ -12,6 +12,7 @@ import {
   watchCredentials,
 } from '@connectpay-kit/transport';
 import type { Logger } from 'pino';
+import type { Closable } from '../close.js';
 
 /** What a service decides about its client beyond the profile: who it is, its budgets, its metrics. */
 export type ServiceClientTuning = Pick<ConnectPayClientOptions, 'timeouts' | 'callTimeoutMs' | 'onCall'>;
@@ -124,4 +125,22 @@ export async function manageClientCredentials(options: ClientCredentialsOptions)
 
 function currentPair(mtls: NonNullable<ConnectPayConfig['mtls']>): ClientCredentials {
   return { certChainPem: mtls.certChainPem, privateKeyPem: mtls.key };
+}
+
+/**
+ * What a start has opened: the storage it began with, and what its runtime provider made so far (the
+ * client, the certificate's life), so that a start failing anywhere after, inside or after app
+ * creation, closes them all: the client before the storage its token store lives in. Never rejects.
+ */
+export class ClientParts {
+  client: ConnectPayClient | undefined;
+  credentials: ClientCredentialsLifecycle | undefined;
+
+  constructor(readonly storage: Closable) {}
+
+  async close(): Promise<void> {
+    this.credentials?.close();
+    await this.client?.close().catch(() => undefined);
+    await this.storage.close().catch(() => undefined);
+  }
 }

@@ -1,4 +1,5 @@
 export {
+  ClientParts,
   connectPayClientOptions,
   createServiceClient,
   manageClientCredentials,

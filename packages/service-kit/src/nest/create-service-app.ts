@@ -1,9 +1,13 @@
+import type { AddressInfo } from 'node:net';
 import type { ConnectPayConfigModuleOptions } from '@connectpay-kit/config/nest';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { type AbstractHttpAdapter, NestFactory } from '@nestjs/core';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { explainProfileFailure, type ServiceSettings } from '../load-configuration.js';
 import type { ServiceDescriptor } from '../service.js';
+import type { StartableService } from '../start.js';
+import type { ClientParts } from '../client/connectpay-client.js';
+import type { ConnectPayConfig } from '@connectpay-kit/config';
 import { PinoNestLogger } from './pino-nest-logger.js';
 
 export interface CreateServiceAppOptions {
@@ -39,4 +43,45 @@ export async function createServiceApp<App extends INestApplication>(options: Cr
   } catch (error) {
     throw explainProfileFailure(options.service, loaded, error);
   }
+}
+
+/** What every service's `create…` function takes (the gateway's, the webhook receiver's). */
+export interface ServiceAppOptions {
+  /** Variables to read; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Base of relative paths and of the workspace-root search; default `process.cwd()`. */
+  readonly cwd?: string;
+  /** Where the JSON logs go; default stdout. */
+  readonly logDestination?: DestinationStream;
+  /** Listen to SIGTERM/SIGINT for a graceful shutdown (main: yes; tests: no). */
+  readonly shutdownHooks?: boolean;
+}
+
+/** A built service: its Nest app and runtime, and what startService needs to run it. */
+export interface ServiceApp<
+  App extends INestApplication,
+  Runtime extends StartableService['runtime'],
+> extends StartableService {
+  readonly app: App;
+  readonly runtime: Runtime;
+}
+
+/** Listens on `host:port` (0: any free port) and resolves to the base URL it got, IPv6 in brackets. */
+export async function listenOn(app: INestApplication, port: number, host: string): Promise<string> {
+  await app.listen(port, host);
+  const address = app.getHttpServer().address() as AddressInfo;
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${shown}:${address.port}`;
+}
+
+/** What a service's runtime provider is given: the profile ConnectPayConfigModule loaded, and the rest. */
+export interface RuntimeInputs<Loaded, Storage> {
+  readonly config: ConnectPayConfig;
+  /** The service's settings, as its loader returned them. */
+  readonly configured: Loaded;
+  readonly clientTrustPems: readonly string[];
+  readonly storage: Storage;
+  readonly logger: Logger;
+  /** Where the provider records the client and certificate life it made (closed if the start fails). */
+  readonly made: ClientParts;
 }

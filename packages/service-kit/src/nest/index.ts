@@ -1,2 +1,9 @@
-export { createServiceApp, type CreateServiceAppOptions } from './create-service-app.js';
+export {
+  createServiceApp,
+  listenOn,
+  type CreateServiceAppOptions,
+  type RuntimeInputs,
+  type ServiceApp,
+  type ServiceAppOptions,
+} from './create-service-app.js';
 export { PinoNestLogger } from './pino-nest-logger.js';
