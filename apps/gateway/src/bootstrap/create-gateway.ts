@@ -71,7 +71,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   const storage = await openStorageOrExplain(GATEWAY_SERVICE, loaded.environment, () =>
     openGatewayStorage(settings.storageLocation),
   );
-  // What the runtime provider made, so a failure later in app creation still closes it.
+  // What this start opened: the storage, then what the runtime provider makes; closed if anything after fails.
   const made = new ClientParts(storage);
   try {
     const metrics = new GatewayMetrics();

@@ -73,7 +73,7 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
   const storage = await openStorageOrExplain(WEBHOOK_SERVICE, loaded.environment, () => openWebhookStorage(settings));
-  // What the runtime provider made, so a failure later in app creation still closes it.
+  // What this start opened: the storage, then what the runtime provider makes; closed if anything after fails.
   const made = new ClientParts(storage);
   try {
     const metrics = new WebhookMetrics();
