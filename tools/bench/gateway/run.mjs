@@ -244,6 +244,7 @@ ${COMPARE_ROUNDS} alternating rounds of 2 s:`);
   console.log(
     `${overload.completedRps.toFixed(0).padStart(16)} ${`${((overload.completedRps / gatewayResult.rps) * 100).toFixed(0)}%`.padStart(12)} ${overload.p99Admitted.toFixed(1).padStart(16)} ${`${(overload.shedShare * 100).toFixed(1)}%`.padStart(11)} ${String(overload.other).padStart(6)} ${`${overload.rss.before}/${overload.rss.max}/${overload.rss.after}`.padStart(24)} ${percent(overload.gatewayCpu).padStart(13)} ${percent(overload.upstreamCpu).padStart(9)} ${percent(overload.loadCpu).padStart(9)}`,
   );
+  if (overload.other > 0) console.log(`other answers: ${overload.otherKinds}`);
   const share = overload.completedRps / gatewayResult.rps;
   const grew = typeof overload.rss.before === 'number' ? overload.rss.max - overload.rss.before : undefined;
   console.log(
@@ -417,6 +418,12 @@ async function overloadRun(target, capacity, upstreamPid) {
     p99Admitted: result.p99AdmittedMs,
     shedShare: total === 0 ? 0 : (result.byStatus['503'] ?? 0) / total,
     other: total - (result.byStatus['200'] ?? 0) - (result.byStatus['503'] ?? 0),
+    otherKinds: [
+      ...Object.entries(result.byStatus).filter(([status]) => status !== '200' && status !== '503'),
+      ...(result.failed > 0 ? [['no answer', result.failed]] : []),
+    ]
+      .map(([kind, n]) => `${kind}: ${n}`)
+      .join(', '),
     rss,
     gatewayCpu: share(elapsed, cpuBefore, cpuAfter),
     upstreamCpu: share(elapsed, upstreamCpuBefore, upstreamCpuAfter),
