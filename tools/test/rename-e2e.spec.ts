@@ -1,7 +1,7 @@
 // The promise of tools/rename, end to end, as its README tells a user to go: a copy of this
 // workspace (with this workspace's installed node_modules standing for the user's first `npm ci`),
 // renamed to a new scope, name and four new default ports, then `npm install`, which must find the
-// renamed lockfile already right. The copy then builds, lints and typechecks, passes one smoke spec
+// renamed lockfile already right. The copy then builds and typechecks, passes one smoke spec
 // per project (named below, run from the copy), makes its dev PKI with its own `dev-pki` step, and its
 // apps start on the new default ports and serve a payment. The outer suite already runs every spec on
 // this workspace; the copy only has to show that nothing the rename touched broke, so it does not run
@@ -165,10 +165,12 @@ describe('tools/rename, end to end: a renamed copy of this workspace', () => {
     }));
 
   it(
-    'builds, lints and typechecks every project under the new names',
+    // Not lint: the rename rewrites names, strings and port digits, which none of the lint rules reads
+    // (no rule names a scope), and linting the copy again cost a minute of CPU in every `npm test`.
+    'builds and typechecks every project under the new names',
     () =>
       step(async () => {
-        await run('npx', ['nx', 'run-many', '-t', 'build', 'lint', 'typecheck', '--outputStyle=static']);
+        await run('npx', ['nx', 'run-many', '-t', 'build', 'typecheck', '--outputStyle=static']);
         built = true;
       }),
     30 * MINUTE,
@@ -178,7 +180,7 @@ describe('tools/rename, end to end: a renamed copy of this workspace', () => {
     '%s passes its smoke spec %s under the new names',
     (project, spec) =>
       step(async () => {
-        if (!built) throw new Error('the copy did not build: see the build, lint and typecheck test above.');
+        if (!built) throw new Error('the copy did not build: see the build and typecheck test above.');
         const env = freshEnv({ NODE_OPTIONS: '--experimental-vm-modules --disable-warning=ExperimentalWarning' });
         await steps.run(
           `smoke-${project.replace('/', '-')}`,
@@ -194,7 +196,7 @@ describe('tools/rename, end to end: a renamed copy of this workspace', () => {
     'makes its dev PKI with its own dev-pki step, and starts the sandbox, the gateway and the webhook receiver on the new default ports',
     () =>
       step(async () => {
-        if (!built) throw new Error('the copy did not build: see the build, lint and typecheck test above.');
+        if (!built) throw new Error('the copy did not build: see the build and typecheck test above.');
         for (const port of Object.values(TARGET.ports)) {
           if (!(await isFree(port))) throw new Error(`port ${port} on 127.0.0.1 is in use: stop what listens there.`);
         }
