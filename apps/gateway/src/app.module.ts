@@ -1,9 +1,5 @@
-import type { ConnectPayConfig } from '@connectpay-kit/config';
-import {
-  CONNECTPAY_CONFIG,
-  ConnectPayConfigModule,
-  type ConnectPayConfigModuleOptions,
-} from '@connectpay-kit/config/nest';
+import { CONNECTPAY_CONFIG, ConnectPayConfigModule } from '@connectpay-kit/config/nest';
+import type { ServiceModuleOptions } from '@connectpay-kit/service-kit/nest';
 import { type DynamicModule, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AccountsController } from './accounts/accounts.controller.js';
@@ -32,14 +28,7 @@ class RuntimeShutdown implements OnApplicationShutdown {
   }
 }
 
-export interface GatewayModuleOptions {
-  /** Where the ConnectPay profile is read from and where its warnings go. */
-  readonly profile: ConnectPayConfigModuleOptions;
-  /** The gateway's own settings, validated before the app is built (its HTTP server needs them). */
-  readonly settings: LoadedSettings;
-  /** Builds the runtime from the profile ConnectPayConfigModule loaded and the settings. */
-  readonly runtime: (config: ConnectPayConfig, settings: LoadedSettings) => Promise<GatewayRuntime>;
-}
+export type GatewayModuleOptions = ServiceModuleOptions<LoadedSettings, GatewayRuntime>;
 
 /**
  * The gateway runs on the kit's ConnectPayConfigModule, as a company's own Nest app would: the

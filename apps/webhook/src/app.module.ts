@@ -5,12 +5,8 @@ import {
   Module,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { ConnectPayConfig } from '@connectpay-kit/config';
-import {
-  CONNECTPAY_CONFIG,
-  ConnectPayConfigModule,
-  type ConnectPayConfigModuleOptions,
-} from '@connectpay-kit/config/nest';
+import { CONNECTPAY_CONFIG, ConnectPayConfigModule } from '@connectpay-kit/config/nest';
+import type { ServiceModuleOptions } from '@connectpay-kit/service-kit/nest';
 import { AdminKeyGuard } from './admin/admin-key.guard.js';
 import { AdminController } from './admin/admin.controller.js';
 import { ClientCertificateController } from './admin/client-certificate.controller.js';
@@ -38,14 +34,7 @@ class RuntimeShutdown implements BeforeApplicationShutdown, OnApplicationShutdow
   }
 }
 
-export interface WebhookModuleOptions {
-  /** Where the ConnectPay profile is read from and where its warnings go. */
-  readonly profile: ConnectPayConfigModuleOptions;
-  /** The receiver's own settings, validated before the app is built (its HTTP server needs them). */
-  readonly settings: LoadedSettings;
-  /** Builds the runtime from the profile ConnectPayConfigModule loaded and the settings. */
-  readonly runtime: (config: ConnectPayConfig, settings: LoadedSettings) => Promise<WebhookRuntime>;
-}
+export type WebhookModuleOptions = ServiceModuleOptions<LoadedSettings, WebhookRuntime>;
 
 /**
  * The receiver runs on the kit's ConnectPayConfigModule, as a company's own Nest app would: the

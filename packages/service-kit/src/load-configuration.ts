@@ -17,10 +17,10 @@ import type { ServiceDescriptor } from './service.js';
 import type { SettingsContext, Variables } from './settings.js';
 
 export interface LoadServiceConfigurationOptions<Loaded extends { readonly warnings: readonly string[] }> {
-  /** Variables to read. */
-  readonly env: Variables;
-  /** Base of relative paths and of the workspace-root search. */
-  readonly cwd: string;
+  /** Variables to read; default `process.env`. */
+  readonly env?: Variables | undefined;
+  /** Base of relative paths and of the workspace-root search; default `process.cwd()`. */
+  readonly cwd?: string | undefined;
   readonly service: Pick<ServiceDescriptor, 'displayName' | 'readme'>;
   /** The service's own settings; throws SettingsError with every issue, which join config's. */
   readonly loadSettings: (env: Variables, context: SettingsContext) => Loaded;
@@ -113,7 +113,7 @@ export interface ServiceSettings<Loaded> {
 export async function loadServiceSettings<Loaded extends { readonly warnings: readonly string[] }>(
   options: LoadServiceConfigurationOptions<Loaded>,
 ): Promise<ServiceSettings<Loaded>> {
-  const { env, cwd, service } = options;
+  const { env = process.env, cwd = process.cwd(), service } = options;
   const requested = env['CONNECTPAY_ENV']?.trim() || DEFAULT_ENVIRONMENT;
   const workspaceRoot = findWorkspaceRoot(cwd);
   const devPkiDir = resolveDevPkiDir(env, cwd);

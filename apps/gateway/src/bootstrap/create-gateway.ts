@@ -4,7 +4,7 @@ import { API_CATALOG, API_NAMES, type ApiDefinition } from '@connectpay-kit/host
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ClientCredentials, ConnectPayClient } from '@connectpay-kit/transport';
 import type { ConnectPayConfig } from '@connectpay-kit/config';
-import { ConnectPayConfigService, type ConnectPayConfigModuleOptions } from '@connectpay-kit/config/nest';
+import { ConnectPayConfigService } from '@connectpay-kit/config/nest';
 import { exampleApiWarnings, loadServiceSettings, openStorageOrExplain } from '@connectpay-kit/service-kit';
 import { ClientParts, createServiceClient, manageClientCredentials } from '@connectpay-kit/service-kit/client';
 import {
@@ -57,12 +57,7 @@ const BODY_LIMIT_BYTES = 256 * 1024;
  * StartupConfigError (every variable to fix, exit 78) a bad setting gives.
  */
 export async function createGateway(options: CreateGatewayOptions = {}): Promise<Gateway> {
-  const loaded = await loadServiceSettings({
-    env: options.env ?? process.env,
-    cwd: options.cwd ?? process.cwd(),
-    service: GATEWAY_SERVICE,
-    loadSettings: loadGatewaySettings,
-  });
+  const loaded = await loadServiceSettings({ ...options, service: GATEWAY_SERVICE, loadSettings: loadGatewaySettings });
   const { settings } = loaded.settings;
   const { logger, accessLogger } = createLoggers({
     level: settings.logLevel,
@@ -113,17 +108,11 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     registerAdmission(adapter.getInstance(), admission, callers, requestIdOf);
     registerJsonBodies(adapter.getInstance(), BODY_LIMIT_BYTES);
     const parts = { clientTrustPems: loaded.clientTrustPems, storage, logger, metrics, admission, callers, made };
-    const fromProfile = (config: ConnectPayConfig, configured: LoadedSettings) =>
-      buildRuntime({ config, configured, ...parts });
-    const module = (profile: ConnectPayConfigModuleOptions) =>
-      AppModule.register({ profile, settings: loaded.settings, runtime: fromProfile });
-    const app = await createServiceApp<NestFastifyApplication>({
-      service: GATEWAY_SERVICE,
-      loaded,
-      logger,
-      adapter,
-      module,
-    });
+    const app = await createServiceApp<NestFastifyApplication, LoadedSettings, GatewayRuntime>(
+      AppModule,
+      { service: GATEWAY_SERVICE, loaded, logger, adapter },
+      (config, configured) => buildRuntime({ config, configured, ...parts }),
+    );
     const runtime = app.get(GatewayRuntime);
     const { baseUrls } = app.get(ConnectPayConfigService);
     app.useGlobalFilters(new GatewayExceptionFilter(runtime));

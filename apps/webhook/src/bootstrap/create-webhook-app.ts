@@ -2,8 +2,6 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { ConnectPayConfig } from '@connectpay-kit/config';
-import type { ConnectPayConfigModuleOptions } from '@connectpay-kit/config/nest';
 import { exampleApiWarnings, loadServiceSettings, openStorageOrExplain } from '@connectpay-kit/service-kit';
 import {
   type Drain,
@@ -61,12 +59,7 @@ export type WebhookApp = ServiceApp<NestFastifyApplication, WebhookRuntime>;
  * (every variable to fix, exit 78) a bad setting gives.
  */
 export async function createWebhookApp(options: CreateWebhookAppOptions = {}): Promise<WebhookApp> {
-  const loaded = await loadServiceSettings({
-    env: options.env ?? process.env,
-    cwd: options.cwd ?? process.cwd(),
-    service: WEBHOOK_SERVICE,
-    loadSettings: loadWebhookSettings,
-  });
+  const loaded = await loadServiceSettings({ ...options, service: WEBHOOK_SERVICE, loadSettings: loadWebhookSettings });
   const { settings } = loaded.settings;
   const logger = createLogger({
     level: settings.logLevel,
@@ -114,17 +107,11 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
       listeners: options.listeners,
       made,
     };
-    const fromProfile = (config: ConnectPayConfig, configured: LoadedSettings) =>
-      buildRuntime({ config, configured, ...parts });
-    const module = (profile: ConnectPayConfigModuleOptions) =>
-      AppModule.register({ profile, settings: loaded.settings, runtime: fromProfile });
-    const app = await createServiceApp<NestFastifyApplication>({
-      service: WEBHOOK_SERVICE,
-      loaded,
-      logger,
-      adapter,
-      module,
-    });
+    const app = await createServiceApp<NestFastifyApplication, LoadedSettings, WebhookRuntime>(
+      AppModule,
+      { service: WEBHOOK_SERVICE, loaded, logger, adapter },
+      (config, configured) => buildRuntime({ config, configured, ...parts }),
+    );
     const runtime = app.get(WebhookRuntime);
     runtime.ingest.register(fastify);
     app.useGlobalFilters(new WebhookExceptionFilter(logger, codes));

@@ -10,36 +10,54 @@ import type { ClientParts } from '../client/connectpay-client.js';
 import type { ConnectPayConfig } from '@connectpay-kit/config';
 import { PinoNestLogger } from './pino-nest-logger.js';
 
-export interface CreateServiceAppOptions {
+export interface CreateServiceAppOptions<Settings> {
   readonly service: Pick<ServiceDescriptor, 'displayName' | 'readme'>;
-  /** What loadServiceSettings returned: where the profile is read from, and its environment. */
-  readonly loaded: Pick<ServiceSettings<unknown>, 'environment' | 'devPkiDir' | 'source'>;
+  /** What loadServiceSettings returned: where the profile is read from, its environment, the settings. */
+  readonly loaded: Pick<ServiceSettings<Settings>, 'environment' | 'devPkiDir' | 'source' | 'settings'>;
   readonly logger: Logger;
-  /** The app's root module, given the options its `ConnectPayConfigModule.forRoot` import takes. */
-  readonly module: (profile: ConnectPayConfigModuleOptions) => DynamicModule;
   /** The HTTP adapter, its edge already registered (service-kit/http). */
   readonly adapter: AbstractHttpAdapter;
 }
 
+/** What a service's root module's `register()` takes. */
+export interface ServiceModuleOptions<Settings, Runtime> {
+  /** Where the ConnectPay profile is read from and where its warnings go: its ConnectPayConfigModule import. */
+  readonly profile: ConnectPayConfigModuleOptions;
+  /** The service's own settings, validated before the app is built (its HTTP server needs them). */
+  readonly settings: Settings;
+  /** Builds the runtime from the profile ConnectPayConfigModule loaded and the settings. */
+  readonly runtime: (config: ConnectPayConfig, settings: Settings) => Promise<Runtime>;
+}
+
+/** A service's root module: a dynamic module on ConnectPayConfigModule and a runtime provider. */
+export interface ServiceModule<Settings, Runtime> {
+  register(options: ServiceModuleOptions<Settings, Runtime>): DynamicModule;
+}
+
 /**
- * Creates a service's Nest app on the kit's ConnectPayConfigModule: the profile is read from the
- * service's source while the app is created, its warnings go to the service's logger, and Nest's
- * own lines too. `abortOnError: false` hands a failure back instead of exiting; an invalid profile
- * becomes the StartupConfigError a bad setting gives (every variable to fix, exit 78). No body
- * parser: each service registers the bodies it accepts on the adapter.
+ * Creates a service's Nest app from its root module on the kit's ConnectPayConfigModule: the profile
+ * is read from the service's source while the app is created, its warnings go to the service's
+ * logger, and Nest's own lines too; `runtime` builds the service's runtime provider from it.
+ * `abortOnError: false` hands a failure back instead of exiting; an invalid profile becomes the
+ * StartupConfigError a bad setting gives (every variable to fix, exit 78). No body parser: each
+ * service registers the bodies it accepts on the adapter.
  */
-export async function createServiceApp<App extends INestApplication>(options: CreateServiceAppOptions): Promise<App> {
+export async function createServiceApp<App extends INestApplication, Settings, Runtime>(
+  module: ServiceModule<Settings, Runtime>,
+  options: CreateServiceAppOptions<Settings>,
+  runtime: ServiceModuleOptions<Settings, Runtime>['runtime'],
+): Promise<App> {
   const { loaded, logger } = options;
   const profile: ConnectPayConfigModuleOptions = {
     source: loaded.source,
     onWarning: (warning) => logger.warn({ environment: loaded.environment }, warning),
   };
   try {
-    return await NestFactory.create<App>(options.module(profile), options.adapter, {
-      bodyParser: false,
-      abortOnError: false,
-      logger: new PinoNestLogger(logger),
-    });
+    return await NestFactory.create<App>(
+      module.register({ profile, settings: loaded.settings, runtime }),
+      options.adapter,
+      { bodyParser: false, abortOnError: false, logger: new PinoNestLogger(logger) },
+    );
   } catch (error) {
     throw explainProfileFailure(options.service, loaded, error);
   }

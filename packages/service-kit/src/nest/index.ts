@@ -2,6 +2,8 @@ export {
   createServiceApp,
   listenOn,
   type CreateServiceAppOptions,
+  type ServiceModule,
+  type ServiceModuleOptions,
   type RuntimeInputs,
   type ServiceApp,
   type ServiceAppOptions,
