@@ -37,12 +37,10 @@ export {
   storageLocationOf,
 } from './storage.js';
 export {
-  exampleApiWarnings,
+  logStartupWarnings,
   explainProfileFailure,
-  flattenServiceConfiguration,
   loadServiceConfiguration,
   loadServiceSettings,
-  type FlatServiceConfiguration,
   type LoadServiceConfigurationOptions,
   type ServiceConfiguration,
   type ServiceSettings,

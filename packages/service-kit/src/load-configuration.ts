@@ -12,6 +12,7 @@ import {
   resolveDevPkiDir,
 } from '@connectpay-kit/config';
 import { API_CATALOG, API_NAMES, type Environment, isEnvironment } from '@connectpay-kit/hosts';
+import type { Logger } from 'pino';
 import { reasonOf, SettingsError, type SettingsIssue, StartupConfigError, StartupFailedError } from './errors.js';
 import type { ServiceDescriptor } from './service.js';
 import type { SettingsContext, Variables } from './settings.js';
@@ -42,28 +43,6 @@ export interface ServiceConfiguration<Loaded> {
 }
 
 /**
- * What an app's bootstrap reads: its settings' fields side by side with the ConnectPay profile, the
- * workspace root and the client trust, with every warning (config's, then the settings').
- */
-export type FlatServiceConfiguration<Loaded extends { readonly warnings: readonly string[] }> = Loaded & {
-  readonly config: ConnectPayConfig;
-  readonly workspaceRoot: string;
-  readonly clientTrustPems: readonly string[];
-};
-
-export function flattenServiceConfiguration<Loaded extends { readonly warnings: readonly string[] }>(
-  loaded: ServiceConfiguration<Loaded>,
-): FlatServiceConfiguration<Loaded> {
-  return {
-    ...loaded.settings,
-    config: loaded.config,
-    workspaceRoot: loaded.workspaceRoot,
-    clientTrustPems: loaded.clientTrustPems,
-    warnings: loaded.warnings,
-  };
-}
-
-/**
  * The ConnectPay profile (packages/config) and the service's settings, validated together so one
  * start reports every variable to fix, in one StartupConfigError. In `local` it only reads the dev
  * PKI: a step of its own makes it (DEV_PKI_COMMAND, which `nx serve` runs first), so stage and prod
@@ -87,7 +66,7 @@ export async function loadServiceConfiguration<Loaded extends { readonly warning
     workspaceRoot: loaded.workspaceRoot,
     devPkiDir: loaded.devPkiDir,
     clientTrustPems: loaded.clientTrustPems,
-    warnings: [...config.warnings, ...exampleApiWarnings(config.environment), ...loaded.settings.warnings],
+    warnings: [...config.warnings, ...kitAndSettingsWarnings(config.environment, loaded.settings.warnings)],
   };
 }
 
@@ -146,8 +125,8 @@ export function explainProfileFailure(
   loaded: Pick<ServiceSettings<unknown>, 'environment' | 'devPkiDir'>,
   error: unknown,
 ): unknown {
-  if (!(error instanceof ConfigError) || error.issues.length === 0) return error;
-  const issues = error.issues.map((issue) => ({ variable: issue.variable, message: issue.message }));
+  const issues = configIssues(error);
+  if (issues === undefined) return error;
   return new StartupConfigError(
     service,
     loaded.environment,
@@ -161,9 +140,16 @@ function profileIssues(source: ConfigSource): SettingsIssue[] {
     loadConfigFromEnv(source);
     return [];
   } catch (error) {
-    if (!(error instanceof ConfigError) || error.issues.length === 0) throw error;
-    return error.issues.map((issue) => ({ variable: issue.variable, message: issue.message }));
+    const issues = configIssues(error);
+    if (issues === undefined) throw error;
+    return issues;
   }
+}
+
+/** A ConfigError's issues as a start reports them; undefined for any other error. */
+function configIssues(error: unknown): SettingsIssue[] | undefined {
+  if (!(error instanceof ConfigError) || error.issues.length === 0) return undefined;
+  return error.issues.map((issue) => ({ variable: issue.variable, message: issue.message }));
 }
 
 function withDevPkiIssue(requested: string, devPkiDir: string, issues: SettingsIssue[]): SettingsIssue[] {
@@ -176,7 +162,7 @@ function withDevPkiIssue(requested: string, devPkiDir: string, issues: SettingsI
  * the sandbox serves them, ConnectPay may not, and the first call against stage would otherwise fail
  * with a 404 far from its cause.
  */
-export function exampleApiWarnings(environment: Environment): string[] {
+function exampleApiWarnings(environment: Environment): string[] {
   if (environment === 'local') return [];
   const examples = API_NAMES.filter((name) => API_CATALOG[name].source === 'example');
   if (examples.length === 0) return [];
@@ -185,6 +171,26 @@ export function exampleApiWarnings(environment: Environment): string[] {
       'replace each with its API Reference path in packages/hosts/src/catalog.ts before relying on it in ' +
       `${environment}.`,
   ];
+}
+
+/** The kit's warnings about a profile (example APIs outside local), then the service's about its settings. */
+function kitAndSettingsWarnings(environment: Environment, settingsWarnings: readonly string[]): string[] {
+  return [...exampleApiWarnings(environment), ...settingsWarnings];
+}
+
+/**
+ * For a Nest service, whose ConnectPayConfigModule logged the profile's own warnings as it loaded it:
+ * logs the kit's and the service's, and returns every warning, the profile's first, for the service's
+ * health and status pages.
+ */
+export function logStartupWarnings(
+  config: ConnectPayConfig,
+  settingsWarnings: readonly string[],
+  logger: Pick<Logger, 'warn'>,
+): string[] {
+  const more = kitAndSettingsWarnings(config.environment, settingsWarnings);
+  for (const warning of more) logger.warn({ environment: config.environment }, warning);
+  return [...config.warnings, ...more];
 }
 
 /**

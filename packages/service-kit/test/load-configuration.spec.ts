@@ -7,7 +7,6 @@ import { API_CATALOG, API_NAMES } from '@connectpay-kit/hosts';
 import {
   describeStartupFailure,
   explainProfileFailure,
-  flattenServiceConfiguration,
   loadServiceConfiguration,
   loadServiceSettings,
   SettingsError,
@@ -94,14 +93,6 @@ describe('loadServiceConfiguration', () => {
     expect(contexts).toEqual([{ environment: 'local', workspaceRoot: dir, devPkiDir: pkiDir, cwd: dir }]);
     expect(loaded.warnings.at(-1)).toBe('settings warning');
     expect(loaded.warnings.some((warning) => warning.includes('example paths'))).toBe(false);
-
-    // What the apps' bootstraps read: the settings' fields beside config, with every warning.
-    const flat = flattenServiceConfiguration(loaded);
-    expect(flat.port).toBe(4000);
-    expect(flat.config).toBe(loaded.config);
-    expect(flat.workspaceRoot).toBe(dir);
-    expect(flat.clientTrustPems).toBe(loaded.clientTrustPems);
-    expect(flat.warnings).toEqual(loaded.warnings);
   });
 
   it('never trusts the dev root outside local, even with a dev PKI on disk', async () => {

@@ -5,7 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { ClientCredentials, ConnectPayClient } from '@connectpay-kit/transport';
 import type { ConnectPayConfig } from '@connectpay-kit/config';
 import { ConnectPayConfigService } from '@connectpay-kit/config/nest';
-import { exampleApiWarnings, loadServiceSettings, openStorageOrExplain } from '@connectpay-kit/service-kit';
+import { loadServiceSettings, logStartupWarnings, openStorageOrExplain } from '@connectpay-kit/service-kit';
 import { ClientParts, createServiceClient, manageClientCredentials } from '@connectpay-kit/service-kit/client';
 import {
   type EdgeLimits,
@@ -183,10 +183,6 @@ async function buildRuntime(inputs: RuntimeInputs): Promise<GatewayRuntime> {
     onCurrentChange: (current) => useChain(certificates, current),
   });
   made.credentials = credentials;
-  // The profile's own warnings went out as ConnectPayConfigModule loaded it; these are the kit's
-  // about the profile and the gateway's about its settings.
-  const more = [...exampleApiWarnings(config.environment), ...configured.warnings];
-  for (const warning of more) logger.warn({ environment: config.environment }, warning);
   return new GatewayRuntime({
     environment: config.environment,
     settings: configured.settings,
@@ -201,7 +197,7 @@ async function buildRuntime(inputs: RuntimeInputs): Promise<GatewayRuntime> {
     rotation: credentials.rotation,
     admission: inputs.admission,
     callers: inputs.callers,
-    warnings: [...config.warnings, ...more],
+    warnings: logStartupWarnings(config, configured.warnings, logger),
   });
 }
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { exampleApiWarnings, loadServiceSettings, openStorageOrExplain } from '@connectpay-kit/service-kit';
+import { loadServiceSettings, logStartupWarnings, openStorageOrExplain } from '@connectpay-kit/service-kit';
 import {
   type Drain,
   type EdgeLimits,
@@ -207,10 +207,6 @@ async function buildRuntime(inputs: RuntimeInputs): Promise<WebhookRuntime> {
     logger,
     retentionMs: settings.retentionHours * 3_600_000,
   });
-  // The profile's own warnings went out as ConnectPayConfigModule loaded it; these are the kit's
-  // about the profile and the receiver's about its settings.
-  const more = [...exampleApiWarnings(config.environment), ...configured.warnings];
-  for (const warning of more) logger.warn({ environment: config.environment }, warning);
   return new WebhookRuntime({
     environment: config.environment,
     settings,
@@ -226,6 +222,6 @@ async function buildRuntime(inputs: RuntimeInputs): Promise<WebhookRuntime> {
     ingest,
     http: inputs.http,
     adminKeys: configured.adminKeys,
-    warnings: [...config.warnings, ...more],
+    warnings: logStartupWarnings(config, configured.warnings, logger),
   });
 }
