@@ -3,11 +3,11 @@
 // environments they give). The compose file is parsed by `yaml`, the Dockerfile by `dockerfile-ast`.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { parse } from 'yaml';
+import { WORKSPACE_ROOT } from '../workspace.js';
 
-export const WORKSPACE_ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
+export { WORKSPACE_ROOT };
 export const read = (path: string): string => readFileSync(join(WORKSPACE_ROOT, path), 'utf8');
 
 export interface Service {
@@ -65,23 +65,19 @@ export function buildOf(service: Service): { context: string; dockerfile: string
 /** The app a service runs: its root Dockerfile target, or that of the service that builds its image. */
 export function appOf(compose: Compose, name: string): string | undefined {
   const service = compose.services[name];
-  const build = service && buildOf(service);
-  if (build) {
-    const app = build.context === '.' && build.dockerfile === 'Dockerfile' ? build.target : undefined;
-    return app !== undefined &&
-      /^[a-z0-9-]+$/.test(app) &&
-      existsSync(join(WORKSPACE_ROOT, 'apps', app, 'package.json'))
-      ? app
-      : undefined;
-  }
-  const builder = Object.entries(compose.services).find(([, other]) => other.image === service?.image && other.build);
-  return builder && service?.image !== undefined ? appOf(compose, builder[0]) : undefined;
+  const builder = service?.build
+    ? service
+    : Object.values(compose.services).find((other) => other.build && service?.image && other.image === service.image);
+  const build = builder && buildOf(builder);
+  const app = build?.context === '.' && build.dockerfile === 'Dockerfile' ? build.target : undefined;
+  return app && /^[a-z0-9-]+$/.test(app) && existsSync(join(WORKSPACE_ROOT, 'apps', app, 'package.json'))
+    ? app
+    : undefined;
 }
 
 export interface Stage {
   readonly name: string | undefined;
   readonly image: string;
-  readonly line: number;
   readonly instructions: Instruction[];
 }
 
@@ -93,7 +89,7 @@ export function dockerStages(text: string): Stage[] {
     if (instruction.getKeyword() === 'FROM') {
       const [, image = '', name] =
         /^(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?$/i.exec(instruction.getArgumentsContent() ?? '') ?? [];
-      stages.push({ name, image, line, instructions: [] });
+      stages.push({ name, image, instructions: [] });
     } else if (stages.length > 0) stages.at(-1)!.instructions.push(instruction);
     else if (instruction.getKeyword() !== 'ARG')
       throw new Error(`Dockerfile line ${line}: ${instruction.getKeyword()} before FROM.`);

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 import ignoreFile from '@balena/dockerignore';
-import type { ModifiableInstruction } from 'dockerfile-ast';
+import type { Instruction, ModifiableInstruction } from 'dockerfile-ast';
 import { parse } from 'yaml';
 import { SANDBOX_DEFAULT_PORTS, SETTINGS } from '@connectpay-kit/config';
 import { ENVIRONMENTS } from '@connectpay-kit/hosts';
@@ -27,17 +27,6 @@ import {
   read,
   stageChain,
 } from './compose-files.js';
-
-/** What the checks read; the mutations hand them altered copies. */
-interface Input {
-  compose: Compose;
-  dockerfile: string;
-  dockerignore: string;
-  /** The root README: where users are told which ./secrets/ files to fill. */
-  readme: string;
-}
-/** A check reports each problem it finds; the same problem reported twice counts once. */
-type Check = (input: Input, problem: (text: string) => void) => void;
 
 // ---------------------------------------------------------------------------------------------------
 // What the sources say (read once: the mutations alter the files, never the sources)
@@ -74,29 +63,29 @@ const factsOf = (app: string) => facts.get(app) ?? facts.set(app, readFacts(app)
 
 function readFacts(app: string) {
   const own = sourcesIn(`apps/${app}/src`);
-  const ports = own.flatMap((file) => {
+  const texts = own.map((file) => readFileSync(file, 'utf8'));
+  const ports = own.flatMap((file, index) => {
     try {
-      return portDefaultsIn(readFileSync(file, 'utf8'));
+      return portDefaultsIn(texts[index]!);
     } catch (error) {
       throw new Error(`${relative(WORKSPACE_ROOT, file)}: ${(error as Error).message}`, { cause: error });
     }
   });
   // Routes: Nest controllers (`@Controller('health')` + `@Get('ready')`), route constants and `pathname === '/x'`.
-  const routes: { method: string; path: string }[] = [];
-  const path = (...parts: string[]) => `/${parts.join('/').split('/').filter(Boolean).join('/')}`;
-  for (const text of own.map((file) => readFileSync(file, 'utf8'))) {
-    const prefix = /@Controller\(\s*(?:['"]([^'"]*)['"])?\s*\)/.exec(text);
-    for (const [, method = '', sub = ''] of prefix
-      ? text.matchAll(/@(Get|Post|Put|Patch|Delete|Head|All)\(\s*(?:['"]([^'"]*)['"])?\s*\)/g)
-      : [])
-      routes.push({ method: method.toUpperCase(), path: path(prefix![1] ?? '', sub) });
-    for (const [, route = ''] of text.matchAll(/\bconst\s+[A-Z0-9_]*(?:ROUTE|PATH)\s*=\s*['"](\/[^'"]*)['"]/g))
-      routes.push({ method: 'ANY', path: route });
-    for (const [, method = 'ANY', route = ''] of text.matchAll(
-      /(?:method\s*===\s*['"]([A-Z]+)['"]\s*&&\s*)?pathname\s*===\s*['"](\/[^'"]*)['"]/g,
-    ))
-      routes.push({ method, path: route });
-  }
+  const routes = texts.flatMap((text) => {
+    const controller = /@Controller\(\s*(?:['"]([^'"]*)['"])?\s*\)/.exec(text);
+    const decorators = /@(Get|Post|Put|Patch|Delete|Head|All)\(\s*(?:['"]([^'"]*)['"])?\s*\)/g;
+    const constants = /\bconst\s+[A-Z0-9_]*(?:ROUTE|PATH)\s*=\s*['"](\/[^'"]*)['"]/g;
+    const comparisons = /(?:method\s*===\s*['"]([A-Z]+)['"]\s*&&\s*)?pathname\s*===\s*['"](\/[^'"]*)['"]/g;
+    return [
+      ...[...(controller ? text.matchAll(decorators) : [])].map(([, method = '', sub = '']) => ({
+        method: method.toUpperCase(),
+        path: posix.join('/', controller?.[1] ?? '', sub),
+      })),
+      ...[...text.matchAll(constants)].map(([, path = '']) => ({ method: 'ANY', path })),
+      ...[...text.matchAll(comparisons)].map(([, method = 'ANY', path = '']) => ({ method, path })),
+    ];
+  });
   // Workspace packages the app's runtime code reaches, directly or through other packages.
   const packages = new Set<string>();
   for (const queue = own.flatMap(workspaceImports); queue.length > 0;) {
@@ -119,13 +108,12 @@ function readFacts(app: string) {
   return { ports: ports.sort((a, b) => a.port - b.port), routes, packages: [...packages].sort(), variables };
 }
 
-function serves(app: string, path: string, method?: string): boolean {
-  return factsOf(app).routes.some(
+const serves = (app: string, path: string, method?: string) =>
+  factsOf(app).routes.some(
     (route) =>
       new RegExp(`^${route.path.replace(/:[^/]+/g, '[^/]+')}$`).test(path) &&
       (method === undefined || route.method === method || route.method === 'ANY'),
   );
-}
 
 const workspaces = () =>
   Object.keys((JSON.parse(read('package-lock.json')) as { packages: object }).packages).filter(
@@ -133,267 +121,206 @@ const workspaces = () =>
   );
 
 // ---------------------------------------------------------------------------------------------------
-// Helpers over the input
+// The input as the checks see it
 
-// Read by Node or a library, not by our code; and the postgres image's documented variables.
-const PLATFORM_VARIABLES = new Set(['NODE_ENV']);
-const POSTGRES_VARIABLES = new Set(
-  'POSTGRES_USER POSTGRES_PASSWORD POSTGRES_PASSWORD_FILE POSTGRES_DB POSTGRES_INITDB_ARGS PGDATA'.split(' '),
-);
+/** What the checks read; the mutations hand them altered copies. */
+interface Input {
+  compose: Compose;
+  dockerfile: string;
+  dockerignore: string;
+  /** The root README: where users are told which ./secrets/ files to fill. */
+  readme: string;
+}
 
-const appServices = (input: Input) =>
-  Object.entries(input.compose.services).flatMap(([name, service]) => {
-    const app = appOf(input.compose, name);
-    return app === undefined ? [] : [{ name, service, app }];
-  });
 const isPostgres = (service: Service) => /^postgres(:|$)/.test(service.image ?? '');
-const isOneShot = (service: Service) => service.restart === 'no' && service.command !== undefined;
 const dependencies = (service: Service): Record<string, string> =>
-  Array.isArray(service.depends_on)
-    ? Object.fromEntries(service.depends_on.map((name) => [name, 'service_started']))
-    : Object.fromEntries(
-        Object.entries(service.depends_on ?? {}).map(([name, spec]) => [name, spec.condition ?? 'service_started']),
-      );
-const portOf = (entry: string) => {
-  const parts = entry.replace(/\/(tcp|udp)$/, '').split(':');
-  return {
-    host: parts.length > 2 ? parts.slice(0, -1).join(':') : `0.0.0.0:${parts[0]}`,
-    published: parts.length > 1 ? parts.at(-2) : undefined,
-    target: Number(parts.at(-1)),
-  };
-};
+  Object.fromEntries(
+    Array.isArray(service.depends_on)
+      ? service.depends_on.map((name) => [name, 'service_started'])
+      : Object.entries(service.depends_on ?? {}).map(([name, spec]) => [name, spec.condition ?? 'service_started']),
+  );
+/** A `volumes` entry: `source:target[:mode]` (a bind mount when the source is a path) or an anonymous volume. */
 const mountOf = (entry: string) => {
   const [source = '', target, mode = ''] = entry.split(':');
-  if (target === undefined) return { type: 'volume', source: undefined, target: source, readOnly: false };
-  return { type: /^[./~]/.test(source) ? 'bind' : 'volume', source, target, readOnly: mode.split(',').includes('ro') };
+  const type = target === undefined ? 'anonymous' : /^[./~]/.test(source) ? 'bind' : 'volume';
+  return { type, source, target: target ?? source, readOnly: mode.split(',').includes('ro') };
 };
-const secretPath = (entry: NonNullable<Service['secrets']>[number]) => {
-  const target = typeof entry === 'string' ? entry : (entry.target ?? entry.source);
-  return target.startsWith('/') ? target : `/run/secrets/${target}`;
-};
-/** A health check's `test` (compose list or string form): argv for CMD, undefined for NONE or none. */
-const healthOf = (service: Service) => {
-  const test = service.healthcheck?.disable ? undefined : service.healthcheck?.test;
-  if (test === undefined || test[0] === 'NONE') return undefined;
-  if (typeof test === 'string' || test[0] === 'CMD-SHELL')
-    return { shell: typeof test === 'string' ? test : test.slice(1).join(' ') };
-  return { argv: test[0] === 'CMD' ? test.slice(1) : test };
-};
-
-/** What `read` returns, or undefined when the Dockerfile cannot be read (the dockerfile check says why). */
-function unlessBroken<T>(read: () => T): T | undefined {
-  try {
-    return read();
-  } catch {
-    return undefined;
-  }
-}
-const stageNames = (input: Input) => unlessBroken(() => dockerStages(input.dockerfile).flatMap((s) => s.name ?? []));
-/** An app target's chain of stages. */
-const docker = (input: Input, app: string) => unlessBroken(() => stageChain(dockerStages(input.dockerfile), app));
-const imageHealth = (chain: Stage[] | undefined) => {
-  const last = instructionsOf(chain ?? [], 'HEALTHCHECK').at(-1);
-  const command = last === undefined ? undefined : /(?:^|\s)CMD\s+(.*)$/s.exec(last)?.[1]?.trim();
-  return command === undefined
+/** A health check's test (compose list or string form): argv for CMD, shell text, undefined for NONE or none. */
+const healthOf = (test: string | string[] | undefined) =>
+  test === undefined || test[0] === 'NONE'
     ? undefined
-    : command.startsWith('[')
-      ? { argv: JSON.parse(command) as string[] }
-      : { shell: command };
-};
-const copies = (stage: Stage) =>
-  stage.instructions
+    : typeof test === 'string' || test[0] === 'CMD-SHELL'
+      ? { shell: typeof test === 'string' ? test : test.slice(1).join(' ') }
+      : { argv: test[0] === 'CMD' ? test.slice(1) : test };
+const copiesIn = (instructions: Instruction[]) =>
+  instructions
     .filter((i): i is ModifiableInstruction => ['COPY', 'ADD'].includes(i.getKeyword()))
-    .map((i) => {
-      const from = i.getFlags().find((flag) => flag.getName() === 'from');
-      const sources = i.getArguments().map((argument) => argument.getValue());
-      return { line: i.getRange().start.line + 1, from: from?.getValue() ?? undefined, sources: sources.slice(0, -1) };
-    });
+    .map((i) => ({
+      line: i.getRange().start.line + 1,
+      from:
+        i
+          .getFlags()
+          .find((flag) => flag.getName() === 'from')
+          ?.getValue() ?? undefined,
+      sources: i
+        .getArguments()
+        .map((argument) => argument.getValue())
+        .slice(0, -1),
+    }));
+
+/** The Dockerfile's stages (or why it cannot be read), and each service with its app, image and environment. */
+function view(input: Input) {
+  let stages: Stage[] = [];
+  let broken: string | undefined;
+  try {
+    stages = dockerStages(input.dockerfile);
+  } catch (error) {
+    broken = (error as Error).message;
+  }
+  const services = Object.entries(input.compose.services).map(([name, service]) => {
+    const app = appOf(input.compose, name);
+    const chain = stages.some((s) => s.name === app) ? stageChain(stages, app!) : undefined;
+    const image = /(?:^|\s)CMD\s+(.*)$/s.exec(instructionsOf(chain ?? [], 'HEALTHCHECK').at(-1) ?? '')?.[1]?.trim();
+    return {
+      ...{ name, service, app, chain, mounts: (service.volumes ?? []).map(mountOf) },
+      /** The image's ENV, overridden by the service's `environment`. */
+      environment: { ...imageEnv(chain ?? []), ...environmentOf(service) },
+      health: healthOf(service.healthcheck?.disable ? undefined : service.healthcheck?.test),
+      imageHealth: healthOf(image?.startsWith('[') ? ['CMD', ...(JSON.parse(image) as string[])] : image),
+      oneShot: service.restart === 'no' && service.command !== undefined,
+    };
+  });
+  return { ...input, stages, broken, services, ignored: ignoreFile.default().add(input.dockerignore) };
+}
+
+/** A check reports each problem it finds; the same problem reported twice counts once. */
+type Check = (input: ReturnType<typeof view>, problem: (text: string) => void) => void;
 
 // ---------------------------------------------------------------------------------------------------
 // The checks
 
 const CHECKS: Record<string, Check> = {
-  /** Every service builds its app's target of the root Dockerfile, or runs a pinned public image. */
-  builds(input, problem) {
-    const stages = stageNames(input);
-    for (const [name, service] of Object.entries(input.compose.services)) {
-      const build = buildOf(service);
-      if (!build) {
-        if (service.image === undefined) problem(`${name}: neither build nor image.`);
-        else if (!appOf(input.compose, name) && !/:\w[\w.-]*$/.test(service.image))
-          problem(`${name}: pin ${service.image} to a tag.`);
-        else if (service.image.endsWith(':latest')) problem(`${name}: pin ${service.image} to a version, not latest.`);
-        continue;
-      }
-      const path = posix.normalize(posix.join(build.context, build.dockerfile));
-      if (!existsSync(join(WORKSPACE_ROOT, path)))
-        problem(`${name}: ${build.dockerfile} does not exist in the build context ${build.context}.`);
-      if (posix.normalize(build.context) !== '.')
-        problem(`${name}: build context ${build.context} is not the repository root (context: .).`);
-      if (path !== 'Dockerfile')
-        problem(`${name}: builds from ${path}; the apps' images build from the root Dockerfile.`);
-      else if (build.target === undefined)
-        problem(`${name}: names no build target, so docker would build the last stage.`);
-      else if (stages && !stages.includes(build.target))
-        problem(`${name}: the Dockerfile has no stage ${build.target} (its stages: ${stages.join(', ')}).`);
-      else if (!appOf(input.compose, name))
-        problem(`${name}: target ${build.target} is not an app (no apps/${build.target}/package.json).`);
+  /** Every service builds its app's target of the root Dockerfile, or runs a public image pinned to a version. */
+  builds({ stages, services }, problem) {
+    for (const { name, service, app } of services) {
+      const [build, image] = [buildOf(service), service.image];
+      const path = build && posix.join(build.context, build.dockerfile);
+      if (!build && (image === undefined || image.endsWith(':latest') || (!app && !/:\w[\w.-]*$/.test(image))))
+        problem(`${name}: ${image === undefined ? 'neither build nor image' : `pin ${image} to a version tag`}.`);
+      else if (build && (path !== 'Dockerfile' || posix.normalize(build.context) !== '.'))
+        problem(`${name}: builds ${path} (context ${build.context}), not the root Dockerfile (context .).`);
+      else if (build && (!app || !stages.some((stage) => stage.name === build.target)))
+        problem(`${name}: target ${build.target ?? '(none: docker builds the last stage)'} is not an app's stage.`);
     }
   },
 
-  /** Published ports are the ports the app listens on by default (read from its sources), each once. */
-  ports(input, problem) {
+  /** Published and exposed ports are the ports the app listens on by default (read from its sources). */
+  ports({ services }, problem) {
     const hostPorts = new Map<string, string>();
-    for (const [name, service] of Object.entries(input.compose.services)) {
-      for (const { host, published } of (service.ports ?? []).map(portOf)) {
-        if (published === undefined) continue;
-        if (hostPorts.has(host)) problem(`${name}: host port ${host} is also published by ${hostPorts.get(host)}.`);
-        hostPorts.set(host, name);
-      }
-    }
-    for (const { name, service, app } of appServices(input)) {
-      const defaults = factsOf(app).ports;
+    for (const { name, service, app, chain, environment } of services) {
+      const defaults = app ? factsOf(app).ports : [];
       const listening = defaults.map((p) => p.port);
-      if (defaults.length === 0) problem(`${name}: no default port found in apps/${app}/src.`);
-      const environment = environmentOf(service);
-      for (const { variable, port } of defaults) {
-        const value = environment[variable];
-        if (value !== undefined && Number(value) !== port)
-          problem(`${name}: ${variable}=${value} moves ${app} off its default port ${port}.`);
+      if (app && defaults.length === 0) problem(`${name}: no default port found in apps/${app}/src.`);
+      for (const { variable, port } of defaults)
+        if (environment[variable] !== undefined && Number(environment[variable]) !== port)
+          problem(`${name}: ${variable}=${environment[variable]} moves ${app} off its default port ${port}.`);
+      for (const parts of (service.ports ?? []).map((entry) => entry.replace(/\/(tcp|udp)$/, '').split(':'))) {
+        const host = parts.length < 2 ? '' : parts.length > 2 ? parts.slice(0, -1).join(':') : `0.0.0.0:${parts[0]}`;
+        if (hostPorts.has(host)) problem(`${name}: host port ${host} is also published by ${hostPorts.get(host)}.`);
+        if (host) hostPorts.set(host, name);
+        if (app && !listening.includes(Number(parts.at(-1))))
+          problem(`${name}: publishes container port ${parts.at(-1)}, but ${app} listens on ${listening.join(', ')}.`);
       }
-      for (const { target } of (service.ports ?? []).map(portOf)) {
-        if (!listening.includes(target))
-          problem(`${name}: publishes container port ${target}, but ${app} listens on ${listening.join(', ')}.`);
-      }
-      const exposed = [
-        ...new Set(
-          instructionsOf(docker(input, app) ?? [], 'EXPOSE').flatMap((v) => v.split(/\s+/).map((p) => parseInt(p))),
-        ),
-      ];
-      if (exposed.sort().join() !== [...listening].sort().join())
-        problem(
-          `Dockerfile target ${app}: EXPOSE ${exposed.join(' ')} differs from ${app}'s ports ${listening.join(' ')}.`,
-        );
+      const exposed = instructionsOf(chain ?? [], 'EXPOSE').flatMap((v) => v.split(/\s+/).map((p) => parseInt(p)));
+      if (app && [...new Set(exposed)].sort().join() !== [...listening].sort().join())
+        problem(`Dockerfile target ${app}: EXPOSE ${exposed.join(' ')} differs from ports ${listening.join(' ')}.`);
     }
   },
 
   /** Every variable set for an app (compose or image ENV) is one its code, or its packages' code, reads. */
-  environment(input, problem) {
-    for (const [name, service] of Object.entries(input.compose.services)) {
-      const app = appOf(input.compose, name);
-      const known = app ? factsOf(app).variables : isPostgres(service) ? POSTGRES_VARIABLES : undefined;
-      if (!known) {
-        problem(`${name}: runs ${service.image ?? 'no image'}, whose variables this test does not know.`);
-        continue;
-      }
-      const image = app ? Object.keys(imageEnv(docker(input, app) ?? [])) : [];
-      for (const variable of new Set([...Object.keys(environmentOf(service)), ...image])) {
-        if (!known.has(variable) && !PLATFORM_VARIABLES.has(variable))
+  environment({ services }, problem) {
+    // The postgres image's documented variables; NODE_ENV is read by Node and libraries, not by our code.
+    const postgres = 'POSTGRES_USER POSTGRES_PASSWORD POSTGRES_PASSWORD_FILE POSTGRES_DB POSTGRES_INITDB_ARGS PGDATA';
+    for (const { name, service, app, environment } of services) {
+      const known = app ? factsOf(app).variables : isPostgres(service) ? new Set(postgres.split(' ')) : undefined;
+      if (!known) problem(`${name}: runs ${service.image ?? 'no image'}, whose variables this test does not know.`);
+      for (const variable of Object.keys(environment))
+        if (known && !known.has(variable) && variable !== 'NODE_ENV')
           problem(`${name}: sets ${variable}, which ${app ?? service.image} never reads.`);
-      }
     }
   },
 
   /**
-   * Secrets and volumes are declared and exist (or are ./secrets/ files README.md tells users to fill);
-   * every path a variable names is a granted secret or in a mounted volume; dev PKI paths name its files.
+   * Secrets and volumes are declared, used and exist (or are ./secrets/ files README.md tells users to
+   * fill); every path a variable names is a granted secret or in a mounted volume; dev PKI paths name its
+   * files, in a folder inside (not at) a volume whose read-only readers wait for the one-shot that fills it.
    */
-  files(input, problem) {
-    const { compose } = input;
+  files({ compose, readme, services }, problem) {
     const used = { secrets: new Set<string>(), volumes: new Set<string>() };
-    for (const [name, service] of Object.entries(compose.services)) {
-      const mounts = (service.volumes ?? []).map(mountOf);
-      for (const mount of mounts) {
-        if (mount.type === 'bind' && !existsSync(join(WORKSPACE_ROOT, mount.source ?? '')))
-          problem(`${name}: bind mount source ${mount.source} does not exist.`);
-        if (mount.type !== 'volume' || mount.source === undefined) continue;
-        used.volumes.add(mount.source);
-        if (!Object.hasOwn(compose.volumes ?? {}, mount.source))
-          problem(`${name}: volume ${mount.source} is not declared.`);
+    const use = (name: string, kind: keyof typeof used, source: string) => {
+      used[kind].add(source);
+      if (!Object.hasOwn(compose[kind] ?? {}, source))
+        problem(`${name}: ${kind.slice(0, -1)} ${source} is not declared.`);
+    };
+    for (const { name, service, mounts, environment } of services) {
+      for (const { type, source } of mounts) {
+        if (type === 'bind' && !existsSync(join(WORKSPACE_ROOT, source)))
+          problem(`${name}: bind mount source ${source} does not exist.`);
+        else if (type === 'volume') use(name, 'volumes', source);
       }
-      for (const secret of service.secrets ?? []) {
-        const source = typeof secret === 'string' ? secret : secret.source;
-        used.secrets.add(source);
-        if (!Object.hasOwn(compose.secrets ?? {}, source)) problem(`${name}: secret ${source} is not declared.`);
-      }
-      const granted = (service.secrets ?? []).map(secretPath);
-      const app = appOf(compose, name);
-      const environment = { ...(app ? imageEnv(docker(input, app) ?? []) : {}), ...environmentOf(service) };
+      const granted = (service.secrets ?? []).map((secret) => {
+        const { source, target = source } = typeof secret === 'string' ? { source: secret } : secret;
+        use(name, 'secrets', source);
+        return target.startsWith('/') ? target : `/run/secrets/${target}`;
+      });
       const inMount = (path: string) => mounts.find((m) => path === m.target || path.startsWith(`${m.target}/`));
+      const devPki = environment['CONNECTPAY_DEV_PKI_DIR'];
       for (const [variable, value] of Object.entries(environment)) {
         if ((value.startsWith('/') || /_(FILE|DIR)$/.test(variable)) && !granted.includes(value) && !inMount(value))
           problem(`${name}: ${variable}=${value} is neither a secret it is granted nor inside a volume it mounts.`);
-      }
-      const devPki = environment['CONNECTPAY_DEV_PKI_DIR'];
-      if (devPki === undefined) continue;
-      const mount = inMount(devPki);
-      if (mount?.target === devPki)
-        problem(
-          `${name}: CONNECTPAY_DEV_PKI_DIR is the mount point ${devPki}; the dev PKI step renames a sibling folder into place, so use a folder inside the volume.`,
-        );
-      for (const [variable, value] of Object.entries(environment)) {
-        const file = value.startsWith(`${devPki}/`) ? value.slice(devPki.length + 1) : undefined;
-        if (file !== undefined && !Object.values<string>(DEV_PKI_FILES).includes(file))
+        const file = devPki && value.startsWith(`${devPki}/`) ? value.slice(devPki.length + 1) : '';
+        if (file && !Object.values<string>(DEV_PKI_FILES).includes(file))
           problem(`${name}: ${variable} names ${file}, which the dev PKI does not hold.`);
       }
-      // Read-only readers wait for the one-shot that mounts the volume read-write to finish.
-      const writer = Object.entries(dependencies(service)).some(
-        ([other, condition]) =>
-          condition === 'service_completed_successfully' &&
-          (compose.services[other]?.volumes ?? []).map(mountOf).some((m) => m.source === mount?.source && !m.readOnly),
-      );
-      if (mount?.readOnly && !writer)
+      const mount = devPki === undefined ? undefined : inMount(devPki);
+      // The dev PKI step renames a sibling folder into place: it cannot be the mount point itself.
+      if (mount && mount.target === devPki) problem(`${name}: CONNECTPAY_DEV_PKI_DIR is the mount point ${devPki}.`);
+      const fills = ([other, condition]: [string, string]) =>
+        condition === 'service_completed_successfully' &&
+        (compose.services[other]?.volumes ?? []).map(mountOf).some((m) => m.source === mount?.source && !m.readOnly);
+      if (mount?.readOnly && !Object.entries(dependencies(service)).some(fills))
         problem(
-          `${name}: mounts the dev PKI volume ${mount.source} read-only but does not wait (service_completed_successfully) for a service that writes it.`,
+          `${name}: mounts the dev PKI volume ${mount.source} read-only but does not wait for the one-shot that fills it.`,
         );
     }
-    for (const [secret, definition] of Object.entries(compose.secrets ?? {})) {
-      if (!used.secrets.has(secret)) problem(`secret ${secret} is declared but no service uses it.`);
-      const file = definition.file === undefined ? undefined : posix.normalize(definition.file);
-      if (file === undefined && !definition.external && definition.environment === undefined)
-        problem(`secret ${secret} has no file, environment or external source.`);
-      else if (
-        file !== undefined &&
-        !existsSync(join(WORKSPACE_ROOT, file)) &&
-        !(file.startsWith('secrets/') && input.readme.includes(file))
-      )
-        problem(
-          `secret ${secret}: ${definition.file} does not exist and is not a ./secrets/ file README.md tells users to fill.`,
-        );
-    }
-    for (const volume of Object.keys(compose.volumes ?? {})) {
-      if (!used.volumes.has(volume)) problem(`volume ${volume} is declared but no service mounts it.`);
+    for (const kind of ['secrets', 'volumes'] as const)
+      for (const declared of Object.keys(compose[kind] ?? {}))
+        if (!used[kind].has(declared)) problem(`${kind.slice(0, -1)} ${declared} is declared but no service uses it.`);
+    for (const [secret, { file, environment, external }] of Object.entries(compose.secrets ?? {})) {
+      const path = posix.normalize(file ?? '.');
+      const filled = path.startsWith('secrets/') && readme.includes(path);
+      if (file === undefined && !external && environment === undefined) problem(`secret ${secret} has no source.`);
+      else if (file !== undefined && !existsSync(join(WORKSPACE_ROOT, path)) && !filled)
+        problem(`secret ${secret}: ${file} does not exist and is not a ./secrets/ file README.md tells users to fill.`);
     }
   },
 
   /** Health checks use node (the slim image has no curl) and call a path the app serves, on its port. */
-  health(input, problem) {
-    for (const { name, service, app } of appServices(input)) {
-      const own = healthOf(service);
-      if (isOneShot(service)) {
-        if (own) problem(`${name}: a one-shot service should disable the image's health check.`);
-        continue;
-      }
-      for (const [where, check] of [
-        [`${name} healthcheck`, own],
-        [`Dockerfile target ${app} HEALTHCHECK`, imageHealth(docker(input, app))],
-      ] as const) {
-        if (!check) {
-          problem(`${where}: missing.`);
-          continue;
-        }
-        if (check.argv?.[0] !== 'node') problem(`${where}: must run node (the slim image has no curl or wget).`);
-        const urls = [
-          ...(check.shell ?? check.argv?.join(' ') ?? '').matchAll(
-            /\b(https?):\/\/(?:127\.0\.0\.1|localhost):(\d+)(\/[^'"\s)]*)?/g,
-          ),
-        ];
+  health({ services }, problem) {
+    for (const { name, app, health, imageHealth, oneShot } of services) {
+      if (app && oneShot && health) problem(`${name}: a one-shot service should disable the image's health check.`);
+      const checks = { [`${name} healthcheck`]: health, [`Dockerfile target ${app} HEALTHCHECK`]: imageHealth };
+      for (const [where, check] of app && !oneShot ? Object.entries(checks) : []) {
+        if (check?.argv?.[0] !== 'node')
+          problem(`${where}: ${check ? 'must run node (no curl in the slim image)' : 'missing'}.`);
+        const text = check?.shell ?? check?.argv?.join(' ') ?? '';
+        const urls = [...text.matchAll(/\b(https?):\/\/(?:127\.0\.0\.1|localhost):(\d+)(\/[^'"\s)]*)?/g)];
         if (urls.length === 0) problem(`${where}: names no http(s)://127.0.0.1:<port> URL.`);
         for (const [url, scheme, port, path] of urls) {
-          if (!factsOf(app).ports.some((p) => p.port === Number(port)))
+          if (!factsOf(app!).ports.some((p) => p.port === Number(port)))
             problem(`${where}: ${url} is not a port ${app} listens on.`);
           if (path === undefined && scheme === 'http') problem(`${where}: ${url} names no path.`);
-          if (path !== undefined && !serves(app, path, 'GET')) problem(`${where}: ${app} does not serve GET ${path}.`);
+          if (path !== undefined && !serves(app!, path, 'GET')) problem(`${where}: ${app} does not serve GET ${path}.`);
         }
       }
     }
@@ -405,16 +332,10 @@ const CHECKS: Record<string, Check> = {
    * copies from the build exactly the dist of the packages the app imports (or its services' commands
    * run), runs as node and starts the app's entry.
    */
-  dockerfile(input, problem) {
-    let stages: Stage[];
-    try {
-      stages = dockerStages(input.dockerfile);
-    } catch (error) {
-      return problem(`Dockerfile: ${(error as Error).message}`);
-    }
-    const ignored = ignoreFile.default().add(input.dockerignore);
+  dockerfile({ stages, broken, ignored, services }, problem) {
+    if (broken) return problem(`Dockerfile: ${broken}`);
     stages.forEach((stage, index) => {
-      for (const { line, from, sources } of copies(stage)) {
+      for (const { line, from, sources } of copiesIn(stage.instructions)) {
         if (from !== undefined && !stages.slice(0, index).some((s) => s.name === from))
           problem(`Dockerfile:${line}: --from=${from} is not an earlier stage.`);
         for (const source of from === undefined ? sources : []) {
@@ -426,79 +347,64 @@ const CHECKS: Record<string, Check> = {
         }
       }
     });
-    for (const app of new Set(appServices(input).map((s) => s.app))) {
+    // An app whose target is no stage: the builds check says so.
+    for (const [app, chain] of new Map(services.flatMap((s) => (s.app && s.chain ? [[s.app, s.chain]] : [])))) {
       const where = `Dockerfile target ${app}`;
-      const chain = docker(input, app);
-      if (!chain) {
-        problem(`${where}: the Dockerfile has no stage ${app}.`);
-        continue;
-      }
       const base = chain[0]!;
       if (base.image !== 'node:20-bookworm-slim')
-        problem(
-          `${where}: the run stage should be node:20-bookworm-slim, not ${base.image} (stage ${base.name ?? base.line}).`,
-        );
-      const fromBuild = chain.flatMap(copies).filter((copy) => copy.from !== undefined);
+        problem(`${where}: the run stage should be node:20-bookworm-slim, not ${base.image} (stage ${base.name}).`);
+      const fromBuild = copiesIn(chain.flatMap((stage) => stage.instructions)).filter((copy) => copy.from);
       const builders = [...new Set(fromBuild.map((copy) => copy.from))];
       if (builders.length !== 1)
-        problem(`${where}: copies from ${builders.join(' and ') || 'no stage'}; it should copy from one build stage.`);
+        problem(`${where}: copies from ${builders.join(' and ') || 'no stage'}, not one build stage.`);
       const build = stages.find((stage) => builders.length === 1 && stage.name === builders[0]);
-      const runs = build?.instructions.filter((i) => i.getKeyword() === 'RUN') ?? [];
-      const ci = runs.find((i) => /\bnpm ci\b/.test(i.getArgumentsContent() ?? ''));
-      const before = build
-        ? copies(build)
-            .filter((copy) => copy.line < (ci?.getRange().start.line ?? 0) + 1)
-            .flatMap((copy) => copy.sources.map((s) => posix.normalize(s)))
-        : [];
       const at = `Dockerfile stage ${build?.name}`;
+      const runs = instructionsOf(build ? [build] : [], 'RUN');
+      const ci =
+        build?.instructions.findIndex(
+          (i) => i.getKeyword() === 'RUN' && /\bnpm ci\b/.test(i.getArgumentsContent() ?? ''),
+        ) ?? -1;
+      const manifests = copiesIn(build?.instructions.slice(0, ci) ?? []).flatMap((copy) =>
+        copy.sources.map(posix.normalize),
+      );
       if (build && build.image !== 'node:20-bookworm')
         problem(`${at}: the build stage should be node:20-bookworm, not ${build.image}.`);
-      if (build && !ci) problem(`${at}: the build stage never runs npm ci.`);
-      for (const workspace of ci ? workspaces() : []) {
-        if (!before.includes(`${workspace}/package.json`))
-          problem(`${at}: copies no ${workspace}/package.json before npm ci, so npm ci fails against the lockfile.`);
-      }
-      if (build && !runs.some((i) => buildsApp(i.getArgumentsContent() ?? '', app)))
-        problem(`${at}: never builds ${app}, whose dist target ${app} copies.`);
-      if (build && !runs.some((i) => /--omit=dev\b/.test(i.getArgumentsContent() ?? '')))
+      if (build && ci === -1) problem(`${at}: the build stage never runs npm ci.`);
+      for (const workspace of ci === -1 ? [] : workspaces())
+        if (!manifests.includes(`${workspace}/package.json`))
+          problem(`${at}: copies no ${workspace}/package.json before npm ci.`);
+      if (build && !runs.some((run) => buildsApp(run, app)))
+        problem(`${at}: never builds ${app}, whose dist ${where} copies.`);
+      if (build && !runs.some((run) => /--omit=dev\b/.test(run)))
         problem(`${at}: dev dependencies are never dropped (--omit=dev).`);
-
       // Packages the app imports, and those its services run by command (`node packages/<name>/dist/<file>.js`).
       const packages = new Set(factsOf(app).packages);
-      for (const { name, service } of appServices(input).filter((s) => s.app === app)) {
-        const command = typeof service.command === 'string' ? service.command.split(/\s+/) : (service.command ?? []);
-        for (const part of command) {
+      for (const { name, service } of services.filter((s) => s.app === app))
+        for (const part of [service.command ?? []].flat().flatMap((words) => words.split(/\s+/))) {
           const [, runs = '', file = ''] = /^(?:\.\/)?packages\/([a-z0-9-]+)\/dist\/(.+)\.js$/.exec(part) ?? [];
-          if (!runs) continue;
-          packages.add(runs);
-          if (!existsSync(join(WORKSPACE_ROOT, `packages/${runs}/src/${file}.ts`)))
-            problem(`${name}: runs ${part}, which no source builds (packages/${runs}/src/${file}.ts does not exist).`);
+          if (runs) packages.add(runs);
+          if (runs && !existsSync(join(WORKSPACE_ROOT, `packages/${runs}/src/${file}.ts`)))
+            problem(`${name}: runs ${part}, which no source builds (no packages/${runs}/src/${file}.ts).`);
         }
-      }
       const copied = fromBuild.flatMap((copy) => copy.sources.map((s) => s.replace(/^\/app\//, '').replace(/\/$/, '')));
       const dirs = [`apps/${app}`, ...[...packages].map((p) => `packages/${p}`)];
-      const required = ['package.json', 'node_modules', ...dirs.flatMap((d) => [`${d}/package.json`, `${d}/dist`])];
-      for (const path of required)
+      for (const path of ['package.json', 'node_modules', ...dirs.flatMap((d) => [`${d}/package.json`, `${d}/dist`])])
         if (!copied.includes(path)) problem(`${where}: the run stage does not copy ${path} from the build.`);
-      for (const shipped of copied.flatMap((path) => /^packages\/([a-z0-9-]+)\//.exec(path)?.[1] ?? [])) {
+      for (const shipped of copied.flatMap((path) => /^packages\/([a-z0-9-]+)\//.exec(path)?.[1] ?? []))
         if (!packages.has(shipped))
-          problem(
-            `${where}: the run stage ships packages/${shipped}, which ${app} never imports and no command of its services runs.`,
-          );
-      }
+          problem(`${where}: the run stage ships packages/${shipped}, which ${app} never runs.`);
       const user = instructionsOf(chain, 'USER').at(-1) ?? 'root';
       if (user !== 'node') problem(`${where}: the run stage runs as ${user}, not node.`);
       const cmd = instructionsOf(chain, 'CMD').at(-1) ?? '';
       if ((cmd.startsWith('[') ? (JSON.parse(cmd) as string[]).join(' ') : cmd) !== `node apps/${app}/dist/main.js`)
         problem(`${where}: CMD should be ["node", "apps/${app}/dist/main.js"].`);
       if (!existsSync(join(WORKSPACE_ROOT, `apps/${app}/src/main.ts`)))
-        problem(`${where}: apps/${app}/src/main.ts does not exist.`);
+        problem(`${where}: no apps/${app}/src/main.ts.`);
     }
   },
 
   /** The build context keeps out host builds and secrets, and keeps in everything `COPY . .` + nx build need. */
-  context(input, problem) {
-    const ignored = ignoreFile.default().add(input.dockerignore);
+  context({ ignored }, problem) {
     // Sample paths standing for what must never reach an image layer.
     const never = [
       ...['.git/HEAD', 'node_modules/yaml/package.json', 'packages/config/node_modules/x/package.json'],
@@ -515,27 +421,19 @@ const CHECKS: Record<string, Check> = {
   },
 
   /** Dependencies exist, can be met (a health check to wait for, a one-shot to finish) and do not loop. */
-  dependsOn(input, problem) {
-    const { compose } = input;
-    for (const [name, service] of Object.entries(compose.services)) {
+  dependsOn({ compose, services }, problem) {
+    const conditions = ['service_started', 'service_healthy', 'service_completed_successfully'];
+    for (const { name, service } of services)
       for (const [dependency, condition] of Object.entries(dependencies(service))) {
-        const target = compose.services[dependency];
-        const app = appOf(compose, dependency);
+        const target = services.find((s) => s.name === dependency);
+        const healthy = target?.health ?? (target?.service.healthcheck?.disable ? undefined : target?.imageHealth);
         if (!target) problem(`${name}: depends on ${dependency}, which is not a service.`);
-        else if (
-          condition === 'service_healthy' &&
-          !healthOf(target) &&
-          (target.healthcheck?.disable || !app || !imageHealth(docker(input, app)))
-        )
+        else if (condition === 'service_healthy' && !healthy)
           problem(`${name}: waits for ${dependency} to be healthy, which has no health check.`);
-        else if (condition === 'service_completed_successfully' && !isOneShot(target))
-          problem(
-            `${name}: waits for ${dependency} to complete, but it is not a one-shot (restart "no" and a command).`,
-          );
-        else if (!['service_started', 'service_healthy', 'service_completed_successfully'].includes(condition))
-          problem(`${name}: unknown depends_on condition ${condition}.`);
+        else if (condition === 'service_completed_successfully' && !target.oneShot)
+          problem(`${name}: waits for ${dependency} to complete, but it is not a one-shot (restart "no", a command).`);
+        else if (!conditions.includes(condition)) problem(`${name}: unknown depends_on condition ${condition}.`);
       }
-    }
     const visit = (path: string[]): void => {
       const name = path.at(-1)!;
       if (path.indexOf(name) < path.length - 1) return problem(`depends_on loops: ${path.join(' -> ')}.`);
@@ -545,66 +443,50 @@ const CHECKS: Record<string, Check> = {
   },
 
   /** A URL naming another service hits a port it listens on, a path it serves, a TLS name its certificate holds. */
-  urls(input, problem) {
-    const { compose } = input;
+  urls({ services }, problem) {
     const url = /\b([a-z][a-z0-9+.-]*):\/\/(?:([^@/\s:]*)(?::([^@/\s]*))?@)?([a-z0-9][a-z0-9-]*):(\d+)(\/[^\s'"]*)?/gi;
-    for (const [name, service] of Object.entries(compose.services)) {
-      for (const [variable, value] of Object.entries(environmentOf(service))) {
+    for (const { name, environment } of services)
+      for (const [variable, value] of Object.entries(environment))
         for (const [whole, scheme, user, password, host = '', port, path] of value.matchAll(url)) {
-          const target = compose.services[host];
-          const app = appOf(compose, host);
-          const where = `${name}: ${variable}`;
-          if (!target) continue;
-          if (app) {
-            if (!factsOf(app).ports.some((p) => p.port === Number(port)))
-              problem(`${where}: ${host} does not listen on ${port}.`);
-            if (path !== undefined && path !== '/' && !serves(app, path))
-              problem(`${where}: ${app} serves no ${path}.`);
-            if (scheme === 'https' && !DEV_SERVER_NAMES.includes(host as never))
-              problem(
-                `${where}: the dev PKI's server certificates name ${DEV_SERVER_NAMES.join(', ')}, not ${host}: TLS verification would fail.`,
-              );
-          } else if (isPostgres(target)) {
-            const database = environmentOf(target);
-            const expectedUser = database['POSTGRES_USER'] ?? 'postgres';
-            if (Number(port) !== 5432) problem(`${where}: PostgreSQL listens on 5432, not ${port}.`);
-            if (user !== expectedUser)
-              problem(`${where}: connects as ${user ?? '(nobody)'}, but the database user is ${expectedUser}.`);
-            if (password !== database['POSTGRES_PASSWORD'])
-              problem(`${where}: the password differs from ${host}'s POSTGRES_PASSWORD.`);
-            if (path?.slice(1) !== (database['POSTGRES_DB'] ?? expectedUser))
-              problem(`${where}: database ${path?.slice(1)} is not ${host}'s POSTGRES_DB.`);
-          } else problem(`${where}: ${whole} names ${host}, which this test cannot check.`);
+          const [target, where] = [services.find((s) => s.name === host), `${name}: ${variable}`];
+          const { app } = target ?? {};
+          const database = target && isPostgres(target.service) ? environmentOf(target.service) : undefined;
+          const owner = database?.['POSTGRES_USER'] ?? 'postgres';
+          if (app && !factsOf(app).ports.some((p) => p.port === Number(port)))
+            problem(`${where}: ${host} does not listen on ${port}.`);
+          if (app && path !== undefined && path !== '/' && !serves(app, path))
+            problem(`${where}: ${app} serves no ${path}.`);
+          if (app && scheme === 'https' && !DEV_SERVER_NAMES.includes(host as never))
+            problem(`${where}: the dev PKI's certificates name ${DEV_SERVER_NAMES.join(', ')}, not ${host}.`);
+          if (database && Number(port) !== 5432) problem(`${where}: PostgreSQL listens on 5432, not ${port}.`);
+          if (database && user !== owner) problem(`${where}: connects as ${user}, but the database user is ${owner}.`);
+          if (database && password !== database['POSTGRES_PASSWORD'])
+            problem(`${where}: the password is not ${host}'s.`);
+          if (database && path?.slice(1) !== (database['POSTGRES_DB'] ?? owner))
+            problem(`${where}: database ${path?.slice(1)} is not ${host}'s POSTGRES_DB.`);
+          if (target && !app && !database) problem(`${where}: ${whole} names ${host}, which this test cannot check.`);
         }
-      }
-    }
   },
 };
 
 function problemsOf(check: string, input: Input): string[] {
   const problems = new Set<string>();
-  CHECKS[check]!(input, (text) => problems.add(text));
+  CHECKS[check]!(view(input), (text) => problems.add(text));
   return [...problems];
 }
 
 /** Whether a RUN line builds the app: `nx run <app>:build`, or `nx run-many` with the build target and the app (or no -p). */
 function buildsApp(command: string, app: string): boolean {
   if (new RegExp(`\\bnx run ${app}:build\\b`).test(command)) return true;
-  const args = /\bnx run-many\b(.*)/
-    .exec(command)?.[1]
-    ?.split(/&&|\|\||;|\|/)[0]
-    ?.trim()
-    .split(/\s+/);
-  if (!args) return false;
-  const lists: Record<string, string[]> = {};
-  let list: string[] | undefined;
-  for (const token of args) {
-    const [flag = '', inline] = token.split('=', 2);
-    const key = { '-t': 't', '--target': 't', '--targets': 't', '-p': 'p', '--projects': 'p' }[flag];
-    if (token.startsWith('-')) list = key ? (lists[key] ??= []) : undefined;
-    list?.push(...(token.startsWith('-') ? (inline?.split(',') ?? []) : token.split(',')));
-  }
-  return (lists['t'] ?? []).includes('build') && (lists['p'] === undefined || lists['p'].includes(app));
+  const args = /\bnx run-many\b([^;&|]*)/.exec(command)?.[1];
+  const flags: Record<string, string> = { '-t': 't', '--target': 't', '--targets': 't', '-p': 'p', '--projects': 'p' };
+  const lists = Object.fromEntries(
+    (args?.trim().split(/\s+(?=-)/) ?? []).map((group) => {
+      const [flag = '', ...values] = group.split(/[\s=,]+/);
+      return [flags[flag] ?? flag, values];
+    }),
+  );
+  return args !== undefined && lists['t']?.includes('build') === true && (lists['p'] ?? [app]).includes(app);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -652,20 +534,20 @@ function mutate(input: Input, change: string): void {
 const P = CURRENT.ports;
 const copyDist = (name: string) => `COPY --from=build /app/packages/${name}/dist packages/${name}/dist\n`;
 const MUTATIONS = [
-  'builds | services.gateway.build.dockerfile = Dockerfil | gateway: Dockerfil does not exist in the build context .',
-  "builds | services.gateway.build.dockerfile = apps/gateway/Dockerfile | gateway: builds from apps/gateway/Dockerfile; the apps' images",
-  'builds | services.gateway.build.context = apps/gateway | build context apps/gateway is not the repository root',
-  'builds | delete services.gateway.build.target | gateway: names no build target',
-  'builds | services.webhook-1.build.target = webhok | webhook-1: the Dockerfile has no stage webhok',
+  'builds | services.gateway.build.dockerfile = Dockerfil | gateway: builds Dockerfil (context .)',
+  'builds | services.gateway.build.dockerfile = apps/gateway/Dockerfile | gateway: builds apps/gateway/Dockerfile (context .)',
+  'builds | services.gateway.build.context = apps/gateway | gateway: builds apps/gateway/Dockerfile (context apps/gateway)',
+  'builds | delete services.gateway.build.target | gateway: target (none: docker builds the last stage)',
+  'builds | services.webhook-1.build.target = webhok | webhook-1: target webhok is not an app',
   'builds | services.gateway.build.target = runtime-base | gateway: target runtime-base is not an app',
-  'builds | services.postgres.image = postgres | pin postgres to a tag',
-  'builds | services.postgres.image = postgres:latest | pin postgres:latest to a version, not latest',
+  'builds | services.postgres.image = postgres | pin postgres to a version tag',
+  'builds | services.postgres.image = postgres:latest | pin postgres:latest to a version tag',
   `ports | services.gateway.ports = ['127.0.0.1:${P.gateway}:${P.webhook}'] | publishes container port ${P.webhook}, but gateway listens on ${P.gateway}.`,
   // The sandbox's ports come from packages/config's SANDBOX_DEFAULT_PORTS, not from its own sources.
   `ports | services.sandbox.ports = ['127.0.0.1:1:${P.gateway}'] | port ${P.gateway}, but sandbox listens on ${P.sandboxMtls}, ${P.sandboxOneway}.`,
   `ports | services.webhook-2.ports = ['127.0.0.1:${P.webhook}:${P.webhook}'] | host port 127.0.0.1:${P.webhook} is also published by webhook-1`,
   `ports | services.gateway.environment.GATEWAY_PORT = '1' | GATEWAY_PORT=1 moves gateway off its default port ${P.gateway}`,
-  `ports | Dockerfile@webhook: EXPOSE ${P.webhook} => EXPOSE 1 | EXPOSE 1 differs from webhook's ports ${P.webhook}`,
+  `ports | Dockerfile@webhook: EXPOSE ${P.webhook} => EXPOSE 1 | Dockerfile target webhook: EXPOSE 1 differs from ports ${P.webhook}`,
   'environment | services.gateway.environment.GATEWAY_STORGE = x | gateway: sets GATEWAY_STORGE, which gateway never reads',
   'environment | services.sandbox.environment.GATEWAY_HOST = x | sandbox: sets GATEWAY_HOST, which sandbox never reads',
   'environment | Dockerfile@webhook: ENV WEBHOOK_HOST=0.0.0.0 => ENV WEBHOOK_HOST=0.0.0.0 WEBHOOK_LISTEN=x | webhook-1: sets WEBHOOK_LISTEN',
@@ -681,7 +563,7 @@ const MUTATIONS = [
   'files | services.sandbox.volumes = [] | sandbox: CONNECTPAY_DEV_PKI_DIR=/srv/connectpay/dev-pki is neither',
   "files | services.gateway.volumes = ['dev-pki:/srv/connectpay:ro', './no-such:/x'] | bind mount source ./no-such does not exist",
   'files | delete volumes.postgres-data | postgres: volume postgres-data is not declared',
-  'files | volumes.spare = null | volume spare is declared but no service mounts it',
+  'files | volumes.spare = null | volume spare is declared but no service uses it',
   'files | delete services.gateway.depends_on.dev-pki | gateway: mounts the dev PKI volume dev-pki read-only but does not wait',
   `health | services.gateway.healthcheck.test = [CMD, node, -e, "fetch('http://127.0.0.1:${P.gateway}/health/readyz')"] | gateway does not serve GET /health/readyz`,
   `health | Dockerfile@webhook: 127.0.0.1:${P.webhook}/health/ready => 127.0.0.1:1/health/ready | http://127.0.0.1:1/health/ready is not a port webhook listens on`,
