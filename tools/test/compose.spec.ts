@@ -7,7 +7,7 @@ import { join, posix, relative } from 'node:path';
 import ignoreFile from '@balena/dockerignore';
 import type { Instruction, ModifiableInstruction } from 'dockerfile-ast';
 import { parse } from 'yaml';
-import { SANDBOX_DEFAULT_PORTS, SETTINGS } from '@connectpay-kit/config';
+import { SANDBOX_DEFAULT_PORTS, SETTINGS, variableName } from '@connectpay-kit/config';
 import { ENVIRONMENTS } from '@connectpay-kit/hosts';
 import { DEV_PKI_FILES, DEV_SERVER_NAMES } from '@connectpay-kit/testing-pki';
 import { CURRENT } from '../rename/current.mjs';
@@ -43,7 +43,7 @@ const PORT_CONSTANTS: Record<string, Record<string, number>> = { SANDBOX_DEFAULT
  * default)` or `port('NAME_PORT', default)`; a default is a number or `CONSTANT.key` of PORT_CONSTANTS.
  * Anything else throws: a default this cannot read would otherwise drop out of the checks unnoticed.
  */
-function portDefaultsIn(text: string): { variable: string; port: number }[] {
+function portDefaultsIn(text: string, file = ''): { variable: string; port: number }[] {
   const call =
     /\b(?:([A-Z][A-Z0-9_]*_PORT)\s*:\s*integer\(\s*[\d_]+\s*,\s*[\d_]+|port\(\s*['"]([A-Z][A-Z0-9_]*_PORT)['"])\s*,\s*((?:[^()]|\([^()]*\))*?)\s*,?\s*\)/g;
   return [...text.matchAll(call)].map(([, zod, sandbox, value = '']) => {
@@ -52,7 +52,7 @@ function portDefaultsIn(text: string): { variable: string; port: number }[] {
     const port = /^\d[\d_]*$/.test(value) ? Number(value.replace(/_/g, '')) : PORT_CONSTANTS[name]?.[key];
     if (port === undefined)
       throw new Error(
-        `${variable} defaults to ${value}: neither a number nor a field of ${Object.keys(PORT_CONSTANTS)}.`,
+        `${file}${variable} defaults to ${value}: neither a number nor a field of ${Object.keys(PORT_CONSTANTS)}.`,
       );
     return { variable, port };
   });
@@ -64,13 +64,7 @@ const factsOf = (app: string) => facts.get(app) ?? facts.set(app, readFacts(app)
 function readFacts(app: string) {
   const own = sourcesIn(`apps/${app}/src`);
   const texts = own.map((file) => readFileSync(file, 'utf8'));
-  const ports = own.flatMap((file, index) => {
-    try {
-      return portDefaultsIn(texts[index]!);
-    } catch (error) {
-      throw new Error(`${relative(WORKSPACE_ROOT, file)}: ${(error as Error).message}`, { cause: error });
-    }
-  });
+  const ports = own.flatMap((file, index) => portDefaultsIn(texts[index]!, `${relative(WORKSPACE_ROOT, file)}: `));
   // Routes: Nest controllers (`@Controller('health')` + `@Get('ready')`), route constants and `pathname === '/x'`.
   const routes = texts.flatMap((text) => {
     const controller = /@Controller\(\s*(?:['"]([^'"]*)['"])?\s*\)/.exec(text);
@@ -104,7 +98,7 @@ function readFacts(app: string) {
   }
   if (packages.has('config'))
     for (const environment of ENVIRONMENTS)
-      for (const setting of SETTINGS) variables.add(`CONNECTPAY_${environment.toUpperCase()}_${setting}`);
+      for (const setting of SETTINGS) variables.add(variableName(environment, setting));
   return { ports: ports.sort((a, b) => a.port - b.port), routes, packages: [...packages].sort(), variables };
 }
 
@@ -152,21 +146,17 @@ const healthOf = (test: string | string[] | undefined) =>
     : typeof test === 'string' || test[0] === 'CMD-SHELL'
       ? { shell: typeof test === 'string' ? test : test.slice(1).join(' ') }
       : { argv: test[0] === 'CMD' ? test.slice(1) : test };
+/** The COPY and ADD instructions among these: their line, `--from` stage and sources. */
 const copiesIn = (instructions: Instruction[]) =>
-  instructions
-    .filter((i): i is ModifiableInstruction => ['COPY', 'ADD'].includes(i.getKeyword()))
-    .map((i) => ({
-      line: i.getRange().start.line + 1,
-      from:
-        i
-          .getFlags()
-          .find((flag) => flag.getName() === 'from')
-          ?.getValue() ?? undefined,
-      sources: i
-        .getArguments()
-        .map((argument) => argument.getValue())
-        .slice(0, -1),
-    }));
+  instructions.flatMap((i) => {
+    if (!['COPY', 'ADD'].includes(i.getKeyword())) return [];
+    const from = (i as ModifiableInstruction)
+      .getFlags()
+      .find((flag) => flag.getName() === 'from')
+      ?.getValue();
+    const sources = i.getArguments().map((argument) => argument.getValue());
+    return [{ line: i.getRange().start.line + 1, from: from ?? undefined, sources: sources.slice(0, -1) }];
+  });
 
 /** The Dockerfile's stages (or why it cannot be read), and each service with its app, image and environment. */
 function view(input: Input) {
@@ -259,13 +249,11 @@ const CHECKS: Record<string, Check> = {
     const used = { secrets: new Set<string>(), volumes: new Set<string>() };
     const use = (name: string, kind: keyof typeof used, source: string) => {
       used[kind].add(source);
-      if (!Object.hasOwn(compose[kind] ?? {}, source))
-        problem(`${name}: ${kind.slice(0, -1)} ${source} is not declared.`);
+      if (!Object.hasOwn(compose[kind] ?? {}, source)) problem(`${name}: ${kind} has no ${source}.`);
     };
     for (const { name, service, mounts, environment } of services) {
       for (const { type, source } of mounts) {
-        if (type === 'bind' && !existsSync(join(WORKSPACE_ROOT, source)))
-          problem(`${name}: bind mount source ${source} does not exist.`);
+        if (type === 'bind' && !existsSync(join(WORKSPACE_ROOT, source))) problem(`${name}: no bind source ${source}.`);
         else if (type === 'volume') use(name, 'volumes', source);
       }
       const granted = (service.secrets ?? []).map((secret) => {
@@ -340,10 +328,9 @@ const CHECKS: Record<string, Check> = {
           problem(`Dockerfile:${line}: --from=${from} is not an earlier stage.`);
         for (const source of from === undefined ? sources : []) {
           const path = posix.normalize(source).replace(/\/$/, '');
-          if (!existsSync(join(WORKSPACE_ROOT, path)))
-            problem(`Dockerfile:${line}: COPY source ${source} does not exist.`);
+          if (!existsSync(join(WORKSPACE_ROOT, path))) problem(`Dockerfile:${line}: ${source} does not exist.`);
           else if (path !== '.' && ignored.ignores(path))
-            problem(`Dockerfile:${line}: COPY source ${source} is excluded by .dockerignore.`);
+            problem(`Dockerfile:${line}: .dockerignore excludes ${source}.`);
         }
       }
     });
@@ -359,14 +346,9 @@ const CHECKS: Record<string, Check> = {
         problem(`${where}: copies from ${builders.join(' and ') || 'no stage'}, not one build stage.`);
       const build = stages.find((stage) => builders.length === 1 && stage.name === builders[0]);
       const at = `Dockerfile stage ${build?.name}`;
-      const runs = instructionsOf(build ? [build] : [], 'RUN');
-      const ci =
-        build?.instructions.findIndex(
-          (i) => i.getKeyword() === 'RUN' && /\bnpm ci\b/.test(i.getArgumentsContent() ?? ''),
-        ) ?? -1;
-      const manifests = copiesIn(build?.instructions.slice(0, ci) ?? []).flatMap((copy) =>
-        copy.sources.map(posix.normalize),
-      );
+      const [steps, runs] = [build?.instructions ?? [], instructionsOf(build ? [build] : [], 'RUN')];
+      const ci = steps.findIndex((i) => i.getKeyword() === 'RUN' && /\bnpm ci\b/.test(i.getArgumentsContent() ?? ''));
+      const manifests = copiesIn(steps.slice(0, ci)).flatMap((copy) => copy.sources.map(posix.normalize));
       if (build && build.image !== 'node:20-bookworm')
         problem(`${at}: the build stage should be node:20-bookworm, not ${build.image}.`);
       if (build && ci === -1) problem(`${at}: the build stage never runs npm ci.`);
@@ -504,18 +486,15 @@ const real: Input = {
  * `Dockerfile@<stage>: <text> => <text>` in one stage of the Dockerfile, `.dockerignore: <text> => <text>`.
  */
 function mutate(input: Input, change: string): void {
-  const replace = /^(?:Dockerfile@([\w-]+)|\.dockerignore): ([^]*) =>(?: ([^]*))?$/.exec(change);
+  const [replace, stage, from = '', to = ''] =
+    /^(?:Dockerfile@([\w-]+)|\.dockerignore): ([^]*) =>(?: ([^]*))?$/.exec(change) ?? [];
   if (replace) {
-    const [, stage, from = '', to = ''] = replace;
-    const text = stage ? input.dockerfile : input.dockerignore;
-    const begin = stage ? text.search(new RegExp(`^FROM .* AS ${stage}$`, 'm')) : 0;
-    const next = text.slice(begin + 1).search(/^FROM /m);
-    const end = stage && next !== -1 ? begin + 1 + next : text.length;
-    if (begin === -1 || !text.slice(begin, end).includes(from))
-      throw new Error(`no ${from} to change: update "${change}".`);
-    const changed = text.slice(0, begin) + text.slice(begin, end).replace(from, to) + text.slice(end);
-    if (stage) input.dockerfile = changed;
-    else input.dockerignore = changed;
+    const file = stage ? 'dockerfile' : 'dockerignore';
+    // A stage runs from its FROM line to the next one.
+    const [scope = ''] =
+      (stage ? new RegExp(`^FROM .* AS ${stage}\\n(?:(?!FROM ).*\\n?)*`, 'm') : /^[^]*$/).exec(input[file]) ?? [];
+    if (!scope.includes(from)) throw new Error(`no ${from} to change: update "${change}".`);
+    input[file] = input[file].replace(scope, () => scope.replace(from, () => to));
     return;
   }
   const [, remove, path = '', value = ''] = /^(delete )?([\w.-]+)(?: = (.*))?$/.exec(change) ?? [];
@@ -554,15 +533,15 @@ const MUTATIONS = [
   'environment | Dockerfile@runtime-base: ENV NODE_ENV=production => ENV NODE_ENV=production GATEWAY_HOST=x | sandbox: sets GATEWAY_HOST',
   'environment | services.postgres.environment.POSTGRES_PASS = x | postgres: sets POSTGRES_PASS',
   'environment | services.postgres.image = redis:7 | postgres: runs redis:7, whose variables this test does not know',
-  'files | delete secrets.gateway_api_keys | gateway: secret gateway_api_keys is not declared',
+  'files | delete secrets.gateway_api_keys | gateway: secrets has no gateway_api_keys',
   'files | secrets.gateway_api_keys.file = ./secrets/api-keys.txt | ./secrets/api-keys.txt does not exist and is not a ./secrets/ file',
   'files | secrets.spare = { file: ./README.md } | secret spare is declared but no service uses it',
   'files | services.gateway.secrets = [connectpay_token_key, database_url] | GATEWAY_API_KEYS_FILE=/run/secrets/gateway_api_keys is neither',
   'files | services.webhook-1.environment.WEBHOOK_TOKEN_FILE = /srv/connectpay/dev-pki/t.txt | names t.txt, which the dev PKI does not hold',
   'files | services.dev-pki.environment.CONNECTPAY_DEV_PKI_DIR = /srv/connectpay | CONNECTPAY_DEV_PKI_DIR is the mount point',
   'files | services.sandbox.volumes = [] | sandbox: CONNECTPAY_DEV_PKI_DIR=/srv/connectpay/dev-pki is neither',
-  "files | services.gateway.volumes = ['dev-pki:/srv/connectpay:ro', './no-such:/x'] | bind mount source ./no-such does not exist",
-  'files | delete volumes.postgres-data | postgres: volume postgres-data is not declared',
+  "files | services.gateway.volumes = ['dev-pki:/srv/connectpay:ro', './no-such:/x'] | gateway: no bind source ./no-such",
+  'files | delete volumes.postgres-data | postgres: volumes has no postgres-data',
   'files | volumes.spare = null | volume spare is declared but no service uses it',
   'files | delete services.gateway.depends_on.dev-pki | gateway: mounts the dev PKI volume dev-pki read-only but does not wait',
   `health | services.gateway.healthcheck.test = [CMD, node, -e, "fetch('http://127.0.0.1:${P.gateway}/health/readyz')"] | gateway does not serve GET /health/readyz`,
@@ -573,8 +552,8 @@ const MUTATIONS = [
   // A comment does not continue: the HEALTHCHECK's CMD line becomes the stage's CMD, then the real one follows.
   'health | Dockerfile@sandbox: HEALTHCHECK => # HEALTHCHECK | Dockerfile target sandbox HEALTHCHECK: missing',
   'health | services.dev-pki.healthcheck = { test: [CMD, node, -v] } | dev-pki: a one-shot service should disable',
-  'dockerfile | Dockerfile@build: COPY tools/package.json => COPY tool/package.json | COPY source tool/package.json does not exist',
-  'dockerfile | Dockerfile@build: .npmrc ./ => .npmrc .git ./ | COPY source .git is excluded by .dockerignore',
+  'dockerfile | Dockerfile@build: COPY tools/package.json => COPY tool/package.json | : tool/package.json does not exist',
+  'dockerfile | Dockerfile@build: .npmrc ./ => .npmrc .git ./ | : .dockerignore excludes .git',
   'dockerfile | Dockerfile@build: COPY apps/cert-check/package.json apps/cert-check/\n => | copies no apps/cert-check/package.json before npm ci',
   'dockerfile | Dockerfile@build: -p gateway webhook sandbox => -p gateway webhook | stage build: never builds sandbox',
   'dockerfile | Dockerfile@build: --omit=dev => | stage build: dev dependencies are never dropped',
@@ -618,16 +597,16 @@ describe('docker-compose.yml and the Dockerfile', () => {
   });
 
   it('reads facts from the apps, so the checks have something to compare', () => {
-    expect(factsOf('gateway').ports).toEqual([{ variable: 'GATEWAY_PORT', port: P.gateway }]);
-    expect(factsOf('webhook').ports).toEqual([{ variable: 'WEBHOOK_PORT', port: P.webhook }]);
-    expect(factsOf('sandbox').ports).toEqual([
-      { variable: 'SANDBOX_MTLS_PORT', port: P.sandboxMtls },
-      { variable: 'SANDBOX_ONEWAY_PORT', port: P.sandboxOneway },
+    const ports = (app: string) =>
+      factsOf(app)
+        .ports.map(({ variable, port }) => `${variable}=${port}`)
+        .join(' ');
+    expect(['gateway', 'webhook', 'sandbox'].map(ports)).toEqual([
+      `GATEWAY_PORT=${P.gateway}`,
+      `WEBHOOK_PORT=${P.webhook}`,
+      `SANDBOX_MTLS_PORT=${P.sandboxMtls} SANDBOX_ONEWAY_PORT=${P.sandboxOneway}`,
     ]);
-    expect([serves('gateway', '/health/ready', 'GET'), serves('webhook', '/webhooks/connectpay')]).toEqual([
-      true,
-      true,
-    ]);
+    expect(serves('gateway', '/health/ready', 'GET') && serves('webhook', '/webhooks/connectpay')).toBe(true);
     expect(factsOf('gateway').variables).toContain('CONNECTPAY_LOCAL_MTLS_URL');
     expect(factsOf('gateway').packages).toEqual(expect.arrayContaining(['config', 'transport']));
   });
