@@ -6,6 +6,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } fr
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -165,13 +166,25 @@ export function rssMb(pid) {
   }
 }
 
-/** `workers` concurrent loops, each running `step` while `goOn()` holds. */
-export function loop(workers, goOn, step) {
-  return Promise.all(
-    Array.from({ length: workers }, async () => {
-      while (goOn()) await step();
-    }),
-  );
+/**
+ * Closed-loop load: `workers` senders, each sending again once answered, until `count` requests were
+ * sent or `seconds` passed. `send(index)` resolves true for an answer that counts as ok; with `timed`,
+ * each request's latency in ms is kept.
+ */
+export async function closedLoop({ workers = 1, seconds = Infinity, count = Infinity, timed = false }, send) {
+  const result = { ok: 0, failed: 0, latencies: [] };
+  let sent = 0;
+  const started = performance.now();
+  const sender = async () => {
+    while (sent < count && performance.now() - started < seconds * 1000) {
+      const begin = timed ? performance.now() : 0;
+      if (await send(sent++)) result.ok += 1;
+      else result.failed += 1;
+      if (timed) result.latencies.push(performance.now() - begin);
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, sender));
+  return { ...result, seconds: (performance.now() - started) / 1000 };
 }
 
 /** The samples at quantiles `qs` (nearest rank, NaN without samples). */

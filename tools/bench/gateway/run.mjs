@@ -205,7 +205,7 @@ async function alternate(compared) {
  */
 async function overload(target, capacity, upstreamPid) {
   const pool = poolFor(target, opt.connections);
-  for (let i = 0; i < 300; i += 1) await once(pool, target);
+  await bench.closedLoop({ count: 300 }, () => once(pool, target));
   await pool.close();
   const rss = { before: bench.rssMb(target.pid), max: 0 };
   const [gatewayCpu, upstreamCpu] = [bench.cpuMeter(target.pid), bench.cpuMeter(upstreamPid)];
@@ -268,10 +268,12 @@ function poolFor(target, connections) {
   return new Pool(target.origin, { connections, pipelining: 1, connect: target.connect });
 }
 
+/** One request; true for the 200 every call must get (anything else stops the bench). */
 async function once(pool, { name, path, method, headers, body }) {
   const answer = await pool.request({ path, method, headers, body });
   await answer.body.dump();
   if (answer.statusCode !== 200) throw new Error(`${name} answered ${answer.statusCode}`);
+  return true;
 }
 
 /**
@@ -282,34 +284,23 @@ async function once(pool, { name, path, method, headers, body }) {
  */
 async function throughput(target, seconds = opt.seconds) {
   const pool = poolFor(target, opt.connections);
-  for (let i = 0; i < 300; i += 1) await once(pool, target);
-  const warm = performance.now() + 1000;
-  await bench.loop(
-    opt.connections,
-    () => performance.now() < warm,
-    () => once(pool, target),
-  );
-  let done = 0;
+  const send = () => once(pool, target);
+  await bench.closedLoop({ count: 300 }, send);
+  await bench.closedLoop({ workers: opt.connections, seconds: 1 }, send);
   const cpu = bench.cpuMeter(target.pid);
-  const started = performance.now();
-  const step = () => once(pool, target).then(() => (done += 1));
-  await bench.loop(opt.connections, () => performance.now() < started + seconds * 1000, step);
-  const elapsed = (performance.now() - started) / 1000;
+  const run = await bench.closedLoop({ workers: opt.connections, seconds }, send);
   const cpuSeconds = cpu();
   await pool.close();
-  return { done, rps: done / elapsed, cpuMicrosPerRequest: cpuSeconds && (cpuSeconds * 1e6) / done };
+  return { done: run.ok, rps: run.ok / run.seconds, cpuMicrosPerRequest: cpuSeconds && (cpuSeconds * 1e6) / run.ok };
 }
 
+/** p50 and p99 of --latency-requests requests one after the other on one connection. */
 async function latency(target) {
   const pool = poolFor(target, 1);
-  for (let i = 0; i < 200; i += 1) await once(pool, target);
-  const samples = [];
-  for (let i = 0; i < opt['latency-requests']; i += 1) {
-    const started = performance.now();
-    await once(pool, target);
-    samples.push(performance.now() - started);
-  }
+  const send = () => once(pool, target);
+  await bench.closedLoop({ count: 200 }, send);
+  const { latencies } = await bench.closedLoop({ count: opt['latency-requests'], timed: true }, send);
   await pool.close();
-  const [p50, p99] = bench.percentiles(samples, 0.5, 0.99);
+  const [p50, p99] = bench.percentiles(latencies, 0.5, 0.99);
   return { p50, p99 };
 }

@@ -26,6 +26,7 @@ const opt = bench.options(
   },
 );
 const DRAIN_SECONDS = 30;
+const DONE = /^webhook_events_processed_total\{[^}]*outcome="done"[^}]*\} (\S+)$/gm;
 const POSTGRES_URL = process.env.CONNECTPAY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 bench.requireBuilt(MAIN, 'npx nx run webhook:build');
 const work = bench.scratchDir('webhook-bench-');
@@ -73,7 +74,7 @@ await bench.runBench(async () => {
   const after = await scrape(url);
 
   const [p50, p90, p99, max] = bench.percentiles(result.latencies, 0.5, 0.9, 0.99, 1);
-  const seconds = result.elapsedMs / 1000;
+  const { seconds } = result;
   const acksPerSecond = result.ok / seconds;
   const commits = after.commits - before.commits;
   const perCommit = (after.deliveries - before.deliveries) / Math.max(1, commits);
@@ -109,12 +110,11 @@ await bench.runBench(async () => {
 /** Times the workers on the backlog the load left, with no load, for at most DRAIN_SECONDS. */
 async function drain(url, after) {
   const started = performance.now();
-  const backlog = after.pending + after.processing;
+  const { backlog } = after;
   let left = backlog;
   while (left > 0 && performance.now() - started < DRAIN_SECONDS * 1000) {
     await bench.sleep(250);
-    const state = await scrape(url);
-    left = state.pending + state.processing;
+    left = (await scrape(url)).backlog;
   }
   const seconds = (performance.now() - started) / 1000;
   console.log(
@@ -123,16 +123,11 @@ async function drain(url, after) {
   );
 }
 
-/** Runs --senders loops until `count` deliveries were sent or `seconds` passed; every delivery is new. */
-async function load(pool, token, count, seconds) {
-  const latencies = [];
-  let [sent, ok, failed] = [0, 0, 0];
-  const started = performance.now();
+/** --senders concurrent senders until `count` deliveries were sent or `seconds` passed; every delivery is new. */
+function load(pool, token, count, seconds) {
   const runId = randomBytes(4).toString('hex');
-  const send = async () => {
-    const index = sent++;
+  return bench.closedLoop({ workers: opt.senders, count, seconds, timed: true }, async (index) => {
     const body = deliveryBody(`${runId}-${index}`, `pay-${runId}-${index % 5000}`);
-    const begin = performance.now();
     try {
       const response = await pool.request({
         path: '/webhooks/connectpay',
@@ -144,15 +139,11 @@ async function load(pool, token, count, seconds) {
         },
         body,
       });
-      if (response.statusCode === 200 && (await response.body.text()) === 'OK') ok += 1;
-      else failed += 1;
+      return response.statusCode === 200 && (await response.body.text()) === 'OK';
     } catch {
-      failed += 1;
+      return false;
     }
-    latencies.push(performance.now() - begin);
-  };
-  await bench.loop(opt.senders, () => sent < count && performance.now() < started + seconds * 1000, send);
-  return { latencies, ok, failed, elapsedMs: performance.now() - started };
+  });
 }
 
 /** A subscribed event the size ConnectPay sends (a Get Payment Details body, about 700 bytes). */
@@ -222,20 +213,15 @@ async function storageSettings() {
   return { WEBHOOK_STORAGE: POSTGRES_URL, WEBHOOK_STORAGE_SCHEMA: schema };
 }
 
-/** The inbox figures the receiver exports: commits, committed deliveries, and events by state. */
+/** The inbox figures the receiver exports: commits, committed deliveries, the backlog and events done. */
 async function scrape(url) {
   const text = await (await fetch(`${url}/metrics`)).text();
   const value = (pattern) => Number(new RegExp(`^${pattern} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
   return {
     commits: value('webhook_inbox_commits_total'),
     deliveries: value('webhook_inbox_committed_deliveries_total'),
-    pending: value('webhook_inbox_events\\{state="pending"\\}'),
-    processing: value('webhook_inbox_events\\{state="processing"\\}'),
+    backlog: value('webhook_inbox_events\\{state="pending"\\}') + value('webhook_inbox_events\\{state="processing"\\}'),
     // The counter, not the state gauge: the gauges are refreshed at most once a second.
-    done: bench.sum(
-      [...text.matchAll(/^webhook_events_processed_total\{[^}]*outcome="done"[^}]*\} (\S+)$/gm)].map((match) =>
-        Number(match[1]),
-      ),
-    ),
+    done: bench.sum([...text.matchAll(DONE)].map(([, count]) => Number(count))),
   };
 }
