@@ -117,14 +117,8 @@ const workspaces = () =>
 // ---------------------------------------------------------------------------------------------------
 // The input as the checks see it
 
-/** What the checks read; the mutations hand them altered copies. */
-interface Input {
-  compose: Compose;
-  dockerfile: string;
-  dockerignore: string;
-  /** The root README: where users are told which ./secrets/ files to fill. */
-  readme: string;
-}
+/** What the checks read (readme: where users are told which ./secrets/ files to fill); mutations alter copies. */
+type Input = { compose: Compose } & Record<'dockerfile' | 'dockerignore' | 'readme', string>;
 
 const isPostgres = (service: Service) => /^postgres(:|$)/.test(service.image ?? '');
 const dependencies = (service: Service): Record<string, string> =>
@@ -191,7 +185,7 @@ type Check = (input: ReturnType<typeof view>, problem: (text: string) => void) =
 
 const CHECKS: Record<string, Check> = {
   /** Every service builds its app's target of the root Dockerfile, or runs a public image pinned to a version. */
-  builds({ stages, services }, problem) {
+  builds({ stages, broken, services }, problem) {
     for (const { name, service, app } of services) {
       const [build, image] = [buildOf(service), service.image];
       const path = build && posix.join(build.context, build.dockerfile);
@@ -199,7 +193,7 @@ const CHECKS: Record<string, Check> = {
         problem(`${name}: ${image === undefined ? 'neither build nor image' : `pin ${image} to a version tag`}.`);
       else if (build && (path !== 'Dockerfile' || posix.normalize(build.context) !== '.'))
         problem(`${name}: builds ${path} (context ${build.context}), not the root Dockerfile (context .).`);
-      else if (build && (!app || !stages.some((stage) => stage.name === build.target)))
+      else if (build && (!app || (!broken && !stages.some((stage) => stage.name === build.target))))
         problem(`${name}: target ${build.target ?? '(none: docker builds the last stage)'} is not an app's stage.`);
     }
   },
@@ -277,9 +271,7 @@ const CHECKS: Record<string, Check> = {
         condition === 'service_completed_successfully' &&
         (compose.services[other]?.volumes ?? []).map(mountOf).some((m) => m.source === mount?.source && !m.readOnly);
       if (mount?.readOnly && !Object.entries(dependencies(service)).some(fills))
-        problem(
-          `${name}: mounts the dev PKI volume ${mount.source} read-only but does not wait for the one-shot that fills it.`,
-        );
+        problem(`${name}: mounts the dev PKI volume ${mount.source} read-only but does not wait for its writer.`);
     }
     for (const kind of ['secrets', 'volumes'] as const)
       for (const declared of Object.keys(compose[kind] ?? {}))
@@ -303,7 +295,7 @@ const CHECKS: Record<string, Check> = {
           problem(`${where}: ${check ? 'must run node (no curl in the slim image)' : 'missing'}.`);
         const text = check?.shell ?? check?.argv?.join(' ') ?? '';
         const urls = [...text.matchAll(/\b(https?):\/\/(?:127\.0\.0\.1|localhost):(\d+)(\/[^'"\s)]*)?/g)];
-        if (urls.length === 0) problem(`${where}: names no http(s)://127.0.0.1:<port> URL.`);
+        if (check && urls.length === 0) problem(`${where}: names no http(s)://127.0.0.1:<port> URL.`);
         for (const [url, scheme, port, path] of urls) {
           if (!factsOf(app!).ports.some((p) => p.port === Number(port)))
             problem(`${where}: ${url} is not a port ${app} listens on.`);
