@@ -61,7 +61,12 @@ export function defer(step) {
   steps.push(step);
 }
 async function cleanup() {
-  while (steps.length > 0) await steps.pop()();
+  while (steps.length > 0) {
+    // A failed step (say, a schema that cannot be dropped) must not keep the others from running.
+    await Promise.resolve()
+      .then(steps.pop())
+      .catch((error) => console.error(`cleanup: ${error instanceof Error ? error.message : String(error)}`));
+  }
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
