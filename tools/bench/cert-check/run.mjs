@@ -20,7 +20,10 @@ const opt = bench.options('node tools/bench/cert-check/run.mjs [--runs 30] [--ch
   chains: { default: 1000 },
   keep: { default: false },
 });
-bench.requireBuilt(join(bench.ROOT, 'apps/cert-check/dist/main.js'), '`npm run build` in apps/cert-check');
+bench.requireBuilt(
+  join(bench.ROOT, 'apps/cert-check/dist/main.js'),
+  '`npm run build` in apps/cert-check, and in packages/certs',
+);
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 const [openssl, hyperfine] = [has('openssl'), has('hyperfine')];
 const dir = bench.scratchDir('cert-check-bench-', opt.keep);
