@@ -144,12 +144,9 @@ const healthOf = (test: string | string[] | undefined) =>
 const copiesIn = (instructions: Instruction[]) =>
   instructions.flatMap((i) => {
     if (!['COPY', 'ADD'].includes(i.getKeyword())) return [];
-    const from = (i as ModifiableInstruction)
-      .getFlags()
-      .find((flag) => flag.getName() === 'from')
-      ?.getValue();
+    const from = (i as ModifiableInstruction).getFlags().find((flag) => flag.getName() === 'from');
     const sources = i.getArguments().map((argument) => argument.getValue());
-    return [{ line: i.getRange().start.line + 1, from: from ?? undefined, sources: sources.slice(0, -1) }];
+    return [{ line: i.getRange().start.line + 1, from: from?.getValue() ?? undefined, sources: sources.slice(0, -1) }];
   });
 
 /** The Dockerfile's stages (or why it cannot be read), and each service with its app, image and environment. */
@@ -166,7 +163,11 @@ function view(input: Input) {
     const chain = stages.some((s) => s.name === app) ? stageChain(stages, app!) : undefined;
     const image = /(?:^|\s)CMD\s+(.*)$/s.exec(instructionsOf(chain ?? [], 'HEALTHCHECK').at(-1) ?? '')?.[1]?.trim();
     return {
-      ...{ name, service, app, chain, mounts: (service.volumes ?? []).map(mountOf) },
+      name,
+      service,
+      app,
+      chain,
+      mounts: (service.volumes ?? []).map(mountOf),
       /** The image's ENV, overridden by the service's `environment`. */
       environment: { ...imageEnv(chain ?? []), ...environmentOf(service) },
       health: healthOf(service.healthcheck?.disable ? undefined : service.healthcheck?.test),
