@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,20 +17,22 @@ export const sleep = (ms) => new Promise((wake) => setTimeout(wake, ms));
 /**
  * The command line read against `spec`, { flag: { default, max, min, choices } }: a boolean default
  * makes a switch; numbers must be above 0 (at least 0 with `min: 0`) and are capped at `max` (a bench,
- * not a load test). An unknown or malformed flag stops the bench with the usage.
+ * not a load test). An unknown or malformed flag stops the bench with the usage, made from `spec`.
  */
-export function options(usage, spec) {
+export function options(spec) {
+  const flags = Object.entries(spec);
+  const isSwitch = (rules) => typeof rules.default === 'boolean';
   const refuse = (message) => {
-    console.error(`${message}\nusage: ${usage}`);
+    const usage = flags.map(([flag, rules]) =>
+      isSwitch(rules) ? `[--${flag}]` : `[--${flag} ${rules.choices?.join('|') ?? rules.default}]`,
+    );
+    console.error(`${message}\nusage: node ${relative(process.cwd(), process.argv[1])} ${usage.join(' ')}`);
     process.exit(2);
   };
   let values = {};
   try {
-    const types = Object.entries(spec).map(([flag, { default: fallback }]) => [
-      flag,
-      { type: typeof fallback === 'boolean' ? 'boolean' : 'string' },
-    ]);
-    ({ values } = parseArgs({ options: Object.fromEntries(types), strict: true }));
+    const types = flags.map(([flag, rules]) => [flag, { type: isSwitch(rules) ? 'boolean' : 'string' }]);
+    ({ values } = parseArgs({ options: Object.fromEntries(types) }));
   } catch (error) {
     refuse(error.message);
   }

@@ -15,14 +15,14 @@ import * as bench from '../harness.mjs';
 const CLI = join(bench.ROOT, 'apps/cert-check/bin/cert-check.cjs');
 const CLI_ESM = join(bench.ROOT, 'apps/cert-check/dist/esm/main.js');
 const NODE = process.execPath;
-const opt = bench.options('node tools/bench/cert-check/run.mjs [--runs 30] [--chains 1000] [--keep]', {
+const opt = bench.options({
   runs: { default: 30 },
   chains: { default: 1000 },
   keep: { default: false },
 });
 bench.requireBuilt(
   join(bench.ROOT, 'apps/cert-check/dist/main.js'),
-  '`npm run build` in apps/cert-check, and in packages/certs',
+  'npm run build in apps/cert-check and packages/certs',
 );
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 const [openssl, hyperfine] = [has('openssl'), has('hyperfine')];

@@ -21,20 +21,16 @@ const CATALOG_CALL = {
   body: '{}',
 };
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
-const opt = bench.options(
-  `node tools/bench/gateway/run.mjs [--seconds 5] [--connections 16] [--latency-requests 2000]
-  [--overload-seconds 5] [--overload-connections 600] [--alternate] [--compare-rounds 6] [--sandbox]`,
-  {
-    seconds: { default: 5, max: 30 },
-    connections: { default: 16, max: 64 },
-    'latency-requests': { default: 2000, max: 20_000 },
-    'overload-seconds': { default: 5, max: 30 },
-    'overload-connections': { default: 600, max: 2000 },
-    alternate: { default: false },
-    'compare-rounds': { default: 6, max: 20 },
-    sandbox: { default: false },
-  },
-);
+const opt = bench.options({
+  seconds: { default: 5, max: 30 },
+  connections: { default: 16, max: 64 },
+  'latency-requests': { default: 2000, max: 20_000 },
+  'overload-seconds': { default: 5, max: 30 },
+  'overload-connections': { default: 600, max: 2000 },
+  alternate: { default: false },
+  'compare-rounds': { default: 6, max: 20 },
+  sandbox: { default: false },
+});
 const BASELINE_MAIN = process.env.GATEWAY_BENCH_BASELINE_MAIN;
 bench.requireBuilt(GATEWAY_MAIN, 'npx nx run gateway:build');
 bench.requireBuilt(SANDBOX_DIST, 'npx nx run sandbox:build');

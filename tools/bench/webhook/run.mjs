@@ -14,17 +14,13 @@ import { Pool } from 'undici';
 import * as bench from '../harness.mjs';
 
 const MAIN = join(bench.ROOT, 'apps/webhook/dist/main.js');
-const opt = bench.options(
-  `node tools/bench/webhook/run.mjs [--seconds 10] [--requests 60000] [--senders 64] [--workers 4]
-  [--storage sqlite|postgres]`,
-  {
-    seconds: { default: 10, max: 30 },
-    requests: { default: 60_000, max: 300_000 },
-    senders: { default: 64, max: 256 },
-    workers: { default: 4, max: 64, min: 0 },
-    storage: { default: 'sqlite', choices: ['sqlite', 'postgres'] },
-  },
-);
+const opt = bench.options({
+  seconds: { default: 10, max: 30 },
+  requests: { default: 60_000, max: 300_000 },
+  senders: { default: 64, max: 256 },
+  workers: { default: 4, max: 64, min: 0 },
+  storage: { default: 'sqlite', choices: ['sqlite', 'postgres'] },
+});
 const DRAIN_SECONDS = 30;
 const DONE = /^webhook_events_processed_total\{[^}]*outcome="done"[^}]*\} (\S+)$/gm;
 const POSTGRES_URL = process.env.CONNECTPAY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
