@@ -1,9 +1,17 @@
-// Where the apps' default ports are written. In a file of PORT_FILES, every whole number equal to a
-// default (not part of a longer number or word) is that default and is renamed, except inside the texts
-// NOT_DEFAULTS lists for the file: the same digits as a timeout or a test value. tools/test/rename.spec.ts
-// fails when a listed file holds no default any more, when an exception is gone from its file, and when
-// any other file puts a default's digits after a colon (`localhost:<port>`) without an exception: then
-// add the file here, or its text to NOT_DEFAULTS.
+// Where the apps' default ports are written, and how a default is told from the same digits. In a file
+// of PORT_FILES, every whole number equal to a default (not part of a longer number or word) is that
+// default and is renamed, except inside the texts NOT_DEFAULTS lists for the file: the same digits as a
+// timeout or a test value. tools/test/rename.spec.ts fails when a listed file holds no default any more,
+// when an exception is gone from its file, and when any other file puts a default's digits after a colon
+// (`localhost:<port>`) without an exception: then add the file here, or its text to NOT_DEFAULTS.
+
+/** The four defaults, in the order the CLI and the summary show them. */
+export const PORT_KINDS = Object.freeze([
+  { key: 'gateway', option: 'gateway-port', label: 'gateway port' },
+  { key: 'webhook', option: 'webhook-port', label: 'webhook port' },
+  { key: 'sandboxMtls', option: 'sandbox-mtls-port', label: 'sandbox mTLS port' },
+  { key: 'sandboxOneway', option: 'sandbox-oneway-port', label: 'sandbox one-way port' },
+]);
 
 export const PORT_FILES = Object.freeze([
   // The sources of truth (the sandbox has no copy: it reads SANDBOX_DEFAULT_PORTS of packages/config).
@@ -47,3 +55,19 @@ export const NOT_DEFAULTS = Object.freeze({
   'packages/transport/test/oauth-provider-forms.spec.ts': ["'http://127.0.0.1:3001/auth/callback'"],
   'packages/hosts/test/resolve.spec.ts': ['https://127.0.0.1:8443', 'https://127.0.0.1:8444', 'http://127.0.0.1:8443'],
 });
+
+export const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/**
+ * Where the given ports sit in a text: every whole number equal to one of them (not part of a longer
+ * number, word or dotted version), outside the `exceptions` texts.
+ */
+export function portSpans(text, ports, exceptions = []) {
+  const kinds = new Map(Object.entries(ports).map(([kind, port]) => [String(port), kind]));
+  const excepted = exceptions.flatMap((known) =>
+    [...text.matchAll(new RegExp(escape(known), 'g'))].map((m) => [m.index, m.index + known.length]),
+  );
+  return [...text.matchAll(new RegExp(`(?<![\\w.])(?:${[...kinds.keys()].join('|')})(?!\\w)`, 'g'))]
+    .filter((m) => !excepted.some(([start, end]) => start <= m.index && m.index < end))
+    .map((m) => ({ start: m.index, end: m.index + m[0].length, kind: kinds.get(m[0]) }));
+}

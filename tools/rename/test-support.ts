@@ -18,12 +18,6 @@ const GIT_CONFIG = [
   'init.defaultBranch=main',
 ].flatMap((setting) => ['-c', setting]);
 
-export interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 export function git(cwd: string, args: readonly string[]): string {
   const result = spawnSync('git', [...GIT_CONFIG, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed in ${cwd}: ${result.stderr}`);
@@ -33,26 +27,20 @@ export function git(cwd: string, args: readonly string[]): string {
 /** `git init` plus one commit of everything not ignored, so the rename sees a clean work tree. */
 export function initRepo(dir: string): void {
   git(dir, ['init', '-q']);
-  commitAll(dir, 'fixture');
-}
-
-export function commitAll(dir: string, message: string): void {
   git(dir, ['add', '-A']);
-  git(dir, ['commit', '-q', '--allow-empty', '-m', message]);
+  git(dir, ['commit', '-q', '--allow-empty', '-m', 'fixture']);
 }
 
-export function runRename(args: readonly string[]): Run {
+export function runRename(args: readonly string[]) {
   const env = { ...process.env, RENAME_DEBUG: '' };
-  const result = spawnSync(process.execPath, [RENAME_SCRIPT, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 26 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return spawnSync(process.execPath, [RENAME_SCRIPT, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 26 });
 }
 
 const made: string[] = [];
 
 export function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
+  made.push(mkdtempSync(join(tmpdir(), prefix)));
+  return made.at(-1)!;
 }
 
 export function removeTempDirs(): void {

@@ -1,29 +1,37 @@
 // The promise of tools/rename, end to end, as its README tells a user to go: a copy of this
 // workspace (with this workspace's installed node_modules standing for the user's first `npm ci`),
-// renamed to a new scope, name and four new default ports, then `npm install`, which must find the
-// renamed lockfile already right. The copy then builds and typechecks, passes one smoke spec
-// per project (named below, run from the copy), makes its dev PKI with its own `dev-pki` step, and its
-// apps start on the new default ports and serve a payment. The outer suite already runs every spec on
-// this workspace; the copy only has to show that nothing the rename touched broke, so it does not run
-// the whole suite a second time.
+// renamed to a new scope, name and four new default ports. The diff must be those names and ports and
+// nothing else, and `npm install` must find the renamed lockfile already right. The copy then builds
+// and typechecks, passes one smoke spec per project (named below, run from the copy), makes its dev PKI
+// with its own `dev-pki` step, and its apps start on the new default ports and serve a payment. The
+// outer suite already runs every spec on this workspace; the copy only has to show that nothing the
+// rename touched broke, so it does not run the whole suite a second time.
+import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative, resolve, sep } from 'node:path';
+import { isDeepStrictEqual, promisify } from 'node:util';
 import { cleanEnvironment, Processes, readmePaymentBody } from '../docs/stack.js';
 import { CURRENT, type PortKey } from '../rename/current.mjs';
-import { PORT_KINDS } from '../rename/engine.mjs';
-import { copyWorkspace, tempDir, WORKSPACE_ROOT } from '../rename/test-support.js';
+import { NOT_DEFAULTS, PORT_FILES, PORT_KINDS, portSpans } from '../rename/port-rules.mjs';
+import { copyWorkspace, readTexts, RENAME_SCRIPT, tempDir, WORKSPACE_ROOT } from '../rename/test-support.js';
 import { listProjects } from '../workspace.js';
 
-// Neither the fast spec's target nor the README's example, so the copy's own rename tests and
-// examples still have something to rename to. The ports are picked free for each run, so two runs
-// on one machine do not collide when the apps start.
+const exec = promisify(execFile);
+
+/** Each letter 13 places on: a name no file holds, as long as the current one. */
+const rot13 = (text: string) =>
+  text.replace(/[a-z]/gi, (c) => String.fromCharCode(c.charCodeAt(0) + (/[a-m]/i.test(c) ? 13 : -13)));
+
+// New names of the current names' lengths, so the repository's prettier, which the rename runs, has
+// no line to re-wrap and the diff is the names alone. Neither the fast spec's target nor the README's
+// example, so the copy's own rename tests and examples still have something to rename to. The ports are
+// picked free for each run, so two runs on one machine do not collide when the apps start.
 const TARGET = {
-  scope: '@northwind',
-  name: 'northwind-pay',
-  /** What the rename derives from the name when no --display-name is given. */
-  displayName: 'Northwind Pay',
+  scope: `@${rot13(CURRENT.scope.slice(1))}`,
+  name: rot13(CURRENT.name),
+  displayName: rot13(CURRENT.displayName),
   ports: { gateway: 0, webhook: 0, sandboxMtls: 0, sandboxOneway: 0 } as Record<PortKey, number>,
 };
 const MINUTE = 60_000;
@@ -58,11 +66,13 @@ const freshEnv = (extra: Record<string, string> = {}) =>
  * non-default port by appending a digit) and in the same order, gateway < webhook < sandbox mTLS <
  * sandbox one-way (tools/test/compose.spec.ts reads the sandbox's ports sorted by number).
  */
-async function pickFreePorts(): Promise<void> {
+async function pickFreePorts(texts: Map<string, string>): Promise<void> {
+  // No number a listed file holds already: every new port found there after the rename is the rename's.
+  const held = (port: number) => PORT_FILES.some((file) => portSpans(texts.get(file)!, { gateway: port }).length);
   const picked = new Set<number>();
   while (picked.size < 4) {
     const port = 6100 + Math.floor(Math.random() * 1800);
-    if (!picked.has(port) && (await isFree(port))) picked.add(port);
+    if (!picked.has(port) && !held(port) && (await isFree(port))) picked.add(port);
   }
   const ascending = [...picked].sort((x, y) => x - y);
   PORT_KINDS.forEach((kind, i) => (TARGET.ports[kind.key] = ascending[i]!));
@@ -76,15 +86,6 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
-/** The first lines `npm install` changed in the lockfile (a manifest it disagrees with shows there). */
-function lockfileChanges(before: string, after: string): string[] {
-  const was = before.split('\n');
-  return after
-    .split('\n')
-    .flatMap((line, i) => (line === was[i] ? [] : [`line ${i + 1}: ${was[i]?.trim()} -> ${line.trim()}`]))
-    .slice(0, 10);
-}
-
 describe('tools/rename, end to end: a renamed copy of this workspace', () => {
   let base: string;
   let copy: string;
@@ -93,6 +94,11 @@ describe('tools/rename, end to end: a renamed copy of this workspace', () => {
   let failed = false;
   let built = false;
   let count = 0;
+  // The copy's tracked files before and after the rename, and what its dry run and its run printed.
+  let before: Map<string, string>;
+  let after: Map<string, string>;
+  let dry: { stdout: string; stderr: string };
+  let renamed: { stdout: string; stderr: string };
 
   /** Runs a command of the user's steps in the copy; a failure names it with its log's tail. */
   const run = (command: string, args: string[], env = freshEnv()) =>
@@ -120,27 +126,27 @@ describe('tools/rename, end to end: a renamed copy of this workspace', () => {
         // The certificate tests read the corpus from shared/ beside the repository root.
         const shared = resolve(WORKSPACE_ROOT, '..', 'shared');
         if (existsSync(shared)) symlinkSync(shared, join(base, 'shared'));
-        copyWorkspace(copy);
-        await pickFreePorts();
+        const files = copyWorkspace(copy);
+        before = readTexts(copy, files);
+        await pickFreePorts(before);
+        const args = ['--scope', TARGET.scope, '--name', TARGET.name, '--display-name', TARGET.displayName];
+        args.push(...PORT_KINDS.flatMap((kind) => [`--${kind.option}`, String(TARGET.ports[kind.key])]));
+        const options = { cwd: copy, env: freshEnv(), maxBuffer: 1 << 26 };
 
         // The user's first `npm ci`, already done here: a copy of this workspace's node_modules (seconds,
         // where an install compiles better-sqlite3 again). Its workspace links are relative, so they point
-        // into the copy.
-        await run('cp', ['-a', join(WORKSPACE_ROOT, 'node_modules'), join(copy, 'node_modules')]);
-        const portArgs = PORT_KINDS.flatMap((kind) => [`--${kind.option}`, String(TARGET.ports[kind.key])]);
-        await run(process.execPath, [
-          'tools/rename/rename.mjs',
-          '--scope',
-          TARGET.scope,
-          '--name',
-          TARGET.name,
-          ...portArgs,
+        // into the copy. Meanwhile this workspace's rename tool dry-runs on the copy.
+        [dry] = await Promise.all([
+          exec(process.execPath, [RENAME_SCRIPT, '--root', copy, ...args, '--dry-run'], options),
+          run('cp', ['-a', join(WORKSPACE_ROOT, 'node_modules'), join(copy, 'node_modules')]),
         ]);
+        expect(readTexts(copy, files)).toEqual(before);
+        renamed = await exec(process.execPath, ['tools/rename/rename.mjs', ...args], options);
+        after = readTexts(copy, files);
         // The README's next step. The rename wrote the lockfile as npm does, so npm only relinks the
         // workspaces under the new scope and rewrites nothing.
-        const renamedLockfile = readFileSync(join(copy, 'package-lock.json'), 'utf8');
         await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund']);
-        expect(lockfileChanges(renamedLockfile, readFileSync(join(copy, 'package-lock.json'), 'utf8'))).toEqual([]);
+        expect(readFileSync(join(copy, 'package-lock.json'), 'utf8')).toBe(after.get('package-lock.json'));
         expect(existsSync(join(copy, 'node_modules', TARGET.scope, 'config', 'package.json'))).toBe(true);
         // npm unlinks the old scope's workspaces and leaves their folder, empty.
         const oldScope = join(copy, 'node_modules', CURRENT.scope);
@@ -162,6 +168,46 @@ describe('tools/rename, end to end: a renamed copy of this workspace', () => {
       expect(Object.keys(SMOKE).sort()).toEqual([...projects, 'tools'].sort());
       const gone = Object.entries(SMOKE).filter(([project, spec]) => !existsSync(join(copy, project, spec)));
       expect(gone.map(([project, spec]) => `${project}/${spec}`)).toEqual([]);
+    }));
+
+  it('renames the names in every file and the default ports in the listed ones, and changes nothing else', () =>
+    step(async () => {
+      const changed = [...after.keys()].filter((file) => after.get(file) !== before.get(file));
+      expect([dry.stderr, renamed.stderr]).toEqual(['', '']);
+      expect(dry.stdout).toContain('apps/gateway/src/bootstrap/settings.ts');
+      expect(dry.stdout).toContain(`+ GATEWAY_PORT: integer(0, 65_535, ${TARGET.ports.gateway}),`);
+      expect(dry.stdout).toContain(`Would change ${changed.length} files.`);
+      expect(dry.stdout).toContain('Dry run: nothing was written.');
+      expect(renamed.stdout).toContain(`Changed ${changed.length} files.`);
+
+      // No spelling of the old names is left.
+      const words = `${CURRENT.name.split(/[-_]/).join('[-_ ]?')}|${CURRENT.scope}`;
+      const spelling = new RegExp(words.replaceAll('.', '\\.'), 'i');
+      expect([...after].filter(([, text]) => spelling.test(text)).map(([file]) => file)).toEqual([]);
+
+      // Mapped back, every file reads as before, the provider's names (ConnectPay, CONNECTPAY_*, its
+      // hosts, headers and metrics) included. Manifests and the lockfile may list renamed keys in a new
+      // (npm's) order: their content is compared.
+      const differences = changed.filter((file) => {
+        let text = after.get(file)!;
+        for (const span of PORT_FILES.includes(file) ? portSpans(text, TARGET.ports).reverse() : []) {
+          text = text.slice(0, span.start) + String(CURRENT.ports[span.kind]) + text.slice(span.end);
+        }
+        text = text.replaceAll(TARGET.scope, CURRENT.scope).replaceAll(TARGET.displayName, CURRENT.displayName);
+        text = text.replaceAll(TARGET.name, CURRENT.name);
+        return /(^|\/)package(-lock)?\.json$/.test(file)
+          ? !isDeepStrictEqual(JSON.parse(text), JSON.parse(before.get(file)!))
+          : text !== before.get(file);
+      });
+      expect(differences).toEqual([]);
+
+      // Every default port of the listed files moved, as many as the summary says.
+      const found = (texts: Map<string, string>, to: Record<PortKey, number>, except = NOT_DEFAULTS) =>
+        Object.fromEntries(PORT_FILES.map((file) => [file, portSpans(texts.get(file)!, to, except[file]).length]));
+      const moved = found(after, TARGET.ports, {});
+      expect(moved).toEqual(found(before, CURRENT.ports));
+      const total = Object.values(moved).reduce((sum, n) => sum + n, 0);
+      expect(Number(/Replacements: .*ports (\d+)/.exec(renamed.stdout)?.[1])).toBe(total);
     }));
 
   it(
