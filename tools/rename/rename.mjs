@@ -97,30 +97,27 @@ function resolvePorts(given) {
   return ports;
 }
 
-function git(root, args) {
+/** Git's output; when git fails, `failure`, or an unexpected error with git's message. */
+function git(root, args, failure) {
   const result = spawnSync('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error?.code === 'ENOENT') throw new UsageError('git is not installed: the rename lists files with git.');
   if (result.error) throw result.error;
-  return result;
+  if (result.status !== 0) throw failure ?? new Error(`git ${args[0]} failed: ${result.stderr.trim()}`);
+  return result.stdout;
 }
 
 /** The work tree's tracked files; refuses a folder that is not the top of a git work tree. */
 function checkRepository(root, { force }) {
   if (!existsSync(root)) throw new UsageError(`--root ${root} does not exist.`);
-  const top = git(root, ['rev-parse', '--show-toplevel']);
-  if (top.status !== 0) {
-    throw new UsageError(
-      `${root} is not a git work tree: the rename changes only the files git tracks. Run it in a clone of ` +
-        `the repository (or pass --root <the clone>).`,
-    );
-  }
-  const topLevel = realpathSync(top.stdout.trim());
+  const notRepository = new UsageError(
+    `${root} is not a git work tree: the rename changes only the files git tracks. Run it in a clone of ` +
+      `the repository (or pass --root <the clone>).`,
+  );
+  const topLevel = realpathSync(git(root, ['rev-parse', '--show-toplevel'], notRepository).trim());
   if (topLevel !== realpathSync(root)) {
     throw new UsageError(`${root} is inside the git work tree ${topLevel}: pass --root ${topLevel}.`);
   }
-  const status = git(root, ['status', '--porcelain']);
-  if (status.status !== 0) throw new Error(`git status failed: ${status.stderr.trim()}`);
-  const dirty = status.stdout.split('\n').filter(Boolean);
+  const dirty = git(root, ['status', '--porcelain']).split('\n').filter(Boolean);
   if (dirty.length > 0 && !force) {
     const shown = dirty.slice(0, 10).map((line) => `  ${line}`);
     if (dirty.length > 10) shown.push(`  ... and ${dirty.length - 10} more`);
@@ -129,9 +126,7 @@ function checkRepository(root, { force }) {
         `${shown.join('\n')}\nCommit or stash them first (or pass --force to rename anyway).`,
     );
   }
-  const listed = git(root, ['ls-files', '-z']);
-  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr.trim()}`);
-  return { files: listed.stdout.split('\0').filter(Boolean), dirty };
+  return { files: git(root, ['ls-files', '-z']).split('\0').filter(Boolean), dirty };
 }
 
 /**

@@ -102,8 +102,7 @@ describe('tools/rename, end to end: a renamed copy of this workspace', () => {
 
   /** Runs a command of the user's steps in the copy; a failure names it with its log's tail. */
   const run = (command: string, args: string[], env = freshEnv()) =>
-    steps.run(`${++count}-${basename(command)}`, args, env, copy, command);
-  const basename = (command: string) => command.split(sep).pop()!;
+    steps.run(`${++count}-${command.split(sep).pop()}`, args, env, copy, command);
 
   /** Runs a part of the copy's check; any failure keeps the logs for the closing report. */
   async function step(body: () => Promise<void>): Promise<void> {
