@@ -4,7 +4,7 @@
 // `openssl verify` loop. Figures are printed, never asserted; the bench only refuses to time a build
 // whose PSD2 check does not work.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,7 +25,7 @@ bench.requireBuilt(
   'npm run build in apps/cert-check and packages/certs',
 );
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
-const [openssl, hyperfine] = [has('openssl'), has('hyperfine')];
+const openssl = has('openssl');
 const dir = bench.scratchDir('cert-check-bench-', opt.keep);
 const file = (name, content) => {
   writeFileSync(join(dir, name), content);
@@ -52,20 +52,10 @@ function stats(samples) {
 }
 
 /**
- * Each case ({ name: [command, ...args] }) `runs` times after 3 warm-up runs: hyperfine's statistics
- * when it is installed, else a spawnSync loop with the cases interleaved so background load hits them alike.
+ * Each case ({ name: [command, ...args] }) `runs` times after 3 warm-up runs, the cases interleaved so
+ * background load hits them alike.
  */
 function compare(cases, runs) {
-  if (hyperfine) {
-    const out = join(dir, 'hyperfine.json');
-    const quote = (s) => `'${s.replace(/'/g, "'\\''")}'`;
-    const args = ['--warmup', '3', '--runs', String(runs), '--export-json', out, '-N', '--ignore-failure'];
-    for (const [name, line] of Object.entries(cases)) args.push('-n', name, line.map(quote).join(' '));
-    spawnSync('hyperfine', args, { stdio: 'inherit' });
-    return new Map(
-      JSON.parse(readFileSync(out, 'utf8')).results.map((r) => [r.command, stats(r.times.map((s) => s * 1000))]),
-    );
-  }
   for (let i = 0; i < 3; i++) Object.values(cases).forEach(timeOnce);
   const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
   for (let i = 0; i < runs; i++) {
@@ -93,8 +83,9 @@ function table(title, rows) {
 await bench.runBench(async () => {
   if (!openssl) console.error('openssl not found: its rows are skipped.');
   const opensslVersion = openssl ? spawnSync('openssl', ['version'], { encoding: 'utf8' }).stdout.trim() : 'no openssl';
-  const timer = hyperfine ? 'hyperfine' : 'no hyperfine: spawnSync loop timed with performance.now()';
-  console.log(`node ${process.version}, ${opensslVersion}, ${timer}; files in ${dir}`);
+  console.log(
+    `node ${process.version}, ${opensslVersion}, each run a spawnSync timed with performance.now(); files in ${dir}`,
+  );
 
   // One chain, cold: every run is a fresh process.
   const one = await createChain();

@@ -13,7 +13,6 @@ import { Pool, request } from 'undici';
 import * as bench from '../harness.mjs';
 
 const GATEWAY_MAIN = join(bench.ROOT, 'apps/gateway/dist/main.js');
-const SANDBOX_DIST = join(bench.ROOT, 'apps/sandbox/dist/index.js');
 const CATALOG_CALL = {
   method: 'POST',
   path: '/v1/catalog/reference.currencies',
@@ -29,11 +28,9 @@ const opt = bench.options({
   'overload-connections': { default: 600, max: 2000 },
   alternate: { default: false },
   'compare-rounds': { default: 6, max: 20 },
-  sandbox: { default: false },
 });
 const BASELINE_MAIN = process.env.GATEWAY_BENCH_BASELINE_MAIN;
 bench.requireBuilt(GATEWAY_MAIN, 'npx nx run gateway:build');
-bench.requireBuilt(SANDBOX_DIST, 'npx nx run sandbox:build');
 const env = { ...process.env };
 const work = bench.scratchDir('gateway-bench-');
 // --cpu-prof is refused in NODE_OPTIONS, so profiling flags for one process alone come through these.
@@ -112,8 +109,8 @@ await bench.runBench(async () => {
 });
 
 /**
- * The mTLS upstream: CONNECTPAY_LOCAL_MTLS_URL, else upstream.mjs in its own process on a temp dev PKI,
- * or with --sandbox the sandbox in this process (the old set-up, where it competes with the load loop).
+ * The mTLS upstream: CONNECTPAY_LOCAL_MTLS_URL (loopback only), else upstream.mjs in its own process on
+ * a temp dev PKI, so it never competes with the load loop inside this process.
  */
 async function startUpstream() {
   if (env.CONNECTPAY_LOCAL_MTLS_URL) {
@@ -124,14 +121,6 @@ async function startUpstream() {
   const { ensureDevPki } = await import('@connectpay-kit/testing-pki');
   const pkiDir = join(work, 'pki');
   await ensureDevPki(pkiDir);
-  if (opt.sandbox) {
-    const { optionsFromDevPki, startSandbox } = await import(SANDBOX_DIST);
-    const sandbox = await startSandbox({ ...optionsFromDevPki(pkiDir), mtlsPort: 0, onewayPort: 0 });
-    bench.defer(() => sandbox.close());
-    env.CONNECTPAY_LOCAL_ONEWAY_URL ??= sandbox.onewayUrl;
-    console.log(`upstream: in-process sandbox ${sandbox.mtlsUrl} (temp dev PKI)`);
-    return { url: sandbox.mtlsUrl, pkiDir };
-  }
   const started = await bench.startProcess('upstream', [here('upstream.mjs')], { env: { ...env, PKI_DIR: pkiDir } });
   env.CONNECTPAY_LOCAL_ONEWAY_URL ??= started.url;
   console.log(`upstream: standalone mTLS server ${started.url} (own process, temp dev PKI)`);
