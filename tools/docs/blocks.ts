@@ -28,7 +28,7 @@ export interface ExpectedOutput {
 export class DocBlockError extends Error {}
 
 interface Fence {
-  readonly info: string;
+  readonly words: readonly string[];
   readonly line: number;
   /** 1-based line of the closing fence. */
   readonly end: number;
@@ -41,19 +41,15 @@ function fences(markdown: string): Fence[] {
   const lines = markdown.split(/\r?\n/);
   const found: Fence[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const open = FENCE.exec(lines[i] as string);
-    if (!open) continue;
-    const marker = open[2] as string;
-    const body: string[] = [];
-    let j = i + 1;
-    for (; j < lines.length; j++) {
-      const close = FENCE.exec(lines[j] as string);
-      if (close && (close[2] as string).startsWith(marker) && (close[3] as string).trim() === '') break;
-      body.push(lines[j] as string);
-    }
-    if (j === lines.length) throw new DocBlockError(`the code fence opened on line ${i + 1} is never closed`);
-    found.push({ info: (open[3] as string).trim(), line: i + 1, end: j + 1, body: body.join('\n') });
-    i = j;
+    const [, , marker, info = ''] = FENCE.exec(lines[i] as string) ?? [];
+    if (marker === undefined) continue;
+    // Closed by a run of the same character, at least as long, with nothing after it.
+    const close = new RegExp(`^\\s*${marker[0]}{${marker.length},}\\s*$`);
+    const end = lines.findIndex((text, j) => j > i && close.test(text));
+    if (end === -1) throw new DocBlockError(`the code fence opened on line ${i + 1} is never closed`);
+    const body = lines.slice(i + 1, end).join('\n');
+    found.push({ words: info.trim().split(/\s+/), line: i + 1, end: end + 1, body });
+    i = end;
   }
   return found;
 }
@@ -62,50 +58,34 @@ function fences(markdown: string): Fence[] {
 export function docTestBlocks(markdown: string): DocTestBlock[] {
   const all = fences(markdown);
   const blocks: DocTestBlock[] = [];
-  for (let i = 0; i < all.length; i++) {
-    const fence = all[i] as Fence;
-    const words = fence.info.split(/\s+/);
-    if (words[1] === 'doc-output') {
-      const previous = all[i - 1];
-      if (!previous || !previous.info.split(/\s+/).includes('doc-test')) {
-        throw new DocBlockError(
-          `the doc-output block on line ${fence.line} does not follow a doc-test block: put it right after the block whose output it shows`,
-        );
-      }
-      continue;
+  all.forEach(({ words: [language, kind, ...flags], line, body }, i) => {
+    if (kind === 'doc-output' && !all[i - 1]?.words.includes('doc-test')) {
+      throw new DocBlockError(
+        `the doc-output block on line ${line} does not follow a doc-test block: put it right after the block whose output it shows`,
+      );
     }
-    if (words[1] !== 'doc-test') continue;
-    const language = words[0];
+    if (kind !== 'doc-test') return;
     if (language !== 'sh' && language !== 'ts') {
-      throw new DocBlockError(`the doc-test block on line ${fence.line} is "${language}": only sh and ts blocks run`);
+      throw new DocBlockError(`the doc-test block on line ${line} is "${language}": only sh and ts blocks run`);
     }
     let expectedExit = 0;
     let run = true;
-    for (const flag of words.slice(2)) {
+    for (const flag of flags) {
       const exit = /^exit=(\d{1,3})$/.exec(flag);
       if (exit) expectedExit = Number(exit[1]);
       else if (flag === 'no-run' && language === 'ts') run = false;
       else
         throw new DocBlockError(
-          `the doc-test block on line ${fence.line} has an unknown flag "${flag}": use exit=N${language === 'ts' ? ' or no-run' : ''}`,
+          `the doc-test block on line ${line} has an unknown flag "${flag}": use exit=N${language === 'ts' ? ' or no-run' : ''}`,
         );
     }
-    const block: DocTestBlock = {
-      language,
-      index: blocks.length + 1,
-      line: fence.line,
-      code: fence.body,
-      expectedExit,
-      run,
-    };
     const next = all[i + 1];
-    const lines = next?.body.split('\n').flatMap((text) => text.trim() || []);
-    blocks.push(
-      next && lines && /^text\s+doc-output(\s|$)/.test(next.info)
-        ? { ...block, output: { line: next.line, lines } }
-        : block,
-    );
-  }
+    const output =
+      next && next.words[0] === 'text' && next.words[1] === 'doc-output'
+        ? { line: next.line, lines: next.body.split('\n').flatMap((text) => text.trim() || []) }
+        : undefined;
+    blocks.push({ language, index: blocks.length + 1, line, code: body, expectedExit, run, ...(output && { output }) });
+  });
   return blocks;
 }
 

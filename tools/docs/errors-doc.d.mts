@@ -1,6 +1,5 @@
 // Types of errors-doc.mjs, for tools/test/errors-doc.spec.ts.
 
-export declare const WORKSPACE_ROOT: string;
 export declare const ERRORS_DOC: string;
 
 export interface ErrorsDocSection {

@@ -63,33 +63,40 @@ export const SECTIONS = [
 
 const sources = new Map();
 
-function sourceOf(file) {
-  let source = sources.get(file);
-  if (source === undefined) {
+/**
+ * `const <name> = [...]` (kind 'list') or `= {...}` (kind 'record') at the top level of a file, its
+ * elements or property values read as literals; `as const`, `satisfies …` and parentheses are skipped.
+ */
+function readConst(file, name, kind) {
+  if (!sources.has(file)) {
     const text = readFileSync(join(WORKSPACE_ROOT, file), 'utf8');
-    source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
-    sources.set(file, source);
+    sources.set(file, ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true));
   }
-  return source;
-}
-
-/** The initializer of `const <name> = …` at the top level of a file, with `as const` / `satisfies` removed. */
-function initializerOf(file, name) {
-  for (const statement of sourceOf(file).statements) {
-    if (!ts.isVariableStatement(statement)) continue;
-    for (const declaration of statement.declarationList.declarations) {
-      if (!ts.isIdentifier(declaration.name) || declaration.name.text !== name) continue;
-      let node = declaration.initializer;
-      while (
-        node &&
-        (ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node))
-      ) {
-        node = node.expression;
-      }
-      if (node) return node;
-    }
+  const declaration = sources
+    .get(file)
+    .statements.filter(ts.isVariableStatement)
+    .flatMap((statement) => statement.declarationList.declarations)
+    .find((each) => ts.isIdentifier(each.name) && each.name.text === name && each.initializer);
+  if (declaration === undefined) throw new Error(`${file}: no top-level const ${name}`);
+  let node = declaration.initializer;
+  while (ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node)) {
+    node = node.expression;
   }
-  throw new Error(`${file}: no top-level const ${name}`);
+  if (kind === 'list' && ts.isArrayLiteralExpression(node)) {
+    return node.elements.map((element) => literalOf(file, element));
+  }
+  if (kind === 'record' && ts.isObjectLiteralExpression(node)) {
+    return Object.fromEntries(
+      node.properties.map((property) => {
+        const key = ts.isPropertyAssignment(property) && property.name;
+        if (!key || !(ts.isIdentifier(key) || ts.isStringLiteralLike(key))) {
+          throw new Error(`${file}: ${name} holds ${property.getText()}, not a literal key and value`);
+        }
+        return [key.text, literalOf(file, property.initializer)];
+      }),
+    );
+  }
+  throw new Error(`${file}: ${name} is not an ${kind === 'list' ? 'array' : 'object'} literal`);
 }
 
 function literalOf(file, node) {
@@ -99,25 +106,8 @@ function literalOf(file, node) {
   throw new Error(`${file}: ${node.getText()} is not a literal; the code lists and their tables hold literals only`);
 }
 
-export function readList(file, name) {
-  const node = initializerOf(file, name);
-  if (!ts.isArrayLiteralExpression(node)) throw new Error(`${file}: ${name} is not an array literal`);
-  return node.elements.map((element) => literalOf(file, element));
-}
-
-export function readRecord(file, name) {
-  const node = initializerOf(file, name);
-  if (!ts.isObjectLiteralExpression(node)) throw new Error(`${file}: ${name} is not an object literal`);
-  const record = {};
-  for (const property of node.properties) {
-    if (!ts.isPropertyAssignment(property)) throw new Error(`${file}: ${name} holds a non-literal property`);
-    const key =
-      ts.isIdentifier(property.name) || ts.isStringLiteralLike(property.name) ? property.name.text : undefined;
-    if (key === undefined) throw new Error(`${file}: ${name} has a computed key`);
-    record[key] = literalOf(file, property.initializer);
-  }
-  return record;
-}
+export const readList = (file, name) => readConst(file, name, 'list');
+export const readRecord = (file, name) => readConst(file, name, 'record');
 
 /** Every code of every list, in document order, with its section. */
 export function allCodes() {

@@ -1,6 +1,5 @@
 // Runs a page's doc-test blocks the way a reader would: in order, in one folder, with bash
 // (`set -euo pipefail`) or node, and checks each block's exit status and promised output.
-import { spawn } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -14,7 +13,7 @@ import {
   toDocumentedPorts,
   undocumentedAddresses,
 } from './blocks.js';
-import { signalGroup, WORKSPACE_ROOT } from './stack.js';
+import { runCommand, WORKSPACE_ROOT } from './stack.js';
 
 export class DocTestFailure extends Error {}
 
@@ -40,9 +39,16 @@ export function prepareRepositoryStandIn(dir: string, devPkiDir: string): void {
   symlinkSync(devPkiDir, join(dir, '.dev-pki'));
 }
 
+/** `docs/x.md` -> `x`, `apps/gateway/README.md` -> `apps.gateway.README`: a page in file and folder names. */
+export const pageSlug = (page: string) =>
+  page
+    .replace(/^docs\//, '')
+    .replace(/\.md$/, '')
+    .replaceAll('/', '.');
+
 export async function runPage(run: PageRun): Promise<void> {
-  for (const block of run.blocks) {
-    if (!block.run) continue;
+  const timeoutMs = run.blockTimeoutMs ?? 60_000;
+  for (const block of run.blocks.filter((each) => each.run)) {
     const where = `${run.page} block ${block.index} (${block.language}, line ${block.line})`;
     const stray = undocumentedAddresses(block.code);
     if (stray.length > 0) {
@@ -51,68 +57,26 @@ export async function runPage(run: PageRun): Promise<void> {
       );
     }
     const code = toActualPorts(block.code, run.ports);
-    let script: string;
-    if (block.language === 'sh') {
-      // On the block's first line, so bash's "line N" in an error is the block's line N.
-      script = `set -euo pipefail; exec 2>&1; ${code}\n`;
-    } else {
+    // On the block's first line, so bash's "line N" in an error is the block's line N.
+    let script = `set -euo pipefail; exec 2>&1; ${code}\n`;
+    if (block.language === 'ts') {
       const file = `.doc-test-${block.index}.mjs`;
       writeFileSync(join(run.dir, file), transpile(code, `${run.page}-block-${block.index}.ts`));
       script = `exec node ${file} 2>&1\n`;
     }
-    const result = await runBash(script, run.dir, run.env, run.blockTimeoutMs ?? 60_000);
+    const result = await runCommand('bash', ['-c', script], { cwd: run.dir, env: run.env, timeoutMs, anyExit: true });
     // Colour codes are not part of what a page promises (a terminal shows them, a pipe does not).
-    const output = toDocumentedPorts(stripVTControlCharacters(result.output), run.ports);
-    if (result.timedOut) {
-      throw new DocTestFailure(
-        `${where} did not finish within ${(run.blockTimeoutMs ?? 60_000) / 1000} s.\n--- output ---\n${output}`,
-      );
-    }
-    if (result.code !== block.expectedExit) {
-      throw new DocTestFailure(
-        `${where} exited with ${result.code ?? result.signal}, the page expects ${block.expectedExit}.\n--- output ---\n${output}`,
-      );
-    }
-    if (block.output) {
-      const missing = missingOutputLine(block.output.lines, output);
-      if (missing !== undefined) {
-        throw new DocTestFailure(
-          `${where}: the doc-output block (line ${block.output.line}) promises a line matching\n  ${missing}\n` +
-            `(in this order, … = anything), but the output is:\n${output}`,
-        );
-      }
-    }
+    const output = toDocumentedPorts(stripVTControlCharacters(result.stdout + result.stderr), run.ports);
+    const missing = block.output && missingOutputLine(block.output.lines, output);
+    const problem = result.timedOut
+      ? ` did not finish within ${timeoutMs / 1000} s.`
+      : result.code !== block.expectedExit
+        ? ` exited with ${result.code ?? result.signal}, the page expects ${block.expectedExit}.`
+        : missing !== undefined
+          ? `: the doc-output block (line ${block.output?.line}) promises a line matching\n  ${missing}\n(in this order, … = anything).`
+          : undefined;
+    if (problem !== undefined) throw new DocTestFailure(`${where}${problem}\n--- output ---\n${output}`);
   }
-}
-
-interface BashResult {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly output: string;
-  readonly timedOut: boolean;
-}
-
-function runBash(script: string, cwd: string, env: Readonly<Record<string, string>>, timeoutMs: number) {
-  return new Promise<BashResult>((resolve, reject) => {
-    // Its own process group: a timeout stops the block and whatever it started.
-    const child = spawn('bash', ['-c', script], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      signalGroup(child, 'SIGKILL');
-    }, timeoutMs);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, output: Buffer.concat(chunks).toString('utf8'), timedOut });
-    });
-  });
 }
 
 function transpile(code: string, fileName: string): string {
@@ -148,10 +112,7 @@ export async function typecheckBlocks(
   for (const { page, blocks } of inputs) {
     for (const block of blocks) {
       if (block.language !== 'ts') continue;
-      const name = `${page
-        .replace(/^docs\//, '')
-        .replace(/\.md$/, '')
-        .replaceAll('/', '.')}.block-${block.index}.line-${block.line}.ts`;
+      const name = `${pageSlug(page)}.block-${block.index}.line-${block.line}.ts`;
       writeFileSync(join(dir, name), `${block.code}\n`);
       files.push(name);
     }
@@ -164,28 +125,23 @@ export async function typecheckBlocks(
   symlinkSync(join(WORKSPACE_ROOT, 'node_modules'), join(dir, 'node_modules'));
   // ESM, like every workspace package: the snippets use import and top-level await.
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  writeFileSync(
-    join(dir, 'tsconfig.json'),
-    JSON.stringify(
-      {
-        extends: join(WORKSPACE_ROOT, 'tsconfig.base.json'),
-        compilerOptions: {
-          noEmit: true,
-          types: ['node'],
-          typeRoots: [join(WORKSPACE_ROOT, 'node_modules/@types')],
-        },
-        files,
-      },
-      null,
-      2,
-    ),
-  );
+  const tsconfig = { extends: join(WORKSPACE_ROOT, 'tsconfig.base.json'), files };
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
   const tsc = join(WORKSPACE_ROOT, 'node_modules/typescript/bin/tsc');
-  const result = await runBash(
-    `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(tsc)} -p tsconfig.json --pretty false 2>&1\n`,
-    dir,
-    { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    120_000,
-  );
-  return result.code === 0 ? { files: files.length } : { files: files.length, errors: result.output };
+  const flags = [
+    '--noEmit',
+    '--pretty',
+    'false',
+    '--types',
+    'node',
+    '--typeRoots',
+    join(WORKSPACE_ROOT, 'node_modules/@types'),
+  ];
+  const result = await runCommand(process.execPath, [tsc, '-p', 'tsconfig.json', ...flags], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    timeoutMs: 120_000,
+    anyExit: true,
+  });
+  return result.code === 0 ? { files: files.length } : { files: files.length, errors: result.stdout + result.stderr };
 }

@@ -4,12 +4,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
-import { delimiter, dirname, join, relative } from 'node:path';
+import { delimiter, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { WORKSPACE_ROOT } from '../workspace.js';
 import type { PortMap } from './blocks.js';
 
-export const WORKSPACE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { WORKSPACE_ROOT };
 
 /** What the pages run, built: `npx nx run-many -t build` (tools' test target builds them first). */
 export const BUILT = {
@@ -162,7 +162,6 @@ export class Processes {
 export class LocalStack extends Processes {
   private constructor(
     dir: string,
-    readonly devPkiDir: string,
     readonly ports: PortMap,
   ) {
     super(dir);
@@ -176,7 +175,7 @@ export class LocalStack extends Processes {
       sandboxMtls: await freePort(),
       sandboxOneway: await freePort(),
     };
-    const stack = new LocalStack(dir, devPkiDir, ports);
+    const stack = new LocalStack(dir, ports);
     try {
       const base = { ...cleanEnvironment(), CONNECTPAY_DEV_PKI_DIR: devPkiDir };
       const connectpay = {
@@ -212,4 +211,41 @@ export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   } catch {
     // Already gone.
   }
+}
+
+export interface CommandResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+}
+
+/**
+ * Runs a command to its end in its own process group, so that a timeout stops it and whatever it
+ * started. Unless `anyExit`, an exit other than 0 throws with the output's tail. Asynchronous on
+ * purpose: publish.spec's registry stand-in answers from the test's own process while npm runs.
+ */
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: Readonly<Record<string, string>>; timeoutMs?: number; anyExit?: boolean },
+): Promise<CommandResult> {
+  const { cwd, env, timeoutMs = 2 ** 31 - 1, anyExit = false } = options;
+  const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = { stdout: '', stderr: '', timedOut: false };
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (out.stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (out.stderr += text));
+  const timer = setTimeout(() => {
+    out.timedOut = true;
+    signalGroup(child, 'SIGKILL');
+  }, timeoutMs);
+  return new Promise<CommandResult>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      if (code === 0 || anyExit) return resolve({ code, signal, ...out });
+      const tail = `--- stdout\n${out.stdout.slice(-4000)}\n--- stderr\n${out.stderr.slice(-4000)}`;
+      reject(new Error(`${command} ${args.join(' ')} exited ${code ?? signal} in ${cwd}\n${tail}`));
+    });
+  }).finally(() => clearTimeout(timer));
 }

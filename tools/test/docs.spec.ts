@@ -20,6 +20,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { type RenewableDevPki, writeRenewableDevPki } from '@connectpay-kit/testing-pki';
 import {
   DOCUMENTED_PORTS,
   DocBlockError,
@@ -31,8 +32,7 @@ import {
   type DocTestBlock,
   undocumentedAddresses,
 } from '../docs/blocks.js';
-import { type DocsDevPki, writeDevPki } from '../docs/dev-pki.js';
-import { DocTestFailure, prepareRepositoryStandIn, runPage, typecheckBlocks } from '../docs/runner.js';
+import { DocTestFailure, pageSlug, prepareRepositoryStandIn, runPage, typecheckBlocks } from '../docs/runner.js';
 import { BUILT, cleanEnvironment, LocalStack, missingBuilds, WORKSPACE_ROOT } from '../docs/stack.js';
 
 const DOCS = join(WORKSPACE_ROOT, 'docs');
@@ -40,17 +40,14 @@ const DOCS = join(WORKSPACE_ROOT, 'docs');
  * The apps' and packages' READMEs run too: each has an "adding a rule / an endpoint / an API / a
  * handler" section whose example exercises the real extension point, so steps that stop working fail here.
  */
-const READMES = ['apps', 'packages'].flatMap((folder) =>
-  readdirSync(join(WORKSPACE_ROOT, folder))
-    .filter((name) => existsSync(join(WORKSPACE_ROOT, folder, name, 'README.md')))
-    .sort()
-    .map((name) => `${folder}/${name}/README.md`),
-);
+const READMES = ['apps', 'packages']
+  .flatMap((folder) => readdirSync(join(WORKSPACE_ROOT, folder)).map((name) => `${folder}/${name}/README.md`))
+  .filter((page) => existsSync(join(WORKSPACE_ROOT, page)))
+  .sort();
 const PAGES = [
   ...readdirSync(DOCS)
-    .filter((name) => name.endsWith('.md'))
-    .sort()
-    .map((name) => `docs/${name}`),
+    .flatMap((name) => (name.endsWith('.md') ? [`docs/${name}`] : []))
+    .sort(),
   ...READMES,
 ];
 
@@ -65,20 +62,21 @@ function blocksOf(page: string): DocTestBlock[] {
 
 /**
  * Files a page uses but cannot make with the commands it shows. rotating-certificates.md needs a
- * renewed client certificate from the CA the sandbox trusts; the page says where it comes from.
+ * renewed client certificate from the CA the sandbox trusts; the page says where it comes from. The
+ * dev PKI here keeps its intermediate CA in memory for that (ensureDevPki() keeps no CA key anywhere).
  */
-const FIXTURES: Record<string, (dir: string, pki: DocsDevPki) => Promise<void>> = {
+const FIXTURES: Record<string, (dir: string, pki: RenewableDevPki) => Promise<void>> = {
   'docs/rotating-certificates.md': async (dir, pki) => {
-    const renewed = await pki.renewClient(397);
+    const renewed = await pki.renewClient({ validity: { days: 397 } });
     mkdirSync(join(dir, 'renewed'), { mode: 0o700 });
-    writeFileSync(join(dir, 'renewed/client.crt'), renewed.certificatePem);
-    writeFileSync(join(dir, 'renewed/client.key'), renewed.privateKeyPem, { mode: 0o600 });
+    writeFileSync(join(dir, 'renewed/client.crt'), renewed.leafPem);
+    writeFileSync(join(dir, 'renewed/client.key'), renewed.keyPem, { mode: 0o600 });
   },
 };
 
 let work: string;
 let stack: LocalStack | undefined;
-let pki: DocsDevPki;
+let pki: RenewableDevPki;
 let pageEnvironment: Record<string, string>;
 
 beforeAll(async () => {
@@ -91,7 +89,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'connectpay-docs-'));
   const stackDir = join(work, 'stack');
   mkdirSync(stackDir);
-  pki = await writeDevPki(join(stackDir, '.dev-pki'));
+  pki = await writeRenewableDevPki(join(stackDir, '.dev-pki'));
   stack = await LocalStack.start(stackDir, pki.dir);
 
   const bin = join(work, 'bin');
@@ -143,14 +141,7 @@ describe('docs pages: every doc-test block runs and prints what the page promise
   it.each(PAGES.filter((page) => blocksOf(page).length > 0))(
     '%s',
     async (page) => {
-      const dir = join(
-        work,
-        'pages',
-        page
-          .replace(/^docs\//, '')
-          .replace(/\.md$/, '')
-          .replaceAll('/', '.'),
-      );
+      const dir = join(work, 'pages', pageSlug(page));
       prepareRepositoryStandIn(dir, pki.dir);
       await FIXTURES[page]?.(dir, pki);
       try {
@@ -212,11 +203,14 @@ describe('the docs runner fails when a page is wrong', () => {
     ]);
   });
 
-  it('refuses unknown flags, other languages, stray doc-output blocks and unclosed fences', () => {
-    expect(() => docTestBlocks(page('```sh doc-test exit=one\nx\n```'))).toThrow(DocBlockError);
-    expect(() => docTestBlocks(page('```python doc-test\nx\n```'))).toThrow(/only sh and ts blocks run/);
-    expect(() => docTestBlocks(page('```sh\nx\n```\n\n```text doc-output\nx\n```'))).toThrow(/does not follow/);
-    expect(() => docTestBlocks(page('```sh doc-test\nx\n'))).toThrow(/never closed/);
+  it.each([
+    ['```sh doc-test exit=one\nx\n```', /unknown flag "exit=one": use exit=N$/],
+    ['```python doc-test\nx\n```', /only sh and ts blocks run/],
+    ['```sh\nx\n```\n\n```text doc-output\nx\n```', /does not follow a doc-test block/],
+    ['```sh doc-test\nx\n', /never closed/],
+  ])('refuses %j', (markdown, message) => {
+    expect(() => docTestBlocks(page(markdown))).toThrow(DocBlockError);
+    expect(() => docTestBlocks(page(markdown))).toThrow(message);
   });
 
   it('matches expected lines in order, with … for volatile values', () => {
@@ -243,38 +237,35 @@ describe('the docs runner fails when a page is wrong', () => {
     expect(undocumentedAddresses(command)).toEqual([`localhost:${other}`]);
   });
 
-  it('fails a block on its exit status and on a promised line that is missing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'connectpay-docs-runner-'));
-    try {
-      const ports = DOCUMENTED_PORTS;
-      const run = (markdown: string) =>
-        runPage({
-          page: 'docs/x.md',
-          blocks: docTestBlocks(markdown),
-          dir,
-          env: cleanEnvironment(),
-          ports,
-        });
-      await expect(
-        run(page('```sh doc-test\necho fine\n```\n\n```text doc-output\nfine\n```')),
-      ).resolves.toBeUndefined();
-      await expect(run(page('```sh doc-test\necho one\nfalse\necho never\n```'))).rejects.toThrow(
-        /docs\/x\.md block 1 \(sh, line 3\) exited with 1, the page expects 0\.\n--- output ---\none\n$/,
-      );
-      await expect(run(page('```sh doc-test\necho actual\n```\n\n```text doc-output\npromised\n```'))).rejects.toThrow(
-        /promises a line matching\n {2}promised\n/,
-      );
-      // Files carry over from block to block, shell variables do not.
-      await expect(
-        run(
-          page(
-            '```sh doc-test\nx=1; echo kept > file\n```\n\n```sh doc-test\ncat file; echo "${x:-unset}"\n```\n\n```text doc-output\nkept\nunset\n```',
-          ),
-        ),
-      ).resolves.toBeUndefined();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  it.each([
+    {
+      title: 'passes a block that prints what it promises',
+      markdown: '```sh doc-test\necho fine\n```\n\n```text doc-output\nfine\n```',
+    },
+    {
+      title: 'fails a block on its exit status',
+      markdown: '```sh doc-test\necho one\nfalse\necho never\n```',
+      failure: /^docs\/x\.md block 1 \(sh, line 3\) exited with 1, the page expects 0\.\n--- output ---\none\n$/,
+    },
+    {
+      title: 'fails a block on a promised line that is missing',
+      markdown: '```sh doc-test\necho actual\n```\n\n```text doc-output\npromised\n```',
+      failure: /promises a line matching\n {2}promised\n/,
+    },
+    {
+      title: 'carries files over from block to block, not shell variables',
+      markdown:
+        '```sh doc-test\nx=1; echo kept > file\n```\n\n```sh doc-test\ncat file; echo "${x:-unset}"\n```\n\n```text doc-output\nkept\nunset\n```',
+    },
+  ])('$title', async ({ markdown, failure }) => {
+    const run = runPage({
+      page: 'docs/x.md',
+      blocks: docTestBlocks(page(markdown)),
+      dir: mkdtempSync(join(work, 'runner-')),
+      env: cleanEnvironment(),
+      ports: DOCUMENTED_PORTS,
+    });
+    await (failure ? expect(run).rejects.toThrow(failure) : expect(run).resolves.toBeUndefined());
   });
 
   it('reports links that do not resolve, and ignores URLs, anchors and code', () => {
