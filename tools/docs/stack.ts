@@ -159,48 +159,41 @@ export class Processes {
   }
 }
 
-export class LocalStack extends Processes {
-  private constructor(
-    dir: string,
-    readonly ports: PortMap,
-  ) {
-    super(dir);
-  }
+export type LocalStack = Processes & { readonly ports: PortMap };
 
-  /** Starts the three apps on fresh ports and resolves once the gateway and the receiver are ready. */
-  static async start(dir: string, devPkiDir: string): Promise<LocalStack> {
-    const ports: PortMap = {
-      gateway: await freePort(),
-      webhook: await freePort(),
-      sandboxMtls: await freePort(),
-      sandboxOneway: await freePort(),
+/** Starts the three apps on fresh ports and resolves once the gateway and the receiver are ready. */
+export async function startLocalStack(dir: string, devPkiDir: string): Promise<LocalStack> {
+  const ports: PortMap = {
+    gateway: await freePort(),
+    webhook: await freePort(),
+    sandboxMtls: await freePort(),
+    sandboxOneway: await freePort(),
+  };
+  const stack = Object.assign(new Processes(dir), { ports });
+  try {
+    const base = { ...cleanEnvironment(), CONNECTPAY_DEV_PKI_DIR: devPkiDir };
+    const connectpay = {
+      CONNECTPAY_LOCAL_MTLS_URL: `https://127.0.0.1:${ports.sandboxMtls}`,
+      CONNECTPAY_LOCAL_ONEWAY_URL: `https://127.0.0.1:${ports.sandboxOneway}`,
     };
-    const stack = new LocalStack(dir, ports);
-    try {
-      const base = { ...cleanEnvironment(), CONNECTPAY_DEV_PKI_DIR: devPkiDir };
-      const connectpay = {
-        CONNECTPAY_LOCAL_MTLS_URL: `https://127.0.0.1:${ports.sandboxMtls}`,
-        CONNECTPAY_LOCAL_ONEWAY_URL: `https://127.0.0.1:${ports.sandboxOneway}`,
-      };
-      void stack.start('sandbox', [BUILT.sandbox], {
-        ...base,
-        SANDBOX_MTLS_PORT: String(ports.sandboxMtls),
-        SANDBOX_ONEWAY_PORT: String(ports.sandboxOneway),
-        // Payments change status only when a page advances them: output stays the same on every run.
-        SANDBOX_AUTO_ADVANCE_MS: '0',
-        SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${ports.webhook}/webhooks/connectpay`,
-      });
-      void stack.start('webhook', [BUILT.webhook], { ...base, ...connectpay, WEBHOOK_PORT: String(ports.webhook) });
-      void stack.start('gateway', [BUILT.gateway], { ...base, ...connectpay, GATEWAY_PORT: String(ports.gateway) });
-      // The gateway is ready in `local` only once the sandbox answers, so this waits for all three.
-      await stack.waitReady(`http://127.0.0.1:${ports.gateway}/health/ready`, Date.now() + 90_000);
-      await stack.waitReady(`http://127.0.0.1:${ports.webhook}/health/ready`, Date.now() + 60_000);
-      return stack;
-    } catch (error) {
-      const logs = stack.logs();
-      await stack.stop();
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${logs}`, { cause: error });
-    }
+    void stack.start('sandbox', [BUILT.sandbox], {
+      ...base,
+      SANDBOX_MTLS_PORT: String(ports.sandboxMtls),
+      SANDBOX_ONEWAY_PORT: String(ports.sandboxOneway),
+      // Payments change status only when a page advances them: output stays the same on every run.
+      SANDBOX_AUTO_ADVANCE_MS: '0',
+      SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${ports.webhook}/webhooks/connectpay`,
+    });
+    void stack.start('webhook', [BUILT.webhook], { ...base, ...connectpay, WEBHOOK_PORT: String(ports.webhook) });
+    void stack.start('gateway', [BUILT.gateway], { ...base, ...connectpay, GATEWAY_PORT: String(ports.gateway) });
+    // The gateway is ready in `local` only once the sandbox answers, so this waits for all three.
+    await stack.waitReady(`http://127.0.0.1:${ports.gateway}/health/ready`, Date.now() + 90_000);
+    await stack.waitReady(`http://127.0.0.1:${ports.webhook}/health/ready`, Date.now() + 60_000);
+    return stack;
+  } catch (error) {
+    const logs = stack.logs();
+    await stack.stop();
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${logs}`, { cause: error });
   }
 }
 

@@ -33,7 +33,8 @@ import {
   undocumentedAddresses,
 } from '../docs/blocks.js';
 import { DocTestFailure, pageSlug, prepareRepositoryStandIn, runPage, typecheckBlocks } from '../docs/runner.js';
-import { BUILT, cleanEnvironment, LocalStack, missingBuilds, WORKSPACE_ROOT } from '../docs/stack.js';
+import { BUILT, cleanEnvironment, type LocalStack, missingBuilds, startLocalStack } from '../docs/stack.js';
+import { WORKSPACE_ROOT } from '../workspace.js';
 
 const DOCS = join(WORKSPACE_ROOT, 'docs');
 /**
@@ -90,7 +91,7 @@ beforeAll(async () => {
   const stackDir = join(work, 'stack');
   mkdirSync(stackDir);
   pki = await writeRenewableDevPki(join(stackDir, '.dev-pki'));
-  stack = await LocalStack.start(stackDir, pki.dir);
+  stack = await startLocalStack(stackDir, pki.dir);
 
   const bin = join(work, 'bin');
   mkdirSync(bin);
