@@ -89,10 +89,6 @@ export function docTestBlocks(markdown: string): DocTestBlock[] {
   return blocks;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /**
  * Each expected line must appear, in order, inside one line of the actual output; `…` matches any
  * run of characters (ids, timestamps, fingerprints). Returns the first expected line that is
@@ -106,7 +102,7 @@ export function missingOutputLine(expected: readonly string[], actual: string): 
     const pattern = new RegExp(
       wanted
         .split(/\s*…\s*/)
-        .map(escapeRegExp)
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
         .join('.*'),
     );
     const found = lines.findIndex((line, i) => i >= from && pattern.test(line));
