@@ -6,19 +6,16 @@
 // with its own `dev-pki` step, and its apps start on the new default ports and serve a payment. The
 // outer suite already runs every spec on this workspace; the copy only has to show that nothing the
 // rename touched broke, so it does not run the whole suite a second time.
-import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative, resolve, sep } from 'node:path';
-import { isDeepStrictEqual, promisify } from 'node:util';
-import { cleanEnvironment, Processes, readmePaymentBody } from '../docs/stack.js';
+import { isDeepStrictEqual } from 'node:util';
+import { cleanEnvironment, Processes, readmePaymentBody, runCommand } from '../docs/stack.js';
 import { CURRENT, type PortKey } from '../rename/current.mjs';
 import { NOT_DEFAULTS, PORT_FILES, PORT_KINDS, portSpans } from '../rename/port-rules.mjs';
 import { copyWorkspace, readTexts, RENAME_SCRIPT, tempDir, WORKSPACE_ROOT } from '../rename/test-support.js';
 import { listProjects } from '../workspace.js';
-
-const exec = promisify(execFile);
 
 /** Each letter 13 places on: a name no file holds, as long as the current one. */
 const rot13 = (text: string) =>
@@ -130,17 +127,17 @@ describe('tools/rename, end to end: a renamed copy of this workspace', () => {
         await pickFreePorts(before);
         const args = ['--scope', TARGET.scope, '--name', TARGET.name, '--display-name', TARGET.displayName];
         args.push(...PORT_KINDS.flatMap((kind) => [`--${kind.option}`, String(TARGET.ports[kind.key])]));
-        const options = { cwd: copy, env: freshEnv(), maxBuffer: 1 << 26 };
+        const options = { cwd: copy, env: freshEnv() };
 
         // The user's first `npm ci`, already done here: a copy of this workspace's node_modules (seconds,
         // where an install compiles better-sqlite3 again). Its workspace links are relative, so they point
         // into the copy. Meanwhile this workspace's rename tool dry-runs on the copy.
         [dry] = await Promise.all([
-          exec(process.execPath, [RENAME_SCRIPT, '--root', copy, ...args, '--dry-run'], options),
+          runCommand(process.execPath, [RENAME_SCRIPT, '--root', copy, ...args, '--dry-run'], options),
           run('cp', ['-a', join(WORKSPACE_ROOT, 'node_modules'), join(copy, 'node_modules')]),
         ]);
         expect(readTexts(copy, files)).toEqual(before);
-        renamed = await exec(process.execPath, ['tools/rename/rename.mjs', ...args], options);
+        renamed = await runCommand(process.execPath, ['tools/rename/rename.mjs', ...args], options);
         after = readTexts(copy, files);
         // The README's next step. The rename wrote the lockfile as npm does, so npm only relinks the
         // workspaces under the new scope and rewrites nothing.
