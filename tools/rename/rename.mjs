@@ -76,11 +76,11 @@ const validatePort = (option, raw) =>
       `(below ${PORT_RANGE.min} needs root; from ${PORT_RANGE.max + 1} up is the system's range for outgoing connections).`,
   );
 
-/** Ports after the rename: the given ones over the current defaults; distinct and clear of OTHER_PORTS. */
-function resolvePorts(given) {
-  const ports = { ...CURRENT.ports };
-  for (const { key } of PORT_KINDS) if (given[key] !== undefined) ports[key] = given[key];
-  const source = (kind) => (given[kind.key] !== undefined ? `--${kind.option}` : 'its current default');
+/** Ports after the rename: the options' over the current defaults; distinct and clear of OTHER_PORTS. */
+function resolvePorts(options) {
+  const given = (kind) => options[`${kind.key}Port`];
+  const ports = Object.fromEntries(PORT_KINDS.map((kind) => [kind.key, given(kind) ?? CURRENT.ports[kind.key]]));
+  const source = (kind) => (given(kind) !== undefined ? `--${kind.option}` : 'its current default');
   PORT_KINDS.forEach((kind, i) => {
     const port = ports[kind.key];
     const other = PORT_KINDS.slice(0, i).find((earlier) => ports[earlier.key] === port);
@@ -422,7 +422,7 @@ function main(argv) {
   const target = {
     scope: options.scope,
     name: options.name,
-    ports: resolvePorts(Object.fromEntries(PORT_KINDS.map((kind) => [kind.key, options[`${kind.key}Port`]]))),
+    ports: resolvePorts(options),
     // A kept name keeps its display name; a new one gets its words capitalised.
     displayName:
       options.displayName ??
