@@ -101,7 +101,7 @@ function expectUsageError(run: { status: number | null; stderr: string }, messag
 }
 
 describe('tools/rename on a fixture repository', () => {
-  it('renames the names and the listed ports as the fixture under the new names, and prints what it did', () => {
+  it('renames the names and the listed ports as the fixture under the new names, says what it did, and only once', () => {
     const root = makeFixture();
     const run = runRename(['--root', root, ...TARGET_ARGS]);
     expect(run.stderr).not.toMatch(/error/);
@@ -113,6 +113,12 @@ describe('tools/rename on a fixture repository', () => {
     expect(run.stdout).toMatch(/1\. npm install .*\n.*npx prettier --write .*\n.*npm test/);
     // A fixture holds a few of the files the port rules name: the others are reported, not fatal.
     expect(run.stderr).toMatch(/port-rules\.mjs lists \d+ files this repository does not track/);
+
+    git(root, ['commit', '-qam', 'renamed']);
+    expectUsageError(
+      runRename(['--root', root, ...TARGET_ARGS]),
+      new RegExp(`no package in .* is named ${scope}/\\*: it was already renamed`),
+    );
   });
 
   it('--dry-run prints each changed line and writes nothing', () => {
@@ -231,16 +237,6 @@ describe('tools/rename on a repository it must not rename as is', () => {
     expect(forced.status).toBe(0);
     expect(forced.stderr).toMatch(/renaming over 2 uncommitted changes \(--force\)/);
     expect(read(root, 'README.md')).toMatch(new RegExp(`^# ${TARGET.name}\\n[^]*A local edit\\.\\n$`));
-  });
-
-  it('says so when the repository was already renamed', () => {
-    const root = makeFixture();
-    expect(runRename(['--root', root, ...TARGET_ARGS]).status).toBe(0);
-    git(root, ['commit', '-qam', 'renamed']);
-    expectUsageError(
-      runRename(['--root', root, ...TARGET_ARGS]),
-      new RegExp(`no package in .* is named ${scope}/\\*: it was already renamed`),
-    );
   });
 
   it('an unexpected failure exits 1 with a message and no stack trace', () => {
