@@ -99,8 +99,9 @@ export interface TypecheckInput {
 }
 
 /**
- * Type-checks every ts doc-test block against the workspace packages' sources (the paths of
- * tsconfig.base.json), as one strict program. Each block is its own module, named after its page,
+ * Type-checks every ts doc-test block against the workspace packages' built declarations, as a
+ * consumer's code resolves them (tsconfig.base.json's options without its paths to the sources, which
+ * would type-check every package's sources again), as one strict program. Each block is its own module, named after its page,
  * block number and line, so an error points at the page.
  */
 export async function typecheckBlocks(
@@ -125,7 +126,7 @@ export async function typecheckBlocks(
   symlinkSync(join(WORKSPACE_ROOT, 'node_modules'), join(dir, 'node_modules'));
   // ESM, like every workspace package: the snippets use import and top-level await.
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  const tsconfig = { extends: join(WORKSPACE_ROOT, 'tsconfig.base.json'), files };
+  const tsconfig = { extends: join(WORKSPACE_ROOT, 'tsconfig.base.json'), compilerOptions: { paths: {} }, files };
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
   const tsc = join(WORKSPACE_ROOT, 'node_modules/typescript/bin/tsc');
   const flags = [
