@@ -218,6 +218,36 @@ describe('tools/rename, end to end: a renamed copy of this workspace', () => {
     30 * MINUTE,
   );
 
+  it(
+    // Here, not in publish.spec: the release's pre-version build restores every published dist from Nx's
+    // cache (removed, then copied back), which raced the other tools specs that run those builds; nothing
+    // else reads the copy's dist meanwhile.
+    'versions under the new scope: a dry-run release of certs bumps it and its dependents, and writes nothing',
+    () =>
+      step(async () => {
+        if (!built) throw new Error('the copy did not build: see the build and typecheck test above.');
+        const manifests = () =>
+          [...before.keys()]
+            .filter((file) => file.endsWith('package.json'))
+            .map((file) => readFileSync(join(copy, file), 'utf8'));
+        const unchanged = manifests();
+        const release = await runCommand(
+          'npx',
+          ['nx', 'release', 'version', 'patch', '--projects', 'certs', '--dry-run'],
+          {
+            cwd: copy,
+            env: freshEnv({ NO_COLOR: '1' }),
+          },
+        );
+        // Nx prints the file list on stderr and the diffs on stdout.
+        const bumped = [...`${release.stdout}\n${release.stderr}`.matchAll(/UPDATE (\S+)\/package\.json \[dry-run\]/g)];
+        expect(bumped.map((m) => m[1]).sort()).toEqual(['apps/cert-check', 'packages/certs', 'packages/transport']);
+        expect(release.stdout).toContain(`"name": "${TARGET.scope}/certs"`);
+        expect(manifests()).toEqual(unchanged);
+      }),
+    10 * MINUTE,
+  );
+
   it.each(Object.entries(SMOKE))(
     '%s passes its smoke spec %s under the new names',
     (project, spec) =>
