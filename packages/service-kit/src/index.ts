@@ -52,8 +52,8 @@ export {
   EXPLICIT_SECRET_LOG_PATHS,
   REDACTED,
   SECRET_LOG_PATHS,
-  stdoutDestination,
   type ServiceLoggerOptions,
 } from './logger.js';
+export { stdoutDestination, TurnBatchedDestination, type LineSink } from './log-destination.js';
 export { closeInOrder, type Closable } from './close.js';
 export { startService, type StartableService, type StartupLine } from './start.js';

@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { stdoutDestination } from './log-destination.js';
 import type { ServiceDescriptor } from './service.js';
 
 /** Field names that hold a credential wherever they appear. */
@@ -57,18 +58,10 @@ export interface ServiceLoggerOptions {
   readonly service: Pick<ServiceDescriptor, 'name'>;
   /** A pino level; default `info`. */
   readonly level?: string;
-  /** Default: synchronous stdout (stdoutDestination()). */
+  /** Default: stdout, written once per event-loop turn (stdoutDestination()). */
   readonly destination?: DestinationStream;
   /** Default SECRET_LOG_PATHS; an empty list turns redaction off. */
   readonly redactPaths?: readonly string[];
-}
-
-/**
- * Synchronous stdout (pino's default): the last lines before a shutdown or crash are not lost in a
- * buffer. Create it once when several loggers share the process's stdout.
- */
-export function stdoutDestination(): DestinationStream {
-  return pino.destination({ dest: 1, sync: true });
 }
 
 /** The service's JSON logger: ISO timestamps, `service` on every line, credentials redacted by path. */
