@@ -22,3 +22,17 @@ export async function closeInOrder(
   logger.info(stopped);
   logger.flush();
 }
+
+/**
+ * Builds a service from what its start already opened (`made`: storage, then what its runtime makes):
+ * when building fails, `made` is closed before the error goes on, so a failed start leaves no pool,
+ * watcher or database handle open. `made.close()` must not reject (ClientParts never does).
+ */
+export async function closeIfBuildFails<Built>(made: Closable, build: () => Promise<Built>): Promise<Built> {
+  try {
+    return await build();
+  } catch (error) {
+    await made.close();
+    throw error;
+  }
+}

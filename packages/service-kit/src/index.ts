@@ -47,6 +47,7 @@ export {
 } from './load-configuration.js';
 export { KeyRing, readKeyFile, type KeyFileOptions } from './key-ring.js';
 export { readTokenKey, TOKEN_KEY_VARIABLE, type TokenKeyOptions } from './token-key.js';
+export { readSettings, settingsLoader, SettingsReading, type UrlSettingOptions } from './settings-reading.js';
 export {
   createServiceLogger,
   EXPLICIT_SECRET_LOG_PATHS,
@@ -55,5 +56,6 @@ export {
   type ServiceLoggerOptions,
 } from './logger.js';
 export { stdoutDestination, TurnBatchedDestination, type LineSink } from './log-destination.js';
-export { closeInOrder, type Closable } from './close.js';
+export { judgeReadiness, pingCheck, type ReadinessCheck, type ReadinessReport } from './readiness.js';
+export { closeIfBuildFails, closeInOrder, type Closable } from './close.js';
 export { startService, type StartableService, type StartupLine } from './start.js';

@@ -15,8 +15,8 @@ export interface TokenKeyOptions {
    */
   readonly withoutKey: string;
   /**
-   * Whether the file's text is a key tokens can be sealed with. transport's TokenCipher decides;
-   * service-kit takes it as a callback so it does not depend on transport.
+   * Whether the file's text is a key tokens can be sealed with. For the OAuth tokens transport's
+   * TokenCipher decides: `readOAuthTokenKey` passes it.
    */
   readonly isUsableKey: (text: string) => boolean;
 }

@@ -1,4 +1,4 @@
-import { closeInOrder, createServiceLogger } from '../src/index.js';
+import { closeIfBuildFails, closeInOrder, createServiceLogger } from '../src/index.js';
 
 describe('closeInOrder', () => {
   it('closes in the given order, logs a failure and goes on, then says it stopped', async () => {
@@ -27,5 +27,26 @@ describe('closeInOrder', () => {
       ['closing storage failed', 'database is locked'],
       ['kit-test stopped', undefined],
     ]);
+  });
+});
+
+describe('closeIfBuildFails', () => {
+  it('answers what was built and leaves what was made open', async () => {
+    let closed = 0;
+    const made = { close: async () => void closed++ };
+    await expect(closeIfBuildFails(made, async () => 'built')).resolves.toBe('built');
+    expect(closed).toBe(0);
+  });
+
+  it('closes what was made when building fails, then passes the same error on', async () => {
+    const order: string[] = [];
+    const made = { close: async () => void order.push('closed') };
+    const failure = new Error('listen EADDRINUSE');
+    const built = closeIfBuildFails(made, async () => {
+      order.push('building');
+      throw failure;
+    });
+    await expect(built).rejects.toBe(failure);
+    expect(order).toEqual(['building', 'closed']);
   });
 });

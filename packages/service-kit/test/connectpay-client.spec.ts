@@ -1,11 +1,17 @@
 import { type ConnectPayConfig, Secret } from '@connectpay-kit/config';
-import type { TokenPersistence } from '@connectpay-kit/transport';
+import {
+  CredentialsRejectedError,
+  RotationRefusedError,
+  type RotationStatus,
+  type TokenPersistence,
+} from '@connectpay-kit/transport';
 import { pino } from 'pino';
 import {
   ClientParts,
   connectPayClientOptions,
   createServiceClient,
   manageClientCredentials,
+  switchClientCertificateNow,
 } from '../src/client/index.js';
 
 const logger = pino({ level: 'silent' });
@@ -97,5 +103,47 @@ describe('ClientParts', () => {
 
     const failing = new ClientParts({ close: () => Promise.reject(new Error('already closed')) });
     await expect(failing.close()).resolves.toBeUndefined();
+  });
+});
+
+describe('switchClientCertificateNow', () => {
+  class Refused extends Error {}
+  const refused = (message: string) => new Refused(message);
+  const triggers: unknown[] = [];
+  const rotation = (switchNow: () => Promise<RotationStatus>) => ({
+    switchNow: (trigger?: 'schedule' | 'admin') => {
+      triggers.push(trigger);
+      return switchNow();
+    },
+  });
+
+  it("switches as the admin and answers the rotation's status", async () => {
+    const status = { next: { state: 'active' } } as unknown as RotationStatus;
+    const staged = rotation(async () => status);
+    await expect(switchClientCertificateNow(staged, refused)).resolves.toBe(status);
+    expect(triggers).toEqual(['admin']);
+  });
+
+  it("turns a refused switch into the service's own error, with transport's message", async () => {
+    const nothing = rotation(() => Promise.reject(new RotationRefusedError('no valid next certificate is staged')));
+    await expect(switchClientCertificateNow(nothing, refused)).rejects.toEqual(
+      new Refused('no valid next certificate is staged'),
+    );
+    const rejected = rotation(() =>
+      Promise.reject(new CredentialsRejectedError('the next certificate has expired', ['expired'])),
+    );
+    const error: unknown = await switchClientCertificateNow(rejected, refused).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Refused);
+    expect((error as Error).message).toBe('the next certificate has expired');
+  });
+
+  it('lets any other error through as it is', async () => {
+    const broken = new Error('disk full');
+    await expect(
+      switchClientCertificateNow(
+        rotation(() => Promise.reject(broken)),
+        refused,
+      ),
+    ).rejects.toBe(broken);
   });
 });

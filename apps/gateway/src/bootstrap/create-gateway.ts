@@ -5,7 +5,12 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { ClientCredentials, ConnectPayClient } from '@connectpay-kit/transport';
 import type { ConnectPayConfig } from '@connectpay-kit/config';
 import { ConnectPayConfigService } from '@connectpay-kit/config/nest';
-import { loadServiceSettings, logStartupWarnings, openStorageOrExplain } from '@connectpay-kit/service-kit';
+import {
+  closeIfBuildFails,
+  loadServiceSettings,
+  logStartupWarnings,
+  openStorageOrExplain,
+} from '@connectpay-kit/service-kit';
 import { ClientParts, createServiceClient, manageClientCredentials } from '@connectpay-kit/service-kit/client';
 import {
   type EdgeLimits,
@@ -68,7 +73,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   );
   // What this start opened: the storage, then what the runtime provider makes; closed if anything after fails.
   const made = new ClientParts(storage);
-  try {
+  return closeIfBuildFails(made, async () => {
     const metrics = new GatewayMetrics();
     // The door's state needs only the settings: it is registered on Fastify before the app exists.
     const callers = new CallerRegistry();
@@ -155,10 +160,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
             : ''),
       }),
     };
-  } catch (error) {
-    await made.close();
-    throw error;
-  }
+  });
 }
 
 interface RuntimeInputs extends ServiceRuntimeInputs<LoadedSettings, GatewayStorage> {

@@ -7,18 +7,11 @@ import {
   KeyRing,
   logLevel,
   optionalText,
-  pathFrom,
-  readKeyFile,
-  readTokenKey,
-  readVariables,
-  SettingsError,
+  settingsLoader,
   storageLocationOf,
   valueOrFile,
-  type SettingsContext,
-  type SettingsIssue,
-  type Variables,
+  type SettingsReading,
 } from '@connectpay-kit/service-kit';
-import { TokenCipher } from '@connectpay-kit/transport';
 import { LOCAL_DEV_API_KEY } from '../auth/api-keys.js';
 import { GATEWAY_SERVICE } from './service.js';
 
@@ -83,26 +76,15 @@ const SCHEMA = z.object({
  * Reads the gateway's variables. Every problem is collected, so one start shows everything to fix;
  * messages name the variable and the file path, never a file's content.
  */
-export function loadGatewaySettings(env: Variables, context: SettingsContext): LoadedSettings {
-  const values = readVariables(GATEWAY_SERVICE, SCHEMA, env);
-  const issues: SettingsIssue[] = [];
-  const warnings: string[] = [];
-  const local = context.environment === 'local';
-  const path = pathFrom(context.cwd);
+export const loadGatewaySettings = settingsLoader(GATEWAY_SERVICE, SCHEMA, (reading): LoadedSettings => {
+  const { values, issues, warnings, local, path, context } = reading;
 
-  const apiKeys = readApiKeys(values.GATEWAY_API_KEYS_FILE, local, path, issues);
+  const apiKeys = readApiKeys(values.GATEWAY_API_KEYS_FILE, reading);
   const storage = valueOrFile('GATEWAY_STORAGE', values.GATEWAY_STORAGE, values.GATEWAY_STORAGE_FILE, path, issues);
 
-  const tokenKey = readTokenKey(
-    {
-      file: values.CONNECTPAY_TOKEN_KEY_FILE,
-      context,
-      withoutKey:
-        'the OAuth endpoints (/v1/oauth/*, /v1/accounts) answer 503 until it names a 32-byte key file (`openssl rand -base64 32`).',
-      isUsableKey: (text) => TokenCipher.accepts(text),
-    },
-    issues,
-    warnings,
+  const tokenKey = reading.oauthTokenKey(
+    values.CONNECTPAY_TOKEN_KEY_FILE,
+    'the OAuth endpoints (/v1/oauth/*, /v1/accounts) answer 503 until it names a 32-byte key file (`openssl rand -base64 32`).',
   );
 
   // The refresh token rotates: two replicas with their own SQLite file would each refresh and
@@ -114,9 +96,14 @@ export function loadGatewaySettings(env: Variables, context: SettingsContext): L
   }
 
   const notificationUrl = values.GATEWAY_NOTIFICATION_URL;
-  if (notificationUrl !== undefined) checkNotificationUrl(notificationUrl, local, issues);
+  if (notificationUrl !== undefined) {
+    reading.url('GATEWAY_NOTIFICATION_URL', notificationUrl, {
+      example: 'https://shop.example/notifications',
+      httpsBecause: 'ConnectPay only calls https callback URLs.',
+    });
+  }
 
-  if (issues.length > 0) throw new SettingsError(GATEWAY_SERVICE, issues);
+  reading.throwIfInvalid();
   return {
     settings: {
       port: values.GATEWAY_PORT,
@@ -141,42 +128,17 @@ export function loadGatewaySettings(env: Variables, context: SettingsContext): L
     tokenKey,
     warnings,
   };
-}
+});
 
-function readApiKeys(
-  file: string | undefined,
-  local: boolean,
-  path: (value: string) => string,
-  issues: SettingsIssue[],
-): KeyRing {
+function readApiKeys(file: string | undefined, reading: SettingsReading<unknown>): KeyRing {
   if (file === undefined) {
-    if (!local) {
-      issues.push({
+    if (!reading.local) {
+      reading.issues.push({
         variable: 'GATEWAY_API_KEYS_FILE',
         message: 'is required outside local: point it at a file with one internal caller key per line.',
       });
     }
-    return new KeyRing(local ? [LOCAL_DEV_API_KEY] : []);
+    return new KeyRing(reading.local ? [LOCAL_DEV_API_KEY] : []);
   }
-  return readKeyFile(path(file), { variable: 'GATEWAY_API_KEYS_FILE', localKey: LOCAL_DEV_API_KEY, local }, issues);
-}
-
-function checkNotificationUrl(value: string, local: boolean, issues: SettingsIssue[]): void {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    issues.push({
-      variable: 'GATEWAY_NOTIFICATION_URL',
-      message: 'is not an absolute URL (e.g. https://shop.example/notifications).',
-    });
-    return;
-  }
-  const allowed = local ? ['https:', 'http:'] : ['https:'];
-  if (!allowed.includes(url.protocol)) {
-    issues.push({
-      variable: 'GATEWAY_NOTIFICATION_URL',
-      message: 'must use https: ConnectPay only calls https callback URLs.',
-    });
-  }
+  return reading.keyFile(file, { variable: 'GATEWAY_API_KEYS_FILE', localKey: LOCAL_DEV_API_KEY });
 }

@@ -2,23 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { ConnectPayConfigService } from '@connectpay-kit/config/nest';
 import { HOST_KINDS } from '@connectpay-kit/hosts';
 import type { RotationStatus } from '@connectpay-kit/transport';
+import {
+  judgeReadiness,
+  pingCheck,
+  type ReadinessCheck as BaseReadinessCheck,
+  type ReadinessReport,
+} from '@connectpay-kit/service-kit';
 import { GatewayRuntime } from '../runtime/gateway-runtime.js';
 import type { CertificateStatus } from './certificate-monitor.js';
 import { isReachable } from './reachability.js';
 
-export interface ReadinessCheck {
-  readonly ok: boolean;
+export interface ReadinessCheck extends BaseReadinessCheck {
   /** False for checks that are reported but do not make the gateway unready. */
   readonly gating: boolean;
-  readonly detail: string;
 }
 
-export interface Readiness {
-  readonly status: 'ready' | 'not_ready';
-  readonly environment: string;
-  /** Names of the gating checks that fail. */
-  readonly failing: readonly string[];
-  readonly checks: Readonly<Record<string, ReadinessCheck>>;
+export interface Readiness extends ReadinessReport<ReadinessCheck> {
   readonly certificate: CertificateStatus;
   /** The current certificate's days left, the staged next one's state, the last switch and rollback. */
   readonly rotation: RotationStatus;
@@ -88,31 +87,12 @@ export class ReadinessService {
             .join('; ') + (local && !upstream.every((host) => host.ok) ? ' (is the sandbox still starting?)' : ''),
       },
     };
-    const failing = Object.entries(checks)
-      .filter(([, check]) => check.gating && !check.ok)
-      .map(([name]) => name);
-    return {
-      status: failing.length === 0 ? 'ready' : 'not_ready',
-      environment: config.environment,
-      failing,
-      checks,
-      certificate,
-      rotation,
-    };
+    return { ...judgeReadiness(config.environment, checks), certificate, rotation };
   }
 
   private async storageCheck(): Promise<ReadinessCheck> {
-    try {
-      await withTimeout(this.runtime.storage.ping(), 2000);
-      return { ok: true, gating: true, detail: 'storage answers' };
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      return {
-        ok: false,
-        gating: true,
-        detail: `storage does not answer${typeof code === 'string' ? ` (${code})` : ''}`,
-      };
-    }
+    const { ok, detail } = await pingCheck(() => this.runtime.storage.ping(), 'storage', 2000);
+    return { ok, gating: true, detail };
   }
 }
 
@@ -130,14 +110,4 @@ function nextCertificateCheck(rotation: RotationStatus): ReadinessCheck {
     'rolled-back': `switched back: ${rotation.lastRollback?.reason ?? 'the provider refused the next certificate'}`,
   };
   return { ok: next.ready || next.state === 'absent', gating: false, detail: detail[next.state] };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }

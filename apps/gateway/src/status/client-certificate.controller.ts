@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import type { ProbeReport } from '@connectpay-kit/certs';
-import { RotationRefusedError, type RotationStatus } from '@connectpay-kit/transport';
+import type { RotationStatus } from '@connectpay-kit/transport';
+import { switchClientCertificateNow } from '@connectpay-kit/service-kit/client';
 import { UNAUTHENTICATED, errorResponse } from '../docs/error-responses.js';
 import { ApiRoute } from '../docs/route-description.js';
 import { GatewayRequestError } from '../errors/gateway-error.js';
@@ -32,18 +33,11 @@ export class ClientCertificateController {
     },
   })
   @HttpCode(200)
-  async switchNow(): Promise<RotationStatus> {
-    try {
-      return await this.runtime.rotation.switchNow('admin');
-    } catch (error) {
-      if (
-        error instanceof RotationRefusedError ||
-        (error as { code?: unknown }).code === 'TRANSPORT_CREDENTIALS_REJECTED'
-      ) {
-        throw new GatewayRequestError(409, 'GATEWAY_ROTATION_REFUSED', (error as Error).message);
-      }
-      throw error;
-    }
+  switchNow(): Promise<RotationStatus> {
+    return switchClientCertificateNow(
+      this.runtime.rotation,
+      (message) => new GatewayRequestError(409, 'GATEWAY_ROTATION_REFUSED', message),
+    );
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { isTransportError, RotationRefusedError, type RotationStatus } from '@connectpay-kit/transport';
+import type { RotationStatus } from '@connectpay-kit/transport';
+import { switchClientCertificateNow } from '@connectpay-kit/service-kit/client';
 import { WebhookRequestError } from '../errors/webhook-error.js';
 import { WebhookRuntime } from '../runtime/webhook-runtime.js';
 import { AdminKeyGuard } from './admin-key.guard.js';
@@ -22,17 +23,10 @@ export class ClientCertificateController {
   /** 200 with the status after the switch; 409 WEBHOOK_ROTATION_REFUSED when nothing valid is staged. */
   @Post('switch')
   @HttpCode(200)
-  async switchNow(): Promise<RotationStatus> {
-    try {
-      return await this.runtime.rotation.switchNow('admin');
-    } catch (error) {
-      if (
-        isTransportError(error) &&
-        (error instanceof RotationRefusedError || error.code === 'TRANSPORT_CREDENTIALS_REJECTED')
-      ) {
-        throw new WebhookRequestError(409, 'WEBHOOK_ROTATION_REFUSED', error.message);
-      }
-      throw error;
-    }
+  switchNow(): Promise<RotationStatus> {
+    return switchClientCertificateNow(
+      this.runtime.rotation,
+      (message) => new WebhookRequestError(409, 'WEBHOOK_ROTATION_REFUSED', message),
+    );
   }
 }

@@ -2,7 +2,12 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadServiceSettings, logStartupWarnings, openStorageOrExplain } from '@connectpay-kit/service-kit';
+import {
+  closeIfBuildFails,
+  loadServiceSettings,
+  logStartupWarnings,
+  openStorageOrExplain,
+} from '@connectpay-kit/service-kit';
 import {
   type Drain,
   type EdgeLimits,
@@ -68,7 +73,7 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
   const storage = await openStorageOrExplain(WEBHOOK_SERVICE, loaded.environment, () => openWebhookStorage(settings));
   // What this start opened: the storage, then what the runtime provider makes; closed if anything after fails.
   const made = new ClientParts(storage);
-  try {
+  return closeIfBuildFails(made, async () => {
     const metrics = new WebhookMetrics();
     // Fastify, as the gateway: Express 5 alone topped out near 3,000 requests/s on the 2-core
     // development machine, below the 5,000 durable acks/s the receiver is built for.
@@ -142,10 +147,7 @@ export async function createWebhookApp(options: CreateWebhookAppOptions = {}): P
           (runtime.environment === 'local' ? `; admin API with -H 'x-admin-key: ${LOCAL_DEV_ADMIN_KEY}'` : ''),
       }),
     };
-  } catch (error) {
-    await made.close();
-    throw error;
-  }
+  });
 }
 
 interface RuntimeInputs extends ServiceRuntimeInputs<LoadedSettings, WebhookStorage> {

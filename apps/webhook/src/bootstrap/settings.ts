@@ -11,19 +11,14 @@ import {
   KeyRing,
   logLevel,
   optionalText,
-  pathFrom,
-  readKeyFile,
-  readTokenKey,
   readText,
-  readVariables,
-  SettingsError,
+  settingsLoader,
   storageLocationOf,
   valueOrFile,
   type SettingsContext,
   type SettingsIssue,
-  type Variables,
+  type SettingsReading,
 } from '@connectpay-kit/service-kit';
-import { TokenCipher } from '@connectpay-kit/transport';
 import { AddressSet, PROVIDER_SOURCE_IPS, SourcePolicy } from '../security/source-address.js';
 import { WEBHOOK_SERVICE } from './service.js';
 
@@ -127,27 +122,16 @@ const SCHEMA = z.object({
  * Reads the receiver's variables. Every problem is collected, so one start shows everything to fix;
  * messages name the variable and the file path, never a file's content.
  */
-export function loadWebhookSettings(env: Variables, context: SettingsContext): LoadedSettings {
-  const values = readVariables(WEBHOOK_SERVICE, SCHEMA, env);
-  const issues: SettingsIssue[] = [];
-  const warnings: string[] = [];
-  const local = context.environment === 'local';
-  const path = pathFrom(context.cwd);
+export const loadWebhookSettings = settingsLoader(WEBHOOK_SERVICE, SCHEMA, (reading): LoadedSettings => {
+  const { values, issues, warnings, local, path, context } = reading;
 
   const webhookTokens = readWebhookTokens(values, context, path, issues, warnings);
-  const adminKeys = readAdminKeys(values.WEBHOOK_ADMIN_KEYS_FILE, local, path, issues, warnings);
-  const tokenKey = readTokenKey(
-    {
-      file: values.CONNECTPAY_TOKEN_KEY_FILE,
-      context,
-      withoutKey:
-        '/auth/start and /auth/callback answer 503 until it names the 32-byte key the gateway uses (`openssl rand -base64 32`).',
-      isUsableKey: (text) => TokenCipher.accepts(text),
-    },
-    issues,
-    warnings,
+  const adminKeys = readAdminKeys(values.WEBHOOK_ADMIN_KEYS_FILE, reading);
+  const tokenKey = reading.oauthTokenKey(
+    values.CONNECTPAY_TOKEN_KEY_FILE,
+    '/auth/start and /auth/callback answer 503 until it names the 32-byte key the gateway uses (`openssl rand -base64 32`).',
   );
-  const publicUrl = checkPublicUrl(values.WEBHOOK_PUBLIC_URL, local, issues, warnings);
+  const publicUrl = checkPublicUrl(values.WEBHOOK_PUBLIC_URL, reading);
   const storage = valueOrFile('WEBHOOK_STORAGE', values.WEBHOOK_STORAGE, values.WEBHOOK_STORAGE_FILE, path, issues);
   const tokenStorage = valueOrFile(
     'WEBHOOK_TOKEN_STORAGE',
@@ -171,7 +155,7 @@ export function loadWebhookSettings(env: Variables, context: SettingsContext): L
     });
   }
 
-  if (issues.length > 0) throw new SettingsError(WEBHOOK_SERVICE, issues);
+  reading.throwIfInvalid();
   const storageLocation = storageLocationOf(
     storage,
     defaultStorageLocation(context.workspaceRoot, 'webhook.sqlite'),
@@ -209,7 +193,7 @@ export function loadWebhookSettings(env: Variables, context: SettingsContext): L
     sources,
     warnings,
   };
-}
+});
 
 /** The gateway's default storage, where it looks for the OAuth token pair. */
 export function gatewayStorageLocation(workspaceRoot: string): string {
@@ -315,55 +299,33 @@ export function readTokenFile(
   return token;
 }
 
-function readAdminKeys(
-  file: string | undefined,
-  local: boolean,
-  path: (value: string) => string,
-  issues: SettingsIssue[],
-  warnings: string[],
-): KeyRing | undefined {
+function readAdminKeys(file: string | undefined, reading: SettingsReading<unknown>): KeyRing | undefined {
   if (file === undefined) {
-    if (local) return new KeyRing([LOCAL_DEV_ADMIN_KEY]);
-    warnings.push(
+    if (reading.local) return new KeyRing([LOCAL_DEV_ADMIN_KEY]);
+    reading.warnings.push(
       'WEBHOOK_ADMIN_KEYS_FILE is not set: the admin API (/admin/dead-letters) answers 503 until it names a file with one key per line.',
     );
     return undefined;
   }
-  return readKeyFile(path(file), { variable: 'WEBHOOK_ADMIN_KEYS_FILE', localKey: LOCAL_DEV_ADMIN_KEY, local }, issues);
+  return reading.keyFile(file, { variable: 'WEBHOOK_ADMIN_KEYS_FILE', localKey: LOCAL_DEV_ADMIN_KEY });
 }
 
-function checkPublicUrl(
-  value: string | undefined,
-  local: boolean,
-  issues: SettingsIssue[],
-  warnings: string[],
-): string | undefined {
+function checkPublicUrl(value: string | undefined, reading: SettingsReading<unknown>): string | undefined {
   if (value === undefined) {
-    if (!local) {
-      warnings.push(
+    if (!reading.local) {
+      reading.warnings.push(
         'WEBHOOK_PUBLIC_URL is not set: /auth/start answers 503 until it names the https URL ConnectPay redirects browsers to (the DevApp callback without /auth/callback).',
       );
     }
     return undefined;
   }
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    issues.push({
-      variable: 'WEBHOOK_PUBLIC_URL',
-      message: 'is not an absolute URL (e.g. https://hooks.shop.example).',
-    });
-    return undefined;
-  }
-  if (!(local ? ['https:', 'http:'] : ['https:']).includes(url.protocol)) {
-    issues.push({
-      variable: 'WEBHOOK_PUBLIC_URL',
-      message: 'must use https: ConnectPay only redirects to https callback URLs.',
-    });
-  }
+  const url = reading.url('WEBHOOK_PUBLIC_URL', value, {
+    example: 'https://hooks.shop.example',
+    httpsBecause: 'ConnectPay only redirects to https callback URLs.',
+  });
+  if (url === undefined) return undefined;
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-    issues.push({
+    reading.issues.push({
       variable: 'WEBHOOK_PUBLIC_URL',
       message:
         'must not carry a query, fragment or credentials: the redirect URL is registered without a query string.',

@@ -2,18 +2,12 @@ import { Controller, Get, Header, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { RotationStatus } from '@connectpay-kit/transport';
 import { ConnectPayConfigService } from '@connectpay-kit/config/nest';
+import { judgeReadiness, pingCheck, type ReadinessCheck, type ReadinessReport } from '@connectpay-kit/service-kit';
 import { WebhookRuntime } from '../runtime/webhook-runtime.js';
 
-export interface ReadinessCheck {
-  readonly ok: boolean;
-  readonly detail: string;
-}
+export type { ReadinessCheck };
 
-export interface Readiness {
-  readonly status: 'ready' | 'not_ready';
-  readonly environment: string;
-  readonly failing: readonly string[];
-  readonly checks: Readonly<Record<string, ReadinessCheck>>;
+export interface Readiness extends ReadinessReport {
   /** The current client certificate's days left and the staged next one (informational, never failing readiness). */
   readonly rotation: RotationStatus;
 }
@@ -43,42 +37,16 @@ export class HealthController {
   async ready(@Res({ passthrough: true }) response: FastifyReply): Promise<Readiness> {
     const { storage } = this.runtime;
     const checks: Record<string, ReadinessCheck> = {
-      storage: await ping(() => storage.main.ping(), storage.main.location),
+      storage: await pingCheck(() => storage.main.ping(), storage.main.location, PING_TIMEOUT_MS),
       shutdown: this.runtime.isDraining
         ? { ok: false, detail: 'shutting down: finishing requests in flight' }
         : { ok: true, detail: 'serving' },
     };
     if (storage.tokens !== storage.main) {
-      checks['tokenStorage'] = await ping(() => storage.tokens.ping(), storage.tokens.location);
+      checks['tokenStorage'] = await pingCheck(() => storage.tokens.ping(), storage.tokens.location, PING_TIMEOUT_MS);
     }
-    const failing = Object.entries(checks)
-      .filter(([, check]) => !check.ok)
-      .map(([name]) => name);
-    response.code(failing.length === 0 ? 200 : 503);
-    return {
-      status: failing.length === 0 ? 'ready' : 'not_ready',
-      environment: this.connectpay.environment,
-      failing,
-      checks,
-      rotation: this.runtime.rotation.status(),
-    };
-  }
-}
-
-async function ping(run: () => Promise<void>, location: string): Promise<ReadinessCheck> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      run(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })), PING_TIMEOUT_MS);
-      }),
-    ]);
-    return { ok: true, detail: `${location} answers` };
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    return { ok: false, detail: `${location} does not answer${typeof code === 'string' ? ` (${code})` : ''}` };
-  } finally {
-    clearTimeout(timer);
+    const readiness = judgeReadiness(this.connectpay.environment, checks);
+    response.code(readiness.status === 'ready' ? 200 : 503);
+    return { ...readiness, rotation: this.runtime.rotation.status() };
   }
 }

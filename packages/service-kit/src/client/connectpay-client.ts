@@ -7,6 +7,9 @@ import {
   createConnectPayClient,
   CredentialRotation,
   type CredentialWatcher,
+  isTransportError,
+  RotationRefusedError,
+  type RotationStatus,
   type SecretInput,
   type TokenPersistence,
   watchCredentials,
@@ -142,5 +145,28 @@ export class ClientParts {
     this.credentials?.close();
     await this.client?.close().catch(() => undefined);
     await this.storage.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The admin switch to the staged next client certificate (`rotation.switchNow('admin')`). When
+ * nothing valid is staged (transport's RotationRefusedError) or ConnectPay refused the next chain
+ * (`TRANSPORT_CREDENTIALS_REJECTED`), the error becomes the service's own refusal, `refused(message)`
+ * (a 409 in its error shape); any other error goes on as it is.
+ */
+export async function switchClientCertificateNow(
+  rotation: Pick<CredentialRotation, 'switchNow'>,
+  refused: (message: string) => Error,
+): Promise<RotationStatus> {
+  try {
+    return await rotation.switchNow('admin');
+  } catch (error) {
+    if (
+      isTransportError(error) &&
+      (error instanceof RotationRefusedError || error.code === 'TRANSPORT_CREDENTIALS_REJECTED')
+    ) {
+      throw refused(error.message);
+    }
+    throw error;
   }
 }

@@ -3,6 +3,7 @@ export {
   connectPayClientOptions,
   createServiceClient,
   manageClientCredentials,
+  switchClientCertificateNow,
   type ClientCredentialsLifecycle,
   type ClientCredentialsOptions,
   type ServiceClientOptions,
