@@ -1,4 +1,5 @@
 import type { ServiceDescriptor } from './service.js';
+import { ServiceError } from './service-error.js';
 
 /** Stable codes of the errors the kit raises; callers match on these, never on messages. */
 export const SERVICE_KIT_ERROR_CODES = [
@@ -16,16 +17,7 @@ export const SERVICE_KIT_ERROR_MEANING: Readonly<Record<ServiceKitErrorCode, str
 };
 
 /** The base of every error the kit raises: a start that cannot proceed. */
-export class ServiceKitError extends Error {
-  constructor(
-    readonly code: ServiceKitErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export class ServiceKitError extends ServiceError<ServiceKitErrorCode> {}
 
 /** One variable to fix, from packages/config or the service's own settings. */
 export interface SettingsIssue {

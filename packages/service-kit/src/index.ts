@@ -59,3 +59,4 @@ export { stdoutDestination, TurnBatchedDestination, type LineSink } from './log-
 export { judgeReadiness, pingCheck, type ReadinessCheck, type ReadinessReport } from './readiness.js';
 export { closeIfBuildFails, closeInOrder, type Closable } from './close.js';
 export { startService, type StartableService, type StartupLine } from './start.js';
+export { ServiceError, ServiceRequestError } from './service-error.js';

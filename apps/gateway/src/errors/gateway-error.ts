@@ -1,3 +1,4 @@
+import { ServiceRequestError } from '@connectpay-kit/service-kit';
 import type { ErrorDetail } from './error-body.js';
 
 /**
@@ -213,29 +214,14 @@ export const GATEWAY_HTTP_STATUS_CODES: Readonly<Record<number, GatewayErrorCode
   451: 'GATEWAY_HTTP_451',
 };
 
-/** The base of every error the gateway raises for a request it refuses. */
-export class GatewayError extends Error {
-  constructor(
-    readonly code: GatewayErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+/**
+ * The base of every error the gateway raises: each is a request it answers itself, with an HTTP
+ * status, in the documented error shape (service-kit's ServiceRequestError, typed by the codes above).
+ */
+export class GatewayError extends ServiceRequestError<GatewayErrorCode> {}
 
-/** A request the gateway answers itself, with this HTTP status, in the documented error shape. */
-export class GatewayRequestError extends GatewayError {
-  constructor(
-    readonly status: number,
-    code: GatewayErrorCode,
-    message: string,
-    readonly details?: readonly ErrorDetail[],
-  ) {
-    super(code, message);
-  }
-}
+/** The class the gateway's errors extend: a request the gateway answers itself. */
+export class GatewayRequestError extends GatewayError {}
 
 /** A request that reached a replica after its shutdown began: the load balancer should retry it elsewhere. */
 export class ShuttingDownError extends GatewayRequestError {

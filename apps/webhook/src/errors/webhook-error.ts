@@ -1,4 +1,4 @@
-import type { ErrorDetail } from '@connectpay-kit/service-kit/http';
+import { ServiceError, ServiceRequestError } from '@connectpay-kit/service-kit';
 
 /**
  * Stable codes of errors the receiver raises; callers and dashboards match on these, never on
@@ -85,30 +85,11 @@ export const WEBHOOK_ERROR_STATUS: Readonly<Record<WebhookErrorCode, number | nu
   WEBHOOK_INTERNAL: 500,
 };
 
-/** The base of every error the receiver raises: a request it refuses, or an event it cannot process. */
-export class WebhookError extends Error {
-  constructor(
-    readonly code: WebhookErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+/** An event the receiver cannot process (service-kit's ServiceError, typed by the codes above). */
+export class WebhookError extends ServiceError<WebhookErrorCode> {}
 
 /** A request the receiver answers itself, with this HTTP status, in the documented error shape. */
-export class WebhookRequestError extends WebhookError {
-  constructor(
-    readonly status: number,
-    code: WebhookErrorCode,
-    message: string,
-    /** For WEBHOOK_VALIDATION_FAILED: each field that is wrong, as in the gateway's answers. */
-    readonly details?: readonly ErrorDetail[],
-  ) {
-    super(code, message);
-  }
-}
+export class WebhookRequestError extends ServiceRequestError<WebhookErrorCode> {}
 
 /**
  * A handler's verdict that retrying cannot help (the payload lacks what the handler needs, the
@@ -123,7 +104,7 @@ export class UnrecoverableEventError extends WebhookError {
   }
 }
 
-/** True for any error the receiver itself raises. */
-export function isWebhookError(value: unknown): value is WebhookError {
-  return value instanceof WebhookError;
+/** True for any error the receiver itself raises: about an event, or a request it answers. */
+export function isWebhookError(value: unknown): value is WebhookError | WebhookRequestError {
+  return value instanceof WebhookError || value instanceof WebhookRequestError;
 }
