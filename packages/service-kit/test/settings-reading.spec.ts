@@ -137,9 +137,7 @@ describe('SettingsReading', () => {
 
     it('takes http or https in local, https anywhere', () => {
       const local = readSettings(GATEWAY, SCHEMA, {}, context('local'));
-      expect(local.url('KIT_URL', 'http://localhost:3000/hook', options)?.toString()).toBe(
-        'http://localhost:3000/hook',
-      );
+      expect(local.url('KIT_URL', 'http://localhost/hook', options)?.toString()).toBe('http://localhost/hook');
       const stage = readSettings(GATEWAY, SCHEMA, {}, context('stage'));
       expect(stage.url('KIT_URL', 'https://shop.example/hook', options)?.toString()).toBe('https://shop.example/hook');
       expect([...local.issues, ...stage.issues]).toEqual([]);
