@@ -12,6 +12,7 @@ import {
   type SettingsContext,
 } from '../src/index.js';
 import { GATEWAY } from './support/services.js';
+import { settingsContextIn } from './support/settings-context.js';
 
 const SCHEMA = z.object({
   KIT_PORT: integer(0, 65_535, 3000),
@@ -21,12 +22,7 @@ const SCHEMA = z.object({
 
 describe('SettingsReading', () => {
   let dir: string;
-  const context = (environment: SettingsContext['environment']): SettingsContext => ({
-    environment,
-    workspaceRoot: dir,
-    devPkiDir: join(dir, '.dev-pki'),
-    cwd: dir,
-  });
+  const context = (environment: SettingsContext['environment']) => settingsContextIn(dir, environment);
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'service-kit-settings-reading-'));

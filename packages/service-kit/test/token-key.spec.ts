@@ -3,18 +3,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTokenKey, type SettingsContext, type SettingsIssue, type TokenKeyOptions } from '../src/index.js';
+import { settingsContextIn } from './support/settings-context.js';
 
 // Stands in for transport's TokenCipher.accepts: a 32-byte key as base64.
 const isBase64Key = (text: string) => Buffer.from(text.trim(), 'base64').length === 32;
 
 describe('readTokenKey', () => {
   let dir: string;
-  const context = (environment: SettingsContext['environment']): SettingsContext => ({
-    environment,
-    workspaceRoot: dir,
-    devPkiDir: join(dir, '.dev-pki'),
-    cwd: dir,
-  });
+  const context = (environment: SettingsContext['environment']) => settingsContextIn(dir, environment);
   const read = (options: Partial<TokenKeyOptions> & Pick<TokenKeyOptions, 'context'>) => {
     const issues: SettingsIssue[] = [];
     const warnings: string[] = [];
