@@ -32,7 +32,12 @@ export class TurnBatchedDestination implements DestinationStream {
   constructor(private readonly sink: LineSink) {}
 
   write(line: string): void {
-    this.lines.push(line);
+    // Waiting lines are flushed at exit from the first one on, also when an earlier flush this turn
+    // (at 64 KB, or the logger's) already wrote what came before.
+    if (this.lines.push(line) === 1) {
+      unflushed.add(this);
+      installExitHook();
+    }
     this.chars += line.length;
     if (this.chars >= MAX_BATCH_CHARS) {
       this.flush();
@@ -40,8 +45,6 @@ export class TurnBatchedDestination implements DestinationStream {
     }
     if (!this.scheduled) {
       this.scheduled = true;
-      unflushed.add(this);
-      installExitHook();
       setImmediate(this.flushAtTurnEnd);
     }
   }

@@ -72,6 +72,12 @@ describe('stdoutDestination', () => {
     expect(lines(stdout).map((line) => line.i)).toEqual([0, 1, 2]);
   });
 
+  it('loses no line written after a flush earlier in the same turn', () => {
+    const { stdout, status } = run("logger.flush(); logger.info({ i: 3 }, 'line'); process.exit(3);");
+    expect(status).toBe(3);
+    expect(lines(stdout).map((line) => line.i)).toEqual([0, 1, 2, 3]);
+  });
+
   it('loses no line when an uncaught exception ends the process', () => {
     const { stdout, status } = run("throw new Error('boom');");
     expect(status).toBe(1);
