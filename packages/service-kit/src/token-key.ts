@@ -16,7 +16,7 @@ export interface TokenKeyOptions {
   readonly withoutKey: string;
   /**
    * Whether the file's text is a key tokens can be sealed with. For the OAuth tokens transport's
-   * TokenCipher decides: `readOAuthTokenKey` passes it.
+   * TokenCipher decides: `SettingsReading.oauthTokenKey` passes it.
    */
   readonly isUsableKey: (text: string) => boolean;
 }
